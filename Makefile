@@ -1,0 +1,63 @@
+# The two commands: `make run` (demo server) and `make test` (the whole suite on PostgreSQL and Redis).
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+TEST_ENV := DJANGO_SETTINGS_MODULE=ocop_portal.settings.test DJANGO_ALLOW_ASYNC_UNSAFE=true
+
+.PHONY: run test venv test-deps services lint messages bench clean
+
+$(VENV)/bin/activate:
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+
+$(VENV)/.runtime-installed: requirements.txt | $(VENV)/bin/activate
+	$(PIP) install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(VENV)/bin/activate
+	$(PIP) install --quiet -r requirements-dev.txt
+	touch $@ $(VENV)/.runtime-installed
+
+venv: $(VENV)/.runtime-installed
+
+## make run: migrate, load the demo, print the logins and serve on http://127.0.0.1:8000
+run: venv
+	$(PY) manage.py compile_translations
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	@if [ -n "$$CELERY_BROKER_URL" ]; then \
+	  echo "Starting a Celery worker with beat on $$CELERY_BROKER_URL"; \
+	  $(VENV)/bin/celery -A ocop_portal worker -B --loglevel=INFO & worker=$$!; \
+	  trap "kill $$worker" EXIT; \
+	  $(PY) manage.py runserver 127.0.0.1:8000; \
+	else \
+	  $(PY) manage.py runserver 127.0.0.1:8000; \
+	fi
+
+## make test: start PostgreSQL/Redis/Chromium if needed, lint, check migrations, run pytest
+test: services test-deps
+	$(VENV)/bin/ruff check .
+	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run
+	$(TEST_ENV) $(PY) manage.py compile_translations
+	$(TEST_ENV) $(VENV)/bin/pytest
+
+test-deps: $(VENV)/.dev-installed
+
+services:
+	@bash scripts/ensure-test-services.sh
+
+lint: test-deps
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+## make messages: refresh the .po files from the code and templates (needs gettext)
+messages: venv
+	$(PY) manage.py makemessages -l vi -l en --ignore=.venv --ignore=staticfiles --no-obsolete
+
+bench: test-deps
+	@ls bench/*.py >/dev/null 2>&1 && for b in bench/*.py; do $(PY) $$b; done || echo "no benchmarks yet"
+
+clean:
+	rm -rf $(VENV) var staticfiles .pytest_cache test-artifacts

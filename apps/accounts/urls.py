@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("", views.user_list, name="user_list"),
+    path("moi/", views.user_invite_view, name="user_invite"),
+]

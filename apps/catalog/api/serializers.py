@@ -1,0 +1,140 @@
+"""Public fields only: nothing here comes from a dossier, a score or a person."""
+
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from apps.geo.models import AdministrativeUnit
+from apps.producers.models import Producer
+
+from ..models import CatalogEntry
+from ..selectors import verification_url
+
+
+class UnitRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AdministrativeUnit
+        fields = ["id", "edition", "code", "name"]
+
+
+class UnitSerializer(serializers.ModelSerializer):
+    parent = serializers.IntegerField(source="parent_id", allow_null=True, read_only=True)
+
+    class Meta:
+        model = AdministrativeUnit
+        fields = ["id", "edition", "level", "code", "name", "division_type", "parent", "path"]
+
+
+class CodeNameSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class ProducerRefSerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    name = serializers.CharField()
+
+
+class CertificateRefSerializer(serializers.Serializer):
+    serial = serializers.CharField()
+    stars = serializers.IntegerField()
+    valid_from = serializers.DateField()
+    valid_until = serializers.DateField()
+    verification_url = serializers.SerializerMethodField()
+
+    @extend_schema_field(serializers.URLField())
+    def get_verification_url(self, certificate):
+        return self.context["request"].build_absolute_uri(verification_url(certificate))
+
+
+class ProductSerializer(serializers.ModelSerializer):
+    slug = serializers.CharField(source="product.slug")
+    url = serializers.SerializerMethodField()
+    group = CodeNameSerializer()
+    product_set = CodeNameSerializer()
+    producer = ProducerRefSerializer()
+    province = UnitRefSerializer()
+    district = UnitRefSerializer(allow_null=True)
+    commune = UnitRefSerializer()
+    certificate = CertificateRefSerializer()
+
+    class Meta:
+        model = CatalogEntry
+        fields = [
+            "slug",
+            "name",
+            "url",
+            "stars",
+            "group",
+            "product_set",
+            "producer",
+            "province",
+            "district",
+            "commune",
+            "recognised_on",
+            "recognised_year",
+            "valid_until",
+            "certificate",
+        ]
+
+    @extend_schema_field(serializers.URLField())
+    def get_url(self, entry):
+        return self.context["request"].build_absolute_uri(reverse("catalog:product_detail", args=[entry.product.slug]))
+
+
+class ProductDetailSerializer(ProductSerializer):
+    description = serializers.CharField(source="product.description")
+    story = serializers.CharField(source="product.story")
+    photos = serializers.SerializerMethodField()
+
+    class Meta(ProductSerializer.Meta):
+        fields = [*ProductSerializer.Meta.fields, "description", "story", "photos"]
+
+    @extend_schema_field(serializers.ListField(child=serializers.URLField()))
+    def get_photos(self, entry):
+        request = self.context["request"]
+        return [request.build_absolute_uri(p.image.url) for p in entry.product.photo_list if p.image]
+
+
+class ProducerSerializer(serializers.ModelSerializer):
+    commune = UnitRefSerializer()
+    certified_products = serializers.IntegerField()
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Producer
+        fields = ["slug", "name", "kind", "address", "commune", "certified_products", "url"]
+
+    @extend_schema_field(serializers.URLField())
+    def get_url(self, producer):
+        return self.context["request"].build_absolute_uri(reverse("catalog:producer_detail", args=[producer.slug]))
+
+
+class CountByStarsSerializer(serializers.Serializer):
+    stars = serializers.IntegerField()
+    count = serializers.IntegerField()
+
+
+class CountByCodeSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    count = serializers.IntegerField()
+
+
+class CountByUnitSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    count = serializers.IntegerField()
+
+
+class TotalsSerializer(serializers.Serializer):
+    products = serializers.IntegerField()
+    producers = serializers.IntegerField()
+    provinces = serializers.IntegerField()
+
+
+class StatisticsSerializer(serializers.Serializer):
+    totals = TotalsSerializer()
+    by_stars = CountByStarsSerializer(many=True)
+    by_group = CountByCodeSerializer(many=True)
+    by_province = CountByUnitSerializer(many=True)

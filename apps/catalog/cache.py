@@ -1,0 +1,93 @@
+"""The catalogue's version: one cache key bumped whenever a certified product appears, changes or goes.
+
+Cached facet counts and statistics carry the version (and today's date, since certificates expire at midnight
+without any write) in their keys, so a bump makes every cached figure stale at once. The version is the time of
+the last change, which is also the open-data API's ``Last-Modified``.
+"""
+
+import datetime
+import hashlib
+import json
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils import timezone
+
+VERSION_KEY = "catalog:version"
+CACHE_SECONDS = 60 * 60 * 24
+
+
+def catalog_version():
+    """The time (epoch seconds) of the last change; set to now when the cache lost it."""
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        version = time.time()
+        if not cache.add(VERSION_KEY, version, timeout=None):
+            version = cache.get(VERSION_KEY, version)
+    return version
+
+
+def catalog_version_bump():
+    previous = cache.get(VERSION_KEY) or 0
+    # Strictly increasing even when two changes land within the clock's resolution.
+    cache.set(VERSION_KEY, max(time.time(), previous + 0.001), timeout=None)
+
+
+def catalog_last_modified(today=None):
+    """When the public catalogue last changed: the last write, or midnight if certificates expired since."""
+    changed = datetime.datetime.fromtimestamp(catalog_version(), tz=datetime.UTC)
+    today = today or timezone.localdate()
+    midnight = timezone.make_aware(datetime.datetime.combine(today, datetime.time.min))
+    return max(changed, midnight).replace(microsecond=0)
+
+
+def cache_key(name, today, **params):
+    """A key for ``name`` under the current version and ``today``, distinguished by ``params``."""
+    raw = json.dumps(params, sort_keys=True, default=str)
+    digest = hashlib.sha256(raw.encode()).hexdigest()[:24]
+    return f"catalog:{name}:{catalog_version():.3f}:{today.isoformat()}:{digest}"
+
+
+def cached(name, today, compute, **params):
+    key = cache_key(name, today, **params)
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, timeout=CACHE_SECONDS)
+    return value
+
+
+def cache_public_page(view):
+    """Serve a public page from the cache to anonymous visitors.
+
+    The key holds the catalogue's version, today's date, the language and the full path with its query, so a
+    recognition, revocation or upgrade (which bump the version) or midnight (expiry) makes every cached page stale
+    at once. Logged-in users always get a fresh page: theirs carries the staff navigation. The pages only read,
+    so they skip ATOMIC_REQUESTS: a cache hit then touches the database not at all.
+    """
+    from functools import wraps
+
+    from django.db import transaction
+    from django.http import HttpResponse
+    from django.utils.translation import get_language
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if (
+            not settings.OCOP_PUBLIC_PAGE_CACHE
+            or request.method not in ("GET", "HEAD")
+            or request.user.is_authenticated
+        ):
+            return view(request, *args, **kwargs)
+        key = cache_key("page", timezone.localdate(), path=request.get_full_path(), lang=get_language())
+        hit = cache.get(key)
+        if hit is not None:
+            content, content_type = hit
+            return HttpResponse(content, content_type=content_type)
+        response = view(request, *args, **kwargs)
+        if response.status_code == 200 and not response.streaming and not response.cookies:
+            cache.set(key, (response.content, response["Content-Type"]), timeout=CACHE_SECONDS)
+        return response
+
+    return transaction.non_atomic_requests(wrapper)

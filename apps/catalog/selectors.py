@@ -1,0 +1,289 @@
+"""Every read of the public catalogue. Nothing here needs a login: it is all public data."""
+
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from apps.geo.models import AdministrativeUnit
+from apps.producers.models import Producer
+from apps.products.models import ProductPhoto, ProductSet
+
+from .cache import cache_key, cached
+from .filters import CatalogFilter
+from .models import CatalogEntry, Fair, PointOfSale
+
+FACET_COLUMNS = {
+    "province": "province_id",
+    "district": "district_id",
+    "commune": "commune_id",
+    "group": "group_id",
+    "product_set": "product_set_id",
+    "stars": "stars",
+    "year": "recognised_year",
+}
+
+
+@dataclass(frozen=True)
+class FacetOption:
+    value: str
+    label: str
+    count: int
+
+
+def visible_entries(today=None):
+    return CatalogEntry.objects.visible(today or timezone.localdate())
+
+
+def with_card_data(entries):
+    """What a product card needs but its places (see :func:`attach_places`), in two queries.
+
+    Few joins on purpose: at national scale PostgreSQL spends far longer planning a ten-table join than running it.
+    """
+    photos = Prefetch("product__photos", queryset=ProductPhoto.objects.order_by("order", "pk"), to_attr="photo_list")
+    return entries.select_related("product", "producer").prefetch_related(photos)
+
+
+def attach_places(entries):
+    """Set province, district and commune on ``entries`` from one query; returns them as a list."""
+    entries = list(entries)
+    ids = {pk for e in entries for pk in (e.province_id, e.district_id, e.commune_id) if pk}
+    units = AdministrativeUnit.objects.in_bulk(ids) if ids else {}
+    for entry in entries:
+        entry.province = units.get(entry.province_id)
+        entry.commune = units.get(entry.commune_id)
+        entry.district = units.get(entry.district_id) if entry.district_id else None
+    return entries
+
+
+def card_entries(entries):
+    return attach_places(with_card_data(entries))
+
+
+def catalog_filter(data, *, today=None):
+    return CatalogFilter(data, queryset=visible_entries(today))
+
+
+def _facet_dimensions(cleaned):
+    """Province, group, set, stars and year always; districts once a province is chosen, communes below that."""
+    dims = ["province", "group", "product_set", "stars", "year"]
+    if cleaned.get("province") or cleaned.get("district"):
+        dims.insert(1, "district")
+        dims.insert(2, "commune")
+    return dims
+
+
+def _grouped_counts(queryset, dims):
+    """{dimension: {value: count}} for ``dims`` over ``queryset``: one query on PostgreSQL (GROUPING SETS)."""
+    columns = [FACET_COLUMNS[d] for d in dims]
+    base = queryset.order_by().values(*columns)
+    counts = {d: {} for d in dims}
+    if connection.vendor == "postgresql":
+        inner_sql, params = base.query.sql_with_params()
+        grouping = ", ".join(f"GROUPING({c})" for c in columns)
+        sets = ", ".join(f"({c})" for c in columns)
+        sql = (
+            f"SELECT {', '.join(columns)}, {grouping}, COUNT(*) FROM ({inner_sql}) AS facets "  # noqa: S608
+            f"GROUP BY GROUPING SETS ({sets})"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        n = len(columns)
+        for row in rows:
+            values, flags, count = row[:n], row[n : 2 * n], row[2 * n]
+            for dim, value, flag in zip(dims, values, flags, strict=True):
+                if flag == 0 and value is not None:
+                    counts[dim][value] = count
+    else:
+        for dim, column in zip(dims, columns, strict=True):
+            for row in base.values(column).annotate(n=Count("pk")):
+                if row[column] is not None:
+                    counts[dim][row[column]] = row["n"]
+    return counts
+
+
+def _unit_label(name, edition, clashes):
+    return f"{name} ({edition})" if name in clashes else name
+
+
+def _label_counts(counts):
+    """Attach names and order: units by name, groups and sets in the official order, stars and years descending."""
+    unit_ids = {v for d in ("province", "district", "commune") for v in counts.get(d, {})}
+    rows = AdministrativeUnit.objects.filter(pk__in=unit_ids).values_list("pk", "name", "edition") if unit_ids else []
+    units = {pk: (name, edition) for pk, name, edition in rows}
+    result = {}
+    for dim, by_value in counts.items():
+        if dim in ("province", "district", "commune"):
+            names = [units.get(v, ("", ""))[0] for v in by_value]
+            # Both editions may hold a unit of the same name (Cần Thơ before and after July 2025): say which.
+            clashes = {name for name in names if names.count(name) > 1}
+            options = sorted(
+                (FacetOption(str(v), _unit_label(*units.get(v, ("", "")), clashes), n) for v, n in by_value.items()),
+                key=lambda o: o.label,
+            )
+        elif dim in ("group", "product_set"):
+            options = [FacetOption(str(v), "", n) for v, n in by_value.items()]
+        else:
+            options = [
+                FacetOption(str(v), str(v), n) for v, n in sorted(by_value.items(), key=lambda i: i[0], reverse=True)
+            ]
+        result[dim] = options
+    if "group" in result or "product_set" in result:
+        sets = list(ProductSet.objects.select_related("group"))
+        groups = {s.group_id: s.group for s in sets}
+        group_counts = {int(o.value): o.count for o in result.get("group", [])}
+        set_counts = {int(o.value): o.count for o in result.get("product_set", [])}
+        result["group"] = [
+            FacetOption(g.code, g.name, group_counts[g.pk])
+            for g in sorted(groups.values(), key=lambda g: (g.order, g.code))
+            if g.pk in group_counts
+        ]
+        result["product_set"] = [FacetOption(s.code, s.name, set_counts[s.pk]) for s in sets if s.pk in set_counts]
+    return result
+
+
+def _facet_params(filterset):
+    cleaned = filterset.form.cleaned_data if filterset.is_valid() else {}
+    return {k: v for k, v in cleaned.items() if v not in (None, "") and k != "sort"}
+
+
+def catalog_facets(filterset, *, today=None):
+    """Counts per facet under the current filters, cached until the catalogue changes or the day ends."""
+    today = today or timezone.localdate()
+    params = _facet_params(filterset)
+    dims = _facet_dimensions(params)
+
+    def compute():
+        return _label_counts(_grouped_counts(filterset.qs, dims))
+
+    return cached("facets", today, compute, **params)
+
+
+def catalog_filters_fragment_key(filterset, *, today=None):
+    """Names the rendered filter form: same facets, same selection, same sort order."""
+    today = today or timezone.localdate()
+    cleaned = filterset.form.cleaned_data if filterset.is_valid() else {}
+    return cache_key("filters", today, sort=cleaned.get("sort") or "", **_facet_params(filterset))
+
+
+def catalog_statistics(*, today=None):
+    """Certified products by stars, group and province, with the totals (cached)."""
+    today = today or timezone.localdate()
+
+    def compute():
+        entries = visible_entries(today)
+        facets = _label_counts(_grouped_counts(entries, ["stars", "group", "province"]))
+        totals = entries.aggregate(
+            products=Count("pk"),
+            producers=Count("producer_id", distinct=True),
+            provinces=Count("province_id", distinct=True),
+        )
+        return {"totals": totals, **facets}
+
+    return cached("statistics", today, compute)
+
+
+def featured_entries(*, limit=8, today=None):
+    return attach_places(
+        with_card_data(visible_entries(today).order_by("-stars", "-recognised_on", "sort_name", "pk"))[:limit]
+    )
+
+
+def product_entry(*, slug, today=None):
+    """The catalogue entry of a certified product, with everything its page shows; 404 when not certified."""
+    entries = visible_entries(today).select_related("product", "producer", "certificate")
+    entry = get_object_or_404(entries, product__slug=slug)
+    attach_places([entry])
+    entry.product_set = ProductSet.objects.select_related("group").get(pk=entry.product_set_id)
+    entry.group = entry.product_set.group
+    return entry
+
+
+def product_photos(product):
+    return list(ProductPhoto.objects.filter(product=product).order_by("order", "pk"))
+
+
+def product_points_of_sale(product):
+    return list(PointOfSale.objects.filter(products=product, is_active=True).select_related("unit").order_by("name"))
+
+
+def product_fairs(product, *, today=None):
+    today = today or timezone.localdate()
+    return list(Fair.objects.filter(products=product, ends_on__gte=today).select_related("unit").order_by("starts_on"))
+
+
+def producer_with_entries(*, slug, today=None):
+    """A producer with at least one certified product, and those products; 404 otherwise."""
+    producer = get_object_or_404(Producer.objects.select_related("commune"), slug=slug)
+    entries = card_entries(visible_entries(today).filter(producer=producer))
+    if not entries:
+        raise Http404
+    return producer, entries
+
+
+def public_producers(*, today=None):
+    """Producers with at least one certified product, with how many."""
+    visible = visible_entries(today)
+    return (
+        Producer.objects.filter(catalog_entries__in=visible)
+        .annotate(certified_products=Count("catalog_entries", distinct=True))
+        .select_related("commune")
+        .order_by("name", "pk")
+    )
+
+
+def _certified_products_count(today):
+    today = today or timezone.localdate()
+    return Count(
+        "products",
+        filter=Q(products__catalog_entry__valid_from__lte=today, products__catalog_entry__valid_until__gte=today),
+        distinct=True,
+    )
+
+
+def points_of_sale(*, province=None, today=None):
+    qs = (
+        PointOfSale.objects.filter(is_active=True)
+        .select_related("unit")
+        .annotate(n_products=_certified_products_count(today))
+    )
+    if province is not None:
+        qs = qs.filter(unit__path__startswith=province.path)
+    return qs.order_by("name")
+
+
+def fairs(*, today=None, past=False):
+    today = today or timezone.localdate()
+    qs = Fair.objects.select_related("unit").annotate(n_products=_certified_products_count(today))
+    if past:
+        return qs.filter(ends_on__lt=today).order_by("-starts_on", "name")
+    return qs.filter(ends_on__gte=today).order_by("starts_on", "name")
+
+
+def point_of_sale_with_entries(*, slug, today=None):
+    pos = get_object_or_404(PointOfSale.objects.select_related("unit"), slug=slug, is_active=True)
+    entries = card_entries(visible_entries(today).filter(product__points_of_sale=pos))
+    return pos, entries
+
+
+def fair_with_entries(*, slug, today=None):
+    fair = get_object_or_404(Fair.objects.select_related("unit"), slug=slug)
+    entries = card_entries(visible_entries(today).filter(product__fairs=fair))
+    return fair, entries
+
+
+def unit_ancestors(unit):
+    return list(unit.ancestors()) if unit else []
+
+
+def verification_url(certificate):
+    """The public verification page of a certificate (the QR code's target)."""
+    try:
+        return reverse("verify:certificate", kwargs={"token": certificate.token})
+    except NoReverseMatch:
+        return f"/xac-thuc/{certificate.token}/"

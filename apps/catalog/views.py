@@ -1,0 +1,143 @@
+"""Public pages: catalogue, product, producer, statistics, points of sale and fairs. No login anywhere here."""
+
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from . import selectors
+from .cache import cache_public_page
+from .enums import CatalogSort
+from .filters import RECOGNISED_STARS
+from .selectors import verification_url
+from .seo import product_json_ld
+
+PAGE_SIZE = 24
+
+
+class CountedPaginator(Paginator):
+    """A paginator told its count (from the cached facet counts) instead of running COUNT(*) on each page."""
+
+    def __init__(self, *args, count, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._known_count = count
+
+    @property
+    def count(self):
+        return self._known_count
+
+
+@require_GET
+@cache_public_page
+def product_list(request):
+    filterset = selectors.catalog_filter(request.GET)
+    facets = selectors.catalog_facets(filterset)
+    # Every listed product has exactly one star level: the cached star counts add up to the total.
+    total = sum(option.count for option in facets["stars"])
+    paginator = CountedPaginator(selectors.with_card_data(filterset.qs), PAGE_SIZE, count=total)
+    page = paginator.get_page(request.GET.get("page"))
+    page.object_list = selectors.attach_places(page.object_list)
+    selected = filterset.form.cleaned_data if filterset.is_valid() else {}
+    filtered = any(v not in (None, "") for k, v in selected.items() if k != "sort")
+    return render(
+        request,
+        "catalog/product_list.html",
+        {
+            "page_obj": page,
+            "facets": facets,
+            "selected": {k: ("" if v is None else str(v)) for k, v in selected.items()},
+            "filtered": filtered,
+            "filters_key": selectors.catalog_filters_fragment_key(filterset),
+            "sort_choices": CatalogSort.choices,
+            "star_choices": RECOGNISED_STARS,
+        },
+    )
+
+
+@require_GET
+@cache_public_page
+def product_detail(request, slug):
+    entry = selectors.product_entry(slug=slug)
+    product = entry.product
+    photos = selectors.product_photos(product)
+    verify_url = verification_url(entry.certificate)
+    return render(
+        request,
+        "catalog/product_detail.html",
+        {
+            "entry": entry,
+            "product": product,
+            "photos": photos,
+            "points_of_sale": selectors.product_points_of_sale(product),
+            "fairs": selectors.product_fairs(product),
+            "verify_url": verify_url,
+            "json_ld": product_json_ld(request, entry, photos, verify_url),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@require_GET
+@cache_public_page
+def producer_detail(request, slug):
+    producer, entries = selectors.producer_with_entries(slug=slug)
+    return render(
+        request,
+        "catalog/producer_detail.html",
+        {"producer": producer, "entries": entries, "places": selectors.unit_ancestors(producer.commune)},
+    )
+
+
+@require_GET
+@cache_public_page
+def statistics(request):
+    stats = selectors.catalog_statistics()
+    return render(request, "catalog/statistics.html", {"stats": stats})
+
+
+@require_GET
+@cache_public_page
+def point_of_sale_list(request):
+    return render(request, "catalog/point_of_sale_list.html", {"points": selectors.points_of_sale()})
+
+
+@require_GET
+@cache_public_page
+def point_of_sale_detail(request, slug):
+    point, entries = selectors.point_of_sale_with_entries(slug=slug)
+    return render(request, "catalog/point_of_sale_detail.html", {"point": point, "entries": entries})
+
+
+@require_GET
+@cache_public_page
+def fair_list(request):
+    return render(
+        request,
+        "catalog/fair_list.html",
+        {"upcoming": selectors.fairs(), "past": selectors.fairs(past=True)[:20]},
+    )
+
+
+@require_GET
+@cache_public_page
+def fair_detail(request, slug):
+    fair, entries = selectors.fair_with_entries(slug=slug)
+    return render(request, "catalog/fair_detail.html", {"fair": fair, "entries": entries})
+
+
+@require_GET
+def robots_txt(request):
+    sitemap = request.build_absolute_uri("/sitemap.xml")
+    lines = [
+        "User-agent: *",
+        "Disallow: /quan-ly/",
+        "Disallow: /quan-tri/",
+        "Disallow: /accounts/",
+        "Disallow: /en/quan-ly/",
+        "Disallow: /en/accounts/",
+        "Allow: /",
+        f"Sitemap: {sitemap}",
+        "",
+    ]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")

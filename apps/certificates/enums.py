@@ -1,0 +1,19 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class RenderState(models.TextChoices):
+    PENDING = "pending", _("Waiting to be generated")
+    RENDERING = "rendering", _("Being generated")
+    READY = "ready", _("Ready")
+    FAILED = "failed", _("Generation failed")
+
+
+class CertificateStatus(models.TextChoices):
+    """What the official record says today (computed, never stored: dates move on their own)."""
+
+    VALID = "valid", _("Valid")
+    NOT_YET_VALID = "not_yet_valid", _("Not yet in force")
+    EXPIRED = "expired", _("Expired")
+    REVOKED = "revoked", _("Revoked")
+    SUPERSEDED = "superseded", _("Superseded by an upgrade")

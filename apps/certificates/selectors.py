@@ -1,0 +1,47 @@
+"""Reads about certificates: the public lookup by token and the staff lists."""
+
+from django.db.models import Case, IntegerField, Value, When
+
+from apps.core.policy import scope
+
+from .enums import RenderState
+from .models import Certificate, DecisionDocument
+
+DETAIL_RELATED = (
+    "product__producer",
+    "product__product_set",
+    "product__commune",
+    "recognition__decision__issuing_unit",
+    "superseded_by",
+    "revoked_by",
+)
+
+
+def certificate_by_token(token):
+    """The certificate a QR code points to, or None. Nothing but the token is taken from the URL."""
+    if not token or len(token) > Certificate._meta.get_field("token").max_length:
+        return None
+    return Certificate.objects.select_related(*DETAIL_RELATED).filter(token=token).first()
+
+
+def certificates_visible_to(user):
+    return scope(Certificate.objects.select_related(*DETAIL_RELATED), user, unit_field="product__commune")
+
+
+def certificate_list_for_staff(user):
+    """Certificates in the user's subtree, failed generation first, then newest first."""
+    failed_first = Case(
+        When(render_state=RenderState.FAILED, then=Value(0)), default=Value(1), output_field=IntegerField()
+    )
+    return certificates_visible_to(user).order_by(failed_first, "-created_at", "serial")
+
+
+def decision_documents_failed_for_staff(user):
+    qs = DecisionDocument.objects.filter(render_state=RenderState.FAILED).select_related("decision__issuing_unit")
+    return scope(qs, user, unit_field="decision__issuing_unit").order_by("-created_at")
+
+
+def decision_documents_visible_to(user):
+    return scope(
+        DecisionDocument.objects.select_related("decision__issuing_unit"), user, unit_field="decision__issuing_unit"
+    )

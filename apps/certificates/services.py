@@ -1,0 +1,384 @@
+"""Every write to certificates and decision documents.
+
+The councils issue calls :func:`certificates_create_for_decision` after recording a decision; rendering is
+queued after commit and done by Celery tasks (``tasks.py``) that call :func:`certificates_render` and
+:func:`decision_document_render`.
+"""
+
+import logging
+import secrets
+import uuid
+from datetime import timedelta
+
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.mail import EmailMessage
+from django.db import InterfaceError, OperationalError, transaction
+from django.db.models import F, Q
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from apps.accounts.enums import Role
+from apps.accounts.models import User
+from apps.audit.services import audit_record
+from apps.core.storage import private_storage
+from apps.geo.models import AdministrativeUnit
+
+from . import rendering
+from .enums import RenderState
+from .models import Certificate, DecisionDocument
+
+logger = logging.getLogger(__name__)
+
+VALIDITY_MONTHS = 36
+REMINDER_DAYS = 30
+# A row failing this many times on transient errors is marked failed (and shown to province staff).
+MAX_RENDER_ATTEMPTS = 5
+# Failures worth retrying: the database or the disk was briefly unavailable.
+TRANSIENT_ERRORS = (OperationalError, InterfaceError, ConnectionError, TimeoutError)
+
+
+def new_token():
+    """12 URL-safe characters (72 random bits): unguessable, and short enough for a small QR code."""
+    return secrets.token_urlsafe(9)
+
+
+def _province_code(unit):
+    return unit.path.split("/")[1]
+
+
+def _province_path(unit):
+    edition, province = unit.path.split("/")[:2]
+    return f"{edition}/{province}/"
+
+
+@transaction.atomic
+def certificates_create_for_decision(*, decision):
+    """Create one certificate row per recognised product of ``decision`` (idempotent). Returns them.
+
+    An earlier certificate of the same product is superseded by the new one (upgrade or re-evaluation).
+    Rendering of the certificates and of the decision document is queued once the transaction commits.
+    """
+    province = _province_code(decision.issuing_unit)
+    prefix = f"OCOP-{province}-{decision.date.year}-"
+    # Serialise serial allocation per province (lock its unit row), even while no serial of this year exists.
+    list(AdministrativeUnit.objects.select_for_update().filter(path=_province_path(decision.issuing_unit)))
+    existing = Certificate.objects.filter(serial__startswith=prefix).values_list("serial", flat=True)
+    next_seq = max((int(s.rsplit("-", 1)[1]) for s in existing), default=0) + 1
+    now = timezone.now()
+    certificates, new_ids = [], []
+    for item in decision.items.select_related("product").order_by("pk"):
+        cert, was_created = Certificate.objects.get_or_create(
+            recognition=item,
+            defaults={
+                "product": item.product,
+                "serial": f"{prefix}{next_seq:05d}",
+                "token": new_token(),
+                "stars": item.stars,
+                "valid_from": decision.date,
+                "valid_until": decision.date + relativedelta(months=VALIDITY_MONTHS),
+            },
+        )
+        if was_created:
+            next_seq += 1
+            new_ids.append(cert.pk)
+            older = Certificate.objects.filter(
+                product=item.product,
+                superseded_by__isnull=True,
+                revoked_at__isnull=True,
+                valid_from__lte=cert.valid_from,
+            ).exclude(pk=cert.pk)
+            for old in older.select_for_update():
+                old.superseded_by, old.superseded_at = cert, now
+                old.save(update_fields=["superseded_by", "superseded_at"])
+                audit_record(
+                    action="certificate.supersede",
+                    obj=old,
+                    by=None,
+                    before={"superseded_by": None},
+                    after={"superseded_by": cert.serial},
+                )
+        certificates.append(cert)
+    document, _created = DecisionDocument.objects.get_or_create(decision=decision)
+    certificates_enqueue_rendering(certificate_ids=new_ids)
+    if document.render_state == RenderState.PENDING:
+        decision_document_enqueue_rendering(document_id=document.pk)
+    return certificates
+
+
+def certificates_enqueue_rendering(*, certificate_ids):
+    """After commit, queue one render task per batch of ``certificate_ids`` (one WeasyPrint document each)."""
+    from .tasks import render_certificates_task
+
+    batch_size = settings.OCOP_CERTIFICATES_PER_DOCUMENT
+    ids = sorted(certificate_ids)
+    for start in range(0, len(ids), batch_size):
+        batch = ids[start : start + batch_size]
+        transaction.on_commit(lambda batch=batch: render_certificates_task.delay(certificate_ids=batch))
+
+
+def decision_document_enqueue_rendering(*, document_id):
+    from .tasks import render_decision_document_task
+
+    transaction.on_commit(lambda: render_decision_document_task.delay(document_id=document_id))
+
+
+# --- Rendering: claim, render, store ---------------------------------------------------------------------
+
+
+def _claim(model, ids):
+    """Take the rows of ``ids`` that are pending (or stale: their worker died) in one conditional UPDATE.
+
+    Returns the claim id; the rows taken are those carrying it. Under PostgreSQL's READ COMMITTED a
+    concurrent claimant re-checks the condition after ours commits, so no row is ever taken twice.
+    """
+    now = timezone.now()
+    stale_before = now - timedelta(seconds=settings.OCOP_RENDER_STALE_SECONDS)
+    claim = uuid.uuid4()
+    model.objects.filter(pk__in=ids).filter(
+        Q(render_state=RenderState.PENDING) | Q(render_state=RenderState.RENDERING, render_started_at__lt=stale_before)
+    ).update(
+        render_state=RenderState.RENDERING,
+        render_claim=claim,
+        render_started_at=now,
+        render_attempts=F("render_attempts") + 1,
+        render_error="",
+    )
+    return claim
+
+
+def _store(model, row, claim, name, pdf):
+    """Write the file, then mark the row ready if this claim still owns it. True when stored."""
+    if private_storage.exists(name):
+        private_storage.delete(name)
+    stored = private_storage.save(name, ContentFile(pdf))
+    updated = model.objects.filter(pk=row.pk, render_claim=claim, render_state=RenderState.RENDERING).update(
+        render_state=RenderState.READY,
+        file=stored,
+        checksum=rendering.sha256(pdf),
+        rendered_at=timezone.now(),
+        render_error="",
+        render_claim=None,
+    )
+    return updated == 1
+
+
+def _fail(model, claim, exc, *, transient):
+    """Release the claimed rows after an error: back to pending to retry, or failed for good."""
+    text = f"{type(exc).__name__}: {exc}"[:2000]
+    claimed = model.objects.filter(render_claim=claim, render_state=RenderState.RENDERING)
+    if transient:
+        claimed.filter(render_attempts__lt=MAX_RENDER_ATTEMPTS).update(
+            render_state=RenderState.PENDING, render_error=text, render_claim=None
+        )
+    claimed.update(render_state=RenderState.FAILED, render_error=text, render_claim=None)
+
+
+def certificate_file_name(certificate):
+    return f"certificates/{certificate.valid_from.year}/{certificate.serial}.pdf"
+
+
+def certificates_render(*, certificate_ids):
+    """Render the pending certificates among ``certificate_ids`` in one document. Returns how many were stored.
+
+    Runs in autocommit (a Celery task): the claim commits before the slow part. A transient error puts the
+    rows back to pending and is raised again for the task to retry; any other error marks them failed.
+    """
+    claim = _claim(Certificate, certificate_ids)
+    rows = list(
+        Certificate.objects.filter(render_claim=claim)
+        .select_related(
+            "product__producer", "product__product_set", "recognition__decision__issuing_unit", "product__commune"
+        )
+        .order_by("serial")
+    )
+    if not rows:
+        return 0
+    try:
+        pdfs = rendering.render_certificates(rows)
+        stored = sum(
+            _store(Certificate, row, claim, certificate_file_name(row), pdf)
+            for row, pdf in zip(rows, pdfs, strict=True)
+        )
+    except TRANSIENT_ERRORS as exc:
+        _fail(Certificate, claim, exc, transient=True)
+        raise
+    except Exception as exc:
+        logger.exception("Rendering certificates %s failed", [r.pk for r in rows])
+        _fail(Certificate, claim, exc, transient=False)
+        return 0
+    return stored
+
+
+def decision_document_render(*, document_id):
+    """Render one decision document if it is pending (same claim pattern as certificates). True when stored."""
+    claim = _claim(DecisionDocument, [document_id])
+    document = DecisionDocument.objects.filter(render_claim=claim).select_related("decision__issuing_unit").first()
+    if document is None:
+        return False
+    items = list(
+        document.decision.items.select_related("product__producer", "product__product_set", "certificate").order_by(
+            "product__name", "pk"
+        )
+    )
+    try:
+        pdf = rendering.render_decision_document(document.decision, items)
+        name = f"certificates/decisions/{document.decision.date.year}/decision-{document.decision.pk}.pdf"
+        return _store(DecisionDocument, document, claim, name, pdf)
+    except TRANSIENT_ERRORS as exc:
+        _fail(DecisionDocument, claim, exc, transient=True)
+        raise
+    except Exception as exc:
+        logger.exception("Rendering decision document %s failed", document_id)
+        _fail(DecisionDocument, claim, exc, transient=False)
+        return False
+
+
+RETRYABLE_STATES = {RenderState.FAILED}
+
+
+def _render_retry(model, obj, by, enqueue):
+    with transaction.atomic():
+        locked = model.objects.select_for_update().get(pk=obj.pk)
+        if locked.render_state not in RETRYABLE_STATES:
+            raise ValidationError(_("Only a document whose generation failed can be generated again."))
+        before = {"render_state": locked.render_state, "render_error": locked.render_error}
+        locked.render_state, locked.render_error, locked.render_attempts = RenderState.PENDING, "", 0
+        locked.save(update_fields=["render_state", "render_error", "render_attempts"])
+        audit_record(
+            action=f"{model._meta.model_name}.render_retry",
+            obj=locked,
+            by=by,
+            before=before,
+            after={"render_state": locked.render_state},
+        )
+        enqueue(locked)
+    return locked
+
+
+def certificate_render_retry(*, certificate, by):
+    """Province staff send a failed certificate back to the workers."""
+    return _render_retry(Certificate, certificate, by, lambda c: certificates_enqueue_rendering(certificate_ids=[c.pk]))
+
+
+def decision_document_render_retry(*, document, by):
+    return _render_retry(
+        DecisionDocument, document, by, lambda d: decision_document_enqueue_rendering(document_id=d.pk)
+    )
+
+
+def documents_requeue_stuck():
+    """Queue again what lost its message: old pending rows and stale rendering rows. Returns how many."""
+    now = timezone.now()
+    stale_before = now - timedelta(seconds=settings.OCOP_RENDER_STALE_SECONDS)
+    lost_before = now - timedelta(seconds=settings.OCOP_RENDER_LOST_AFTER_SECONDS)
+    stuck = Q(render_state=RenderState.PENDING, created_at__lt=lost_before) | Q(
+        render_state=RenderState.RENDERING, render_started_at__lt=stale_before
+    )
+    cert_ids = list(Certificate.objects.filter(stuck).values_list("pk", flat=True))
+    doc_ids = list(DecisionDocument.objects.filter(stuck).values_list("pk", flat=True))
+    with transaction.atomic():
+        certificates_enqueue_rendering(certificate_ids=cert_ids)
+        for doc_id in doc_ids:
+            decision_document_enqueue_rendering(document_id=doc_id)
+    return len(cert_ids) + len(doc_ids)
+
+
+# --- Lifecycle: revocation, expiry, reminders ------------------------------------------------------------
+
+
+def certificate_revoke(*, certificate, reason, by):
+    """Province staff revoke a certificate; the reason is mandatory and the public page says so at once."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason for the revocation.")})
+    if not by.has_perm("certificates.revoke_certificate", certificate):
+        raise PermissionDenied
+    with transaction.atomic():
+        locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
+        if locked.revoked_at is not None:
+            raise ValidationError(_("This certificate has already been revoked."))
+        locked.revoked_at, locked.revocation_reason, locked.revoked_by = timezone.now(), reason, by
+        locked.save(update_fields=["revoked_at", "revocation_reason", "revoked_by"])
+        audit_record(
+            action="certificate.revoke",
+            obj=locked,
+            by=by,
+            before={"revoked_at": None},
+            after={"revoked_at": locked.revoked_at.isoformat()},
+            reason=reason,
+        )
+    return locked
+
+
+def certificates_mark_expired(*, today=None):
+    """Stamp ``expired_at`` on certificates past their end date (the daily job). Returns how many."""
+    today = today or timezone.localdate()
+    now = timezone.now()
+    count = 0
+    due = Certificate.objects.filter(
+        valid_until__lt=today, expired_at__isnull=True, revoked_at__isnull=True, superseded_by__isnull=True
+    ).select_related("product__commune")
+    with transaction.atomic():
+        for cert in due.select_for_update(of=("self",)):
+            cert.expired_at = now
+            cert.save(update_fields=["expired_at"])
+            audit_record(action="certificate.expire", obj=cert, by=None, after={"expired_at": now.isoformat()})
+            count += 1
+    return count
+
+
+def _producer_recipients(certificate):
+    """The producer's own address and its accounts; failing those, producer accounts of the product's commune."""
+    producer = certificate.product.producer
+    accounts = User.objects.filter(role=Role.PRODUCER, is_active=True)
+    emails = {producer.email} if producer.email else set()
+    emails.update(accounts.filter(producers=producer).values_list("email", flat=True))
+    if not emails:
+        emails.update(accounts.filter(unit=certificate.product.commune).values_list("email", flat=True))
+    return sorted(emails)
+
+
+def _office_recipients(certificate):
+    unit = certificate.recognition.decision.issuing_unit
+    staff = [Role.PROVINCE_OFFICER, Role.DISTRICT_OFFICER, Role.COMMUNE_OFFICER]
+    return sorted(set(User.objects.filter(unit=unit, role__in=staff, is_active=True).values_list("email", flat=True)))
+
+
+def certificates_send_expiry_reminders(*, today=None):
+    """Warn holders and issuing offices of certificates expiring within 30 days, once each. Returns how many."""
+    today = today or timezone.localdate()
+    due = (
+        Certificate.objects.currently_valid(today)
+        .filter(valid_until__lte=today + timedelta(days=REMINDER_DAYS), reminder_sent_at__isnull=True)
+        .select_related("product__producer", "product__commune", "recognition__decision__issuing_unit")
+        .order_by("valid_until", "serial")
+    )
+    sent = 0
+    for cert in due:
+        # Claim before sending: a second run (or a duplicated task) finds nothing left to send.
+        if not Certificate.objects.filter(pk=cert.pk, reminder_sent_at__isnull=True).update(
+            reminder_sent_at=timezone.now()
+        ):
+            continue
+        try:
+            _send_reminder(cert)
+        except Exception:
+            Certificate.objects.filter(pk=cert.pk).update(reminder_sent_at=None)
+            raise
+        sent += 1
+    return sent
+
+
+def _send_reminder(cert):
+    to, cc = _producer_recipients(cert), _office_recipients(cert)
+    if not to and not cc:
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {"certificate": cert, "verification_url": rendering.verification_url(cert.token)}
+        subject = render_to_string("certificates/email/expiry_reminder_subject.txt", context).strip()
+        body = render_to_string("certificates/email/expiry_reminder.txt", context)
+    EmailMessage(subject=subject, body=body, to=to or cc, cc=cc if to else []).send()

@@ -1,0 +1,21 @@
+"""Enumerations shared across apps: the rule sets the programme has been judged under."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class RuleSet(models.TextChoices):
+    # Decision 148/QĐ-TTg of 24/02/2023: commune → district → province → central; district recognises 3★.
+    QD148_2023 = "qd148-2023", _("Decision 148/QĐ-TTg (2023), three tiers")
+    # 148 amended by 1489/QĐ-TTg of 06/07/2025: no districts; the province recognises 3★ and 4★.
+    QD1489_2025 = "qd1489-2025", _("Decision 1489/QĐ-TTg (2025), two tiers")
+    # Decision 1048/QĐ-TTg (2019): parts A35/B25/C40; only on old records.
+    QD1048_2019 = "qd1048-2019", _("Decision 1048/QĐ-TTg (2019)")
+
+
+class Stars(models.IntegerChoices):
+    ONE = 1, _("1 star")
+    TWO = 2, _("2 stars")
+    THREE = 3, _("3 stars")
+    FOUR = 4, _("4 stars")
+    FIVE = 5, _("5 stars")

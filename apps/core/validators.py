@@ -1,0 +1,55 @@
+"""Upload validation shared by every app: the type is decided by the file's content, never by its name."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+# Magic numbers of the only types the portal accepts.
+_SIGNATURES = {
+    "application/pdf": [b"%PDF-"],
+    "image/jpeg": [b"\xff\xd8\xff"],
+    "image/png": [b"\x89PNG\r\n\x1a\n"],
+}
+DOCUMENT_TYPES = ("application/pdf", "image/jpeg", "image/png")
+IMAGE_TYPES = ("image/jpeg", "image/png")
+
+
+def sniff_content_type(uploaded):
+    """Return the MIME type read from the first bytes of ``uploaded`` or None."""
+    pos = uploaded.tell() if hasattr(uploaded, "tell") else 0
+    uploaded.seek(0)
+    head = uploaded.read(16)
+    uploaded.seek(pos)
+    for content_type, signatures in _SIGNATURES.items():
+        if any(head.startswith(sig) for sig in signatures):
+            return content_type
+    return None
+
+
+def validate_upload(uploaded, *, allowed=DOCUMENT_TYPES, max_bytes=None):
+    """Refuse files that are too large or whose content is not one of ``allowed``. Returns the sniffed type."""
+    max_bytes = max_bytes or settings.OCOP_MAX_UPLOAD_BYTES
+    if uploaded.size > max_bytes:
+        raise ValidationError(
+            _("The file is too large (%(size)s MB); the limit is %(limit)s MB."),
+            code="too_large",
+            params={"size": round(uploaded.size / 1_048_576, 1), "limit": round(max_bytes / 1_048_576, 1)},
+        )
+    content_type = sniff_content_type(uploaded)
+    if content_type not in allowed:
+        raise ValidationError(
+            _("This file is not a genuine PDF, JPEG or PNG file. Its content does not match an accepted type."),
+            code="bad_type",
+        )
+    if content_type in IMAGE_TYPES:
+        from PIL import Image, UnidentifiedImageError
+
+        try:
+            uploaded.seek(0)
+            with Image.open(uploaded) as img:
+                img.verify()
+        except (UnidentifiedImageError, OSError, SyntaxError) as exc:
+            raise ValidationError(_("The image file is damaged or not a real image."), code="bad_image") from exc
+        finally:
+            uploaded.seek(0)
+    return content_type

@@ -1,0 +1,32 @@
+"""Home page, staff dashboard and the error pages."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+
+from apps.catalog.selectors import catalog_statistics, featured_entries
+from apps.geo.enums import Level
+from apps.geo.selectors import unit_children_with_counts
+
+
+def home(request):
+    """The public front page: search, the catalogue's figures and featured certified products."""
+    return render(
+        request,
+        "core/home.html",
+        {"featured": list(featured_entries(limit=8)), "stats": catalog_statistics()},
+    )
+
+
+@login_required
+def dashboard(request):
+    user = request.user
+    children = unit_children_with_counts(user.unit)[:200] if user.unit_id and user.unit.level != Level.COMMUNE else []
+    return render(request, "core/dashboard.html", {"children": children})
+
+
+def error_403(request, exception=None):
+    return render(request, "403.html", status=403)
+
+
+def error_404(request, exception=None):
+    return render(request, "404.html", status=404)

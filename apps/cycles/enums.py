@@ -1,0 +1,41 @@
+"""States of an OCOP application (hồ sơ), the six steps of the annual cycle and the kinds of plan targets."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class CycleStep(models.IntegerChoices):
+    PUBLICITY = 1, _("Publicity and guidance")
+    IDEAS = 2, _("Product idea registration")
+    PLANS = 3, _("Business plans")
+    IMPLEMENTATION = 4, _("Carrying out the plans")
+    EVALUATION = 5, _("Evaluation and star rating")
+    PROMOTION = 6, _("Trade promotion")
+
+
+class ApplicationState(models.TextChoices):
+    IDEA_REGISTERED = "idea_registered", _("Idea registered")
+    IDEA_ACCEPTED = "idea_accepted", _("Idea accepted")
+    IDEA_REJECTED = "idea_rejected", _("Idea rejected")
+    PLAN_SUBMITTED = "plan_submitted", _("Business plan submitted")
+    IMPLEMENTING = "implementing", _("Plan approved (implementing)")
+    DOSSIER_SUBMITTED = "dossier_submitted", _("Dossier submitted")
+    DOSSIER_CHECKED = "dossier_checked", _("Dossier checked by the commune")
+    SENT_FOR_EVALUATION = "sent_for_evaluation", _("Sent up for evaluation")
+    RETURNED = "returned", _("Returned for correction")
+
+
+class Tier(models.TextChoices):
+    """Who acts on an application: the product's commune, or the tier above that approves ideas and plans."""
+
+    COMMUNE = "commune", _("Commune officer of the product's commune")
+    # District officer under qd148-2023; province officer under qd1489-2025 (no districts).
+    APPROVING = "approving", _("Approving officer (district under 148, province under 1489)")
+
+
+class TargetKind(models.TextChoices):
+    IDEAS_PER_COMMUNE = "ideas_per_commune", _("Product ideas per commune")
+    NEW_THREE_STAR = "new_3_star", _("New 3-star products")
+    NEW_FOUR_STAR = "new_4_star", _("New 4-star products")
+    NEW_FIVE_STAR = "new_5_star", _("New 5-star products")
+    KEY_PRODUCTS_PER_DISTRICT = "key_products_per_district", _("Key products per district")

@@ -1,0 +1,299 @@
+"""Screens of the annual cycle: work list, overview, idea form, application page, dossier, cycles and plans.
+
+Each view checks a permission, binds a form, calls one service and redirects or renders.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from apps.core.policy import get_object_or_403
+from apps.geo.models import AdministrativeUnit
+from apps.producers.selectors import producers_visible_to
+
+from . import services
+from .enums import ApplicationState
+from .filters import ApplicationFilter
+from .forms import CycleForm, DossierForm, EvidenceForm, IdeaForm, PlanForm, TransitionForm
+from .models import Application, EvidenceFile, Plan
+from .selectors import (
+    application_counts_by_commune,
+    application_for_page,
+    applications_visible_to,
+    cycles_visible_to,
+    plans_visible_to,
+)
+
+PAGE_SIZE = 50
+
+
+def _require(request, perm, obj=None):
+    if not request.user.has_perm(perm, obj):
+        raise PermissionDenied
+
+
+def _add_errors(form, exc):
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _filtered(request):
+    cycles = cycles_visible_to(request.user).order_by("-year", "unit__path")
+    queryset = applications_visible_to(request.user).order_by("-updated_at", "-pk")
+    return ApplicationFilter(request.GET or None, queryset=queryset, cycles=cycles)
+
+
+@login_required
+def work_list(request):
+    _require(request, "cycles.view_work_list")
+    filterset = _filtered(request)
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    state_counts = dict(applications_visible_to(request.user).order_by().values_list("state").annotate(n=Count("pk")))
+    by_state = [(value, label, state_counts.get(value, 0)) for value, label in ApplicationState.choices]
+    return render(request, "cycles/work_list.html", {"filter": filterset, "page": page, "by_state": by_state})
+
+
+@login_required
+def overview(request):
+    _require(request, "cycles.view_overview")
+    filterset = _filtered(request)
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = application_counts_by_commune(filterset.qs)
+    totals = [sum(r["cells"][i] for r in rows) for i in range(len(ApplicationState.values))]
+    return render(
+        request,
+        "cycles/overview.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "rows": rows,
+            "states": ApplicationState.choices,
+            "totals": totals,
+            "grand_total": sum(totals),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def idea_create(request):
+    _require(request, "cycles.register_idea")
+    cycles = services.cycles_open_for(request.user.unit).order_by("-year")
+    producers = producers_visible_to(request.user).filter(commune=request.user.unit).order_by("name")
+    form = IdeaForm(request.POST or None, cycles=cycles, producers=producers)
+    if request.method == "POST" and form.is_valid():
+        try:
+            application = services.idea_register(by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("The product idea has been registered."))
+            return redirect("cycles:application_detail", pk=application.pk)
+    return render(request, "cycles/idea_form.html", {"form": form, "has_cycle": cycles.exists()})
+
+
+def _application(request, pk, perm):
+    return get_object_or_403(Application.objects.select_related("product__commune", "cycle"), request.user, perm, pk=pk)
+
+
+@login_required
+def application_detail(request, pk):
+    _application(request, pk, "cycles.view_application")
+    application = application_for_page(request.user, pk)
+    if application is None:  # visible by permission but not to the list selector (a producer without a link)
+        raise PermissionDenied
+    actions = []
+    for to_state in services.available_actions(request.user, application):
+        label = (
+            services.RESUBMIT_LABEL
+            if application.state == ApplicationState.RETURNED
+            else services.ACTION_LABELS[to_state]
+        )
+        actions.append(
+            {
+                "label": label,
+                "needs_reason": to_state == ApplicationState.RETURNED,
+                "form": TransitionForm(initial={"to_state": to_state, "expected_state": application.state}),
+            }
+        )
+    may_edit = request.user.has_perm("cycles.change_dossier", application) and (
+        application.state in services.DOSSIER_EDITABLE_STATES
+    )
+    problems = []
+    if application.state in (ApplicationState.IMPLEMENTING, ApplicationState.RETURNED) and may_edit:
+        problems = services.dossier_problems(application)
+    return render(
+        request,
+        "cycles/application_detail.html",
+        {
+            "application": application,
+            "dossier": getattr(application, "dossier", None),
+            "actions": actions,
+            "may_edit": may_edit,
+            "problems": problems,
+        },
+    )
+
+
+@login_required
+@require_POST
+def application_transition(request, pk):
+    application = _application(request, pk, "cycles.view_application")
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The request was incomplete; nothing was changed."))
+        return redirect("cycles:application_detail", pk=pk)
+    try:
+        services.application_transition(
+            application=application,
+            to_state=form.cleaned_data["to_state"],
+            expected_state=form.cleaned_data["expected_state"],
+            reason=form.cleaned_data["reason"],
+            by=request.user,
+        )
+    except services.TransitionNotAllowed as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            _("The application is now: %(state)s.") % {"state": ApplicationState(application.state).label},
+        )
+    return redirect("cycles:application_detail", pk=pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def dossier_edit(request, pk):
+    application = _application(request, pk, "cycles.change_dossier")
+    dossier = application.dossier
+    needs_samples = application.product.product_set.needs_samples
+    form = DossierForm(request.POST or None, instance=dossier, needs_samples=needs_samples)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.dossier_update(application=application, by=request.user, **form.service_kwargs())
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("The dossier has been saved."))
+            return redirect("cycles:application_detail", pk=pk)
+    return render(request, "cycles/dossier_form.html", {"form": form, "application": application})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def evidence_upload(request, pk):
+    application = _application(request, pk, "cycles.change_dossier")
+    form = EvidenceForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.evidence_upload(
+                application=application,
+                title=form.cleaned_data["title"],
+                uploaded=form.cleaned_data["file"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            form.add_error("file", exc.messages)
+        else:
+            messages.success(request, _("The file has been attached to the dossier."))
+            return redirect("cycles:application_detail", pk=pk)
+    return render(request, "cycles/evidence_form.html", {"form": form, "application": application})
+
+
+@login_required
+def evidence_download(request, pk):
+    evidence = get_object_or_403(
+        EvidenceFile.objects.select_related("dossier__application__product__commune"),
+        request.user,
+        "cycles.view_evidencefile",
+        pk=pk,
+    )
+    extension = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}[evidence.content_type]
+    response = FileResponse(
+        evidence.file.open("rb"), content_type=evidence.content_type, filename=f"minh-chung-{evidence.pk}.{extension}"
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def cycle_list(request):
+    _require(request, "cycles.view_cycle")
+    cycles = cycles_visible_to(request.user).prefetch_related("steps").order_by("-year", "unit__path")
+    page = Paginator(cycles, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "cycles/cycle_list.html", {"page": page})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cycle_create(request):
+    _require(request, "cycles.add_cycle")
+    units = AdministrativeUnit.objects.filter(pk=request.user.unit_id)
+    form = CycleForm(request.POST or None, units=units)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.cycle_create(
+                unit=form.cleaned_data["unit"],
+                year=form.cleaned_data["year"],
+                rule_set=form.cleaned_data["rule_set"],
+                name=form.cleaned_data["name"],
+                steps=form.step_dates(),
+                by=request.user,
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("The cycle has been opened."))
+            return redirect("cycles:cycle_list")
+    return render(request, "cycles/cycle_form.html", {"form": form})
+
+
+@login_required
+def plan_list(request):
+    _require(request, "cycles.view_cycle")
+    plans = plans_visible_to(request.user).order_by("-year", "unit__path")
+    page = Paginator(plans, PAGE_SIZE).get_page(request.GET.get("page"))
+    may_edit = request.user.unit_id is not None and services.may_edit_plan(request.user, request.user.unit)
+    return render(
+        request,
+        "cycles/plan_list.html",
+        {"page": page, "may_edit": may_edit, "current_year": timezone.localdate().year},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_edit(request, year):
+    if request.user.unit_id is None or not services.may_edit_plan(request.user, request.user.unit):
+        raise PermissionDenied
+    if not 2019 <= year <= 2100:
+        raise Http404
+    plan = Plan.objects.filter(unit=request.user.unit, year=year).prefetch_related("targets").first()
+    initial = {}
+    if plan:
+        initial["title"] = plan.title
+        initial.update({f"target_{t.kind}": t.value for t in plan.targets.all()})
+    form = PlanForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.plan_save(
+            unit=request.user.unit,
+            year=year,
+            title=form.cleaned_data["title"],
+            targets=form.targets(),
+            by=request.user,
+        )
+        messages.success(request, _("The plan has been saved."))
+        return redirect("cycles:plan_list")
+    return render(request, "cycles/plan_form.html", {"form": form, "year": year})

@@ -1,0 +1,129 @@
+"""Forms of the councils. Choices are always limited to what the user may pick; services validate again."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from apps.accounts.enums import Role
+from apps.accounts.models import User
+from apps.core.policy import scope
+from apps.cycles.models import Application, Cycle
+from apps.geo.enums import Level
+from apps.geo.models import AdministrativeUnit
+
+from .enums import MemberRole, Tier
+from .models import CommunePreCheck, EvaluationRound
+from .services import COUNCIL_ROLES
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class RoundCreateForm(forms.ModelForm):
+    class Meta:
+        model = EvaluationRound
+        fields = [
+            "cycle",
+            "tier",
+            "unit",
+            "name",
+            "council_decision_number",
+            "council_decision_date",
+            "council_decision_signer",
+            "aggregation",
+            "quorum_numerator",
+            "quorum_denominator",
+            "quorum_requires_chair",
+            "spread_threshold",
+        ]
+        widgets = {"council_decision_date": DateInput(format="%Y-%m-%d")}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cycle"].queryset = scope(Cycle.objects.select_related("unit"), user, unit_field="unit")
+        units = AdministrativeUnit.objects.filter(level=Level.PROVINCE)
+        if not user.is_national:
+            units = AdministrativeUnit.objects.filter(pk=user.unit_id) | AdministrativeUnit.objects.filter(
+                parent_id=user.unit_id
+            )
+        self.fields["unit"].queryset = units.order_by("path")
+        self.fields["council_decision_number"].required = True
+        self.fields["council_decision_date"].required = True
+        self.fields["council_decision_signer"].required = True
+
+
+class MemberAddForm(forms.Form):
+    user = forms.ModelChoiceField(label=_("User"), queryset=User.objects.none())
+    role = forms.ChoiceField(label=_("Council role"), choices=MemberRole.choices, initial=MemberRole.MEMBER)
+
+    def __init__(self, *args, round, **kwargs):
+        super().__init__(*args, **kwargs)
+        eligible = User.objects.filter(is_active=True, role__in=COUNCIL_ROLES, unit=round.unit)
+        if round.tier == Tier.CENTRAL:
+            eligible = eligible | User.objects.filter(is_active=True, role=Role.CENTRAL_OFFICER)
+        self.fields["user"].queryset = eligible.exclude(council_seats__round=round).order_by("full_name")
+
+
+class EntryAddForm(forms.Form):
+    application = forms.ModelChoiceField(label=_("Application"), queryset=Application.objects.none())
+
+    def __init__(self, *args, round, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["application"].queryset = (
+            Application.objects.filter(cycle=round.cycle, product__commune__path__startswith=round.unit.path)
+            .exclude(round_entries__round=round)
+            .select_related("product", "cycle")
+            .order_by("product__name")
+        )
+
+
+class ConflictForm(forms.Form):
+    reason = forms.CharField(label=_("Your tie to the producer"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for re-scoring"), max_length=500)
+
+
+class SheetForm(forms.Form):
+    """One radio group per criterion; the option values are option ids, checked again by the service."""
+
+    def __init__(self, *args, parts, answers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.parts = parts
+        for part in parts:
+            for group in part.groups.all():
+                for criterion in group.criteria.all():
+                    self.fields[f"c{criterion.pk}"] = forms.TypedChoiceField(
+                        label=f"{criterion.code}. {criterion.text}",
+                        choices=[(o.pk, f"{o.text} ({o.points:g})") for o in criterion.options.all()],
+                        coerce=int,
+                        required=False,
+                        widget=forms.RadioSelect,
+                        initial=answers.get(criterion.pk),
+                    )
+
+    def choices(self):
+        return {int(name[1:]): value for name, value in self.cleaned_data.items() if name.startswith("c") and value}
+
+
+class PreCheckForm(forms.ModelForm):
+    passed = forms.TypedChoiceField(
+        label=_("Forward to the province"),
+        choices=[(True, _("Yes")), (False, _("No"))],
+        coerce=lambda v: v in (True, "True"),
+        widget=forms.RadioSelect,
+    )
+
+    class Meta:
+        model = CommunePreCheck
+        fields = ["local_materials", "local_producer", "legal_conditions", "community_benefit", "passed", "reason"]
+        widgets = {"reason": forms.Textarea(attrs={"rows": 3})}
+
+
+class DecisionForm(forms.Form):
+    number = forms.CharField(label=_("Decision number"), max_length=64)
+    date = forms.DateField(label=_("Decision date"), widget=DateInput(format="%Y-%m-%d"))
+    issuer_name = forms.CharField(label=_("Issuing People's Committee"), max_length=255)
+    signer_title = forms.CharField(label=_("Signer's title"), max_length=255)
+    signer_name = forms.CharField(label=_("Signer's name"), max_length=255)

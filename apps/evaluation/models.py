@@ -1,0 +1,428 @@
+"""Star-rating councils: score sheets as data, rounds with their councils, member sheets, recognition decisions."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from apps.core.enums import RuleSet, Stars
+from apps.core.storage import get_private_storage
+
+from .enums import Aggregation, MemberRole, RoundState, SheetState, Tier
+
+# ---------------------------------------------------------------------------------------------------------
+# Score sheets as data: template → part → criteria group → criterion → option.
+
+
+class SheetTemplate(models.Model):
+    code = models.SlugField(_("code"), max_length=64)
+    version = models.PositiveSmallIntegerField(_("version"), default=1)
+    rule_set = models.CharField(_("rule set"), max_length=16, choices=RuleSet.choices)
+    label = models.CharField(_("label"), max_length=255)
+    is_sample = models.BooleanField(_("sample sheet"), default=False)
+    product_sets = models.ManyToManyField(
+        "products.ProductSet", verbose_name=_("product sets"), related_name="sheet_templates"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("score sheet template")
+        verbose_name_plural = _("score sheet templates")
+        ordering = ["rule_set", "code", "-version"]
+        constraints = [models.UniqueConstraint(fields=["code", "version"], name="evaluation_sheet_code_version")]
+
+    def __str__(self):
+        sample = " (MẪU)" if self.is_sample else ""
+        return f"{self.label} v{self.version}{sample}"
+
+
+class SheetPart(models.Model):
+    template = models.ForeignKey(SheetTemplate, on_delete=models.CASCADE, related_name="parts")
+    code = models.CharField(_("code"), max_length=4)
+    title = models.CharField(_("title"), max_length=255)
+    max_points = models.DecimalField(_("maximum points"), max_digits=5, decimal_places=2)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("sheet part")
+        verbose_name_plural = _("sheet parts")
+        ordering = ["order", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["template", "code"], name="evaluation_part_code"),
+            models.CheckConstraint(
+                condition=Q(max_points__gt=0, max_points__lte=100), name="evaluation_part_max_range"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code}. {self.title}"
+
+
+class CriterionGroup(models.Model):
+    part = models.ForeignKey(SheetPart, on_delete=models.CASCADE, related_name="groups")
+    code = models.CharField(_("code"), max_length=16)
+    title = models.CharField(_("title"), max_length=255)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("criteria group")
+        verbose_name_plural = _("criteria groups")
+        ordering = ["order", "code"]
+
+    def __str__(self):
+        return f"{self.code}. {self.title}"
+
+
+class Criterion(models.Model):
+    template = models.ForeignKey(SheetTemplate, on_delete=models.CASCADE, related_name="criteria")
+    group = models.ForeignKey(CriterionGroup, on_delete=models.CASCADE, related_name="criteria")
+    code = models.CharField(_("code"), max_length=16)
+    text = models.TextField(_("criterion"))
+    # A product missing this criterion cannot get this star level (nor any above it).
+    mandatory_for_stars = models.PositiveSmallIntegerField(
+        _("mandatory for star level"), null=True, blank=True, choices=Stars.choices
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("criterion")
+        verbose_name_plural = _("criteria")
+        ordering = ["order", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["template", "code"], name="evaluation_criterion_code"),
+            models.CheckConstraint(
+                condition=Q(mandatory_for_stars__isnull=True)
+                | Q(mandatory_for_stars__gte=2, mandatory_for_stars__lte=5),
+                name="evaluation_criterion_mandatory_level",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code}. {self.text[:60]}"
+
+
+class Option(models.Model):
+    criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="options")
+    code = models.CharField(_("code"), max_length=8)
+    text = models.TextField(_("option"))
+    points = models.DecimalField(_("points"), max_digits=5, decimal_places=2)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("option")
+        verbose_name_plural = _("options")
+        ordering = ["order", "points"]
+        constraints = [
+            models.UniqueConstraint(fields=["criterion", "code"], name="evaluation_option_code"),
+            models.CheckConstraint(condition=Q(points__gte=0, points__lte=40), name="evaluation_option_points_range"),
+        ]
+
+    def __str__(self):
+        return f"{self.code}. {self.text[:40]} ({self.points})"
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Rounds, councils and the products they rate.
+
+
+class EvaluationRound(models.Model):
+    cycle = models.ForeignKey("cycles.Cycle", verbose_name=_("cycle"), on_delete=models.PROTECT, related_name="rounds")
+    tier = models.CharField(_("tier"), max_length=10, choices=Tier.choices)
+    unit = models.ForeignKey(
+        "geo.AdministrativeUnit", verbose_name=_("council unit"), on_delete=models.PROTECT, related_name="+"
+    )
+    name = models.CharField(_("name"), max_length=255)
+    council_decision_number = models.CharField(_("council decision number"), max_length=64, blank=True)
+    council_decision_date = models.DateField(_("council decision date"), null=True, blank=True)
+    council_decision_signer = models.CharField(_("council decision signed by"), max_length=255, blank=True)
+    aggregation = models.CharField(
+        _("aggregation"), max_length=8, choices=Aggregation.choices, default=Aggregation.MEAN
+    )
+    quorum_numerator = models.PositiveSmallIntegerField(_("quorum numerator"), default=2)
+    quorum_denominator = models.PositiveSmallIntegerField(_("quorum denominator"), default=3)
+    quorum_requires_chair = models.BooleanField(_("the chair must have scored"), default=True)
+    spread_threshold = models.DecimalField(
+        _("spread threshold (points)"), max_digits=5, decimal_places=2, default=Decimal(10)
+    )
+    state = models.CharField(_("state"), max_length=8, choices=RoundState.choices, default=RoundState.OPEN)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    minutes = models.FileField(
+        _("minutes (PDF)"), upload_to="evaluation/minutes/%Y/", storage=get_private_storage, blank=True
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("evaluation round")
+        verbose_name_plural = _("evaluation rounds")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(quorum_numerator__gte=1, quorum_denominator__gte=1)
+                & Q(quorum_numerator__lte=models.F("quorum_denominator")),
+                name="evaluation_round_quorum_fraction",
+            ),
+            models.CheckConstraint(
+                condition=Q(spread_threshold__gte=0, spread_threshold__lte=100), name="evaluation_round_spread_range"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def jurisdiction_unit(self):
+        return self.unit
+
+    @property
+    def rule_set(self):
+        return self.cycle.rule_set
+
+    @property
+    def is_open(self):
+        return self.state == RoundState.OPEN
+
+
+class CouncilMember(models.Model):
+    round = models.ForeignKey(EvaluationRound, on_delete=models.CASCADE, related_name="members")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.PROTECT, related_name="council_seats"
+    )
+    role = models.CharField(_("council role"), max_length=10, choices=MemberRole.choices)
+
+    class Meta:
+        verbose_name = _("council member")
+        verbose_name_plural = _("council members")
+        ordering = ["round", "role", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "user"], name="evaluation_member_once_per_round"),
+            models.UniqueConstraint(
+                fields=["round"], condition=Q(role=MemberRole.CHAIR), name="evaluation_member_one_chair"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user.get_full_name()} ({self.get_role_display()})"
+
+    @property
+    def jurisdiction_unit(self):
+        return self.round.unit
+
+
+class RoundEntry(models.Model):
+    """An application assigned to a round, with the council's result frozen when the round closes."""
+
+    round = models.ForeignKey(EvaluationRound, on_delete=models.CASCADE, related_name="entries")
+    application = models.ForeignKey(
+        "cycles.Application", verbose_name=_("application"), on_delete=models.PROTECT, related_name="round_entries"
+    )
+    template = models.ForeignKey(
+        SheetTemplate, verbose_name=_("score sheet"), on_delete=models.PROTECT, related_name="entries"
+    )
+    total = models.DecimalField(_("council total"), max_digits=5, decimal_places=2, null=True, blank=True)
+    star_band = models.PositiveSmallIntegerField(_("star band"), null=True, blank=True, choices=Stars.choices)
+    stars = models.PositiveSmallIntegerField(_("stars"), null=True, blank=True, choices=Stars.choices)
+    missing_mandatory = models.JSONField(_("missing mandatory criteria"), default=list, blank=True)
+    forwarded = models.BooleanField(_("forwarded to the next tier"), default=False)
+
+    class Meta:
+        verbose_name = _("product in a round")
+        verbose_name_plural = _("products in a round")
+        ordering = ["round", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "application"], name="evaluation_entry_once_per_round"),
+            models.CheckConstraint(
+                condition=Q(total__isnull=True) | Q(total__gte=0, total__lte=100), name="evaluation_entry_total_range"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.application.product} · {self.round}"
+
+    @property
+    def jurisdiction_unit(self):
+        return self.round.unit
+
+
+class ConflictDeclaration(models.Model):
+    entry = models.ForeignKey(RoundEntry, on_delete=models.CASCADE, related_name="conflicts")
+    member = models.ForeignKey(CouncilMember, on_delete=models.CASCADE, related_name="conflicts")
+    reason = models.TextField(_("reason"))
+    declared_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("conflict of interest")
+        verbose_name_plural = _("conflicts of interest")
+        constraints = [models.UniqueConstraint(fields=["entry", "member"], name="evaluation_conflict_once")]
+
+    def __str__(self):
+        return f"{self.member} — {self.entry}"
+
+
+class ScoreSheet(models.Model):
+    """One member's sheet for one product in one round."""
+
+    round = models.ForeignKey(EvaluationRound, on_delete=models.CASCADE, related_name="sheets")
+    entry = models.ForeignKey(RoundEntry, on_delete=models.CASCADE, related_name="sheets")
+    member = models.ForeignKey(CouncilMember, on_delete=models.PROTECT, related_name="sheets")
+    state = models.CharField(_("state"), max_length=10, choices=SheetState.choices, default=SheetState.DRAFT)
+    # Written only by services.sheet_compute_total.
+    total = models.DecimalField(_("total"), max_digits=5, decimal_places=2, default=Decimal(0))
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("score sheet")
+        verbose_name_plural = _("score sheets")
+        ordering = ["entry", "member"]
+        constraints = [
+            models.UniqueConstraint(fields=["member", "entry", "round"], name="evaluation_sheet_once_per_member"),
+            models.CheckConstraint(condition=Q(total__gte=0, total__lte=100), name="evaluation_sheet_total_range"),
+        ]
+
+    def __str__(self):
+        return f"{self.member} — {self.entry}"
+
+    @property
+    def jurisdiction_unit(self):
+        return self.round.unit
+
+
+class ScoreAnswer(models.Model):
+    sheet = models.ForeignKey(ScoreSheet, on_delete=models.CASCADE, related_name="answers")
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+")
+    option = models.ForeignKey(Option, on_delete=models.PROTECT, related_name="+")
+    points = models.DecimalField(_("points"), max_digits=5, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+        constraints = [
+            models.UniqueConstraint(fields=["sheet", "criterion"], name="evaluation_answer_once_per_criterion"),
+            models.CheckConstraint(condition=Q(points__gte=0, points__lte=40), name="evaluation_answer_points_range"),
+        ]
+
+    def __str__(self):
+        return f"{self.sheet_id}: {self.criterion_id} → {self.option_id}"
+
+
+class CommunePreCheck(models.Model):
+    """The commune's pre-check under qd1489-2025: the four local criteria and a yes/no with its reason."""
+
+    entry = models.OneToOneField(RoundEntry, on_delete=models.CASCADE, related_name="precheck")
+    local_materials = models.BooleanField(_("made from local raw materials or local know-how"))
+    local_producer = models.BooleanField(_("producer established and operating in the commune"))
+    legal_conditions = models.BooleanField(_("meets the legal conditions for production and sale"))
+    community_benefit = models.BooleanField(_("benefits the local community and environment"))
+    passed = models.BooleanField(_("forward to the province"))
+    reason = models.TextField(_("reason"))
+    checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    checked_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("commune pre-check")
+        verbose_name_plural = _("commune pre-checks")
+
+    def __str__(self):
+        return str(self.entry)
+
+    @property
+    def jurisdiction_unit(self):
+        return self.entry.round.unit
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Recognition.
+
+
+class RecognitionDecision(models.Model):
+    """A People's Committee decision (quyết định công nhận) listing products and their stars."""
+
+    number = models.CharField(_("decision number"), max_length=64)
+    date = models.DateField(_("decision date"))
+    issuing_unit = models.ForeignKey(
+        "geo.AdministrativeUnit", verbose_name=_("issuing unit"), on_delete=models.PROTECT, related_name="+"
+    )
+    issuer_name = models.CharField(_("issuing People's Committee"), max_length=255)
+    signer_title = models.CharField(_("signer's title"), max_length=255)
+    signer_name = models.CharField(_("signer's name"), max_length=255)
+    rule_set = models.CharField(_("rule set"), max_length=16, choices=RuleSet.choices)
+    round = models.ForeignKey(
+        EvaluationRound,
+        verbose_name=_("evaluation round"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="decisions",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("recognition decision")
+        verbose_name_plural = _("recognition decisions")
+        ordering = ["-date", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["issuing_unit", "number"], name="evaluation_decision_unique_number")
+        ]
+
+    def __str__(self):
+        return self.number
+
+    @property
+    def jurisdiction_unit(self):
+        return self.issuing_unit
+
+
+class RecognitionItem(models.Model):
+    decision = models.ForeignKey(RecognitionDecision, on_delete=models.PROTECT, related_name="items")
+    product = models.ForeignKey("products.Product", on_delete=models.PROTECT, related_name="recognitions")
+    application = models.ForeignKey(
+        "cycles.Application", null=True, blank=True, on_delete=models.PROTECT, related_name="recognitions"
+    )
+    stars = models.PositiveSmallIntegerField(_("stars"), choices=Stars.choices)
+    total_score = models.DecimalField(_("total score"), max_digits=5, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("recognised product")
+        verbose_name_plural = _("recognised products")
+        constraints = [
+            models.UniqueConstraint(fields=["decision", "product"], name="evaluation_item_once_per_decision"),
+            models.CheckConstraint(
+                condition=models.Q(stars__gte=3, stars__lte=5), name="evaluation_item_recognised_stars"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(total_score__gte=0, total_score__lte=100), name="evaluation_item_score_range"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.product} — {self.stars}★"
+
+    @property
+    def jurisdiction_unit(self):
+        return self.product.commune
+
+
+class NonRecognition(models.Model):
+    """A product of a decided round that got no recognition, and why (told to the producer)."""
+
+    decision = models.ForeignKey(RecognitionDecision, on_delete=models.CASCADE, related_name="refusals")
+    entry = models.ForeignKey(RoundEntry, on_delete=models.PROTECT, related_name="refusals")
+    total_score = models.DecimalField(_("total score"), max_digits=5, decimal_places=2)
+    reason = models.TextField(_("reason"))
+
+    class Meta:
+        verbose_name = _("product not recognised")
+        verbose_name_plural = _("products not recognised")
+        constraints = [models.UniqueConstraint(fields=["decision", "entry"], name="evaluation_refusal_once")]
+
+    def __str__(self):
+        return f"{self.entry} — {self.reason[:40]}"

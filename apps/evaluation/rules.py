@@ -1,0 +1,66 @@
+"""Permissions of the councils, built on apps.core.policy.
+
+Officers manage the rounds of their subtree; members act on the rounds they sit on; the chair closes and
+reopens; a conflicted member cannot open that product's sheet.
+"""
+
+import rules
+
+from apps.accounts.enums import Role
+from apps.core.policy import has_role, in_user_subtree, is_staff_member
+
+from .enums import SCORING_ROLES, MemberRole, RoundState
+
+is_officer = has_role(
+    Role.COMMUNE_OFFICER, Role.DISTRICT_OFFICER, Role.PROVINCE_OFFICER, Role.CENTRAL_OFFICER, Role.SYSTEM_ADMIN
+)
+
+
+def _round_of(obj):
+    return getattr(obj, "round", obj)
+
+
+@rules.predicate
+def is_round_member(user, obj):
+    if obj is None or not getattr(user, "is_authenticated", False):
+        return False
+    return _round_of(obj).members.filter(user=user).exists()
+
+
+@rules.predicate
+def is_round_chair(user, obj):
+    if obj is None or not getattr(user, "is_authenticated", False):
+        return False
+    return _round_of(obj).members.filter(user=user, role=MemberRole.CHAIR).exists()
+
+
+@rules.predicate
+def round_open_for_scoring(user, obj):
+    return obj is not None and _round_of(obj).state == RoundState.OPEN
+
+
+@rules.predicate
+def round_closed(user, obj):
+    return obj is not None and _round_of(obj).state == RoundState.CLOSED
+
+
+@rules.predicate
+def is_scoring_member_without_conflict(user, entry):
+    """``entry`` is a RoundEntry: the user holds a scoring seat and declared no conflict for it."""
+    if entry is None or not getattr(user, "is_authenticated", False):
+        return False
+    member = entry.round.members.filter(user=user, role__in=SCORING_ROLES).first()
+    return member is not None and not entry.conflicts.filter(member=member).exists()
+
+
+manages_round = is_officer & in_user_subtree
+
+rules.add_perm("evaluation.view_evaluationround", (is_staff_member & in_user_subtree) | is_round_member)
+rules.add_perm("evaluation.manage_round", manages_round & round_open_for_scoring)
+rules.add_perm("evaluation.score_entry", is_scoring_member_without_conflict)
+rules.add_perm("evaluation.declare_conflict", is_round_member & round_open_for_scoring)
+rules.add_perm("evaluation.chair_round", is_round_chair & round_open_for_scoring)
+rules.add_perm("evaluation.record_precheck", manages_round & round_open_for_scoring)
+rules.add_perm("evaluation.record_decision", manages_round & round_closed)
+rules.add_perm("evaluation.view_minutes", (is_staff_member & in_user_subtree) | is_round_member)
+rules.add_perm("evaluation.manage_sheets", has_role(Role.SYSTEM_ADMIN, Role.PROVINCE_OFFICER, Role.CENTRAL_OFFICER))

@@ -1,0 +1,190 @@
+"""Reads of the councils: visible rounds, the sheet for a product set, and the per-product results.
+
+Means, medians, minima and maxima come from database aggregation; :func:`round_results` runs a fixed number of
+queries however many products and sheets a round has.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Avg, Case, Count, IntegerField, Max, Min, Q, Sum, Value, When
+
+from apps.core.enums import RuleSet
+
+from .aggregates import Median
+from .enums import SCORING_ROLES, Aggregation, MemberRole, SheetState
+from .models import (
+    ConflictDeclaration,
+    CouncilMember,
+    Criterion,
+    EvaluationRound,
+    RoundEntry,
+    ScoreAnswer,
+    ScoreSheet,
+    SheetTemplate,
+)
+from .stars import awarded_stars, star_band
+
+# 1489 amended the tiers, not the sheet: a 1489 round uses a 148 sheet unless a 1489 one was loaded.
+SHEET_RULE_SET_FALLBACK = {RuleSet.QD1489_2025: RuleSet.QD148_2023}
+CENT = Decimal("0.01")
+
+
+def role_order(prefix=""):
+    """Chair, secretary, members, advisory group: the order of the minutes."""
+    field = f"{prefix}role"
+    return Case(
+        *(When(**{field: role}, then=Value(i)) for i, role in enumerate(MemberRole.values)),
+        output_field=IntegerField(),
+    )
+
+
+def council_of(*, round):
+    return round.members.select_related("user").order_by(role_order(), "pk")
+
+
+def rounds_visible_to(*, user):
+    qs = EvaluationRound.objects.select_related("cycle", "unit")
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return qs.none()
+    if user.is_national:
+        return qs
+    condition = Q(members__user=user)
+    if user.unit_id and user.role != "producer":
+        condition |= Q(unit__path__startswith=user.unit.path)
+    return qs.filter(pk__in=EvaluationRound.objects.filter(condition).values("pk"))
+
+
+def template_for(*, rule_set, product_set):
+    """The newest sheet for this rule set and product set (falling back as 1489 allows), or None."""
+    for candidate in (rule_set, SHEET_RULE_SET_FALLBACK.get(rule_set)):
+        if candidate is None:
+            continue
+        template = (
+            SheetTemplate.objects.filter(rule_set=candidate, product_sets=product_set)
+            .order_by("is_sample", "-version", "-pk")
+            .first()
+        )
+        if template is not None:
+            return template
+    return None
+
+
+def member_for(*, round, user):
+    return CouncilMember.objects.filter(round=round, user=user).first()
+
+
+def is_conflicted(*, entry, member):
+    return ConflictDeclaration.objects.filter(entry=entry, member=member).exists()
+
+
+def sheet_structure(*, template):
+    """Parts → groups → criteria → options of a template, prefetched (4 queries)."""
+    return list(template.parts.prefetch_related("groups__criteria__options").order_by("order"))
+
+
+@dataclass
+class EntryResult:
+    entry: RoundEntry
+    sheet_count: int = 0
+    eligible_members: int = 0
+    mean: Decimal | None = None
+    median: Decimal | None = None
+    minimum: Decimal | None = None
+    maximum: Decimal | None = None
+    member_totals: list = field(default_factory=list)
+    part_averages: dict = field(default_factory=dict)
+    missing_mandatory: list = field(default_factory=list)
+    chair_scored: bool = False
+    quorum_met: bool = False
+    spread_flagged: bool = False
+    total: Decimal | None = None
+    band: int | None = None
+    stars: int | None = None
+
+
+def _dec(value):
+    return None if value is None else Decimal(str(value)).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def round_results(*, round, entries=None):
+    """One :class:`EntryResult` per product of ``round`` (or of ``entries``), from submitted sheets only."""
+    submitted = Q(sheets__state=SheetState.SUBMITTED)
+    qs = RoundEntry.objects.filter(round=round).select_related(
+        "application__product__producer", "application__product__product_set", "template"
+    )
+    if entries is not None:
+        qs = qs.filter(pk__in=[e.pk for e in entries])
+    rows = list(
+        qs.annotate(
+            n=Count("sheets", filter=submitted),
+            avg=Avg("sheets__total", filter=submitted),
+            med=Median("sheets__total", filter=submitted),
+            lo=Min("sheets__total", filter=submitted),
+            hi=Max("sheets__total", filter=submitted),
+        ).order_by("pk")
+    )
+    ids = [row.pk for row in rows]
+    members = list(CouncilMember.objects.filter(round=round, role__in=SCORING_ROLES).values("pk", "role"))
+    chair_ids = {m["pk"] for m in members if m["role"] == MemberRole.CHAIR}
+    conflicts = defaultdict(set)
+    for c in ConflictDeclaration.objects.filter(entry_id__in=ids).values("entry_id", "member_id"):
+        conflicts[c["entry_id"]].add(c["member_id"])
+    totals = defaultdict(list)
+    for s in (
+        ScoreSheet.objects.filter(entry_id__in=ids, state=SheetState.SUBMITTED)
+        .select_related("member__user")
+        .order_by(role_order("member__"), "member_id")
+    ):
+        totals[s.entry_id].append(s)
+    part_sums = defaultdict(dict)
+    for a in (
+        ScoreAnswer.objects.filter(sheet__entry_id__in=ids, sheet__state=SheetState.SUBMITTED)
+        .values("sheet__entry_id", "criterion__group__part__code")
+        .annotate(points=Sum("points"))
+        .order_by("criterion__group__part__code")
+    ):
+        part_sums[a["sheet__entry_id"]][a["criterion__group__part__code"]] = a["points"]
+    met = defaultdict(dict)
+    for a in (
+        ScoreAnswer.objects.filter(
+            sheet__entry_id__in=ids, sheet__state=SheetState.SUBMITTED, criterion__mandatory_for_stars__isnull=False
+        )
+        .values("sheet__entry_id", "criterion_id")
+        .annotate(met=Count("pk", filter=Q(points__gt=0)))
+    ):
+        met[a["sheet__entry_id"]][a["criterion_id"]] = a["met"]
+    mandatory = defaultdict(list)
+    for c in Criterion.objects.filter(
+        template_id__in={row.template_id for row in rows}, mandatory_for_stars__isnull=False
+    ).order_by("order", "code"):
+        mandatory[c.template_id].append(c)
+
+    results = []
+    for row in rows:
+        r = EntryResult(entry=row, sheet_count=row.n)
+        r.mean, r.median, r.minimum, r.maximum = _dec(row.avg), _dec(row.med), _dec(row.lo), _dec(row.hi)
+        r.member_totals = totals[row.pk]
+        r.eligible_members = len([m for m in members if m["pk"] not in conflicts[row.pk]])
+        if row.n:
+            r.part_averages = {code: _dec(points / row.n) for code, points in part_sums[row.pk].items()}
+        # A mandatory criterion counts as met when more than half of the submitted sheets gave it points.
+        r.missing_mandatory = [
+            c for c in mandatory[row.template_id] if row.n == 0 or met[row.pk].get(c.pk, 0) * 2 <= row.n
+        ]
+        r.chair_scored = any(s.member_id in chair_ids for s in r.member_totals)
+        r.quorum_met = bool(r.eligible_members) and (
+            row.n * round.quorum_denominator >= round.quorum_numerator * r.eligible_members
+        )
+        if round.quorum_requires_chair and not (r.chair_scored or chair_ids & conflicts[row.pk]):
+            r.quorum_met = False
+        r.spread_flagged = (
+            r.maximum is not None and r.minimum is not None and (r.maximum - r.minimum) > round.spread_threshold
+        )
+        r.total = r.median if round.aggregation == Aggregation.MEDIAN else r.mean
+        if r.total is not None:
+            r.band = star_band(r.total)
+            r.stars = awarded_stars(r.total, [c.mandatory_for_stars for c in r.missing_mandatory])
+        results.append(r)
+    return results

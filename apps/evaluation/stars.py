@@ -1,0 +1,26 @@
+"""Star bands (domain §6) as pure functions: no database, no settings."""
+
+from decimal import Decimal
+
+BANDS = ((Decimal(90), 5), (Decimal(70), 4), (Decimal(50), 3), (Decimal(30), 2))
+
+
+def star_band(total):
+    """The band reached by a council total T: T<30→1, 30≤T<50→2, 50≤T<70→3, 70≤T<90→4, T≥90→5 (candidate)."""
+    total = Decimal(str(total))
+    for floor, stars in BANDS:
+        if total >= floor:
+            return stars
+    return 1
+
+
+def awarded_stars(total, missing_mandatory_levels=()):
+    """The highest band reached whose mandatory criteria are all met.
+
+    A criterion mandatory for level L that is missed caps the result at L − 1, whatever the total.
+    """
+    stars = star_band(total)
+    for level in missing_mandatory_levels:
+        if level is not None and stars >= level:
+            stars = level - 1
+    return max(stars, 1)

@@ -1,0 +1,331 @@
+"""Council screens: rounds, members, products, scoring, results, closing, pre-checks and decisions.
+
+Each view checks a permission on an object fetched through a visibility selector, binds a form and calls one
+service.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from apps.core.policy import get_object_or_403, is_staff_member
+
+from . import services
+from .enums import RECOGNISABLE_STARS, SheetState, Tier
+from .forms import (
+    ConflictForm,
+    DecisionForm,
+    EntryAddForm,
+    MemberAddForm,
+    PreCheckForm,
+    ReopenForm,
+    RoundCreateForm,
+    SheetForm,
+)
+from .models import CommunePreCheck, EvaluationRound, RoundEntry, ScoreSheet
+from .rules import is_officer
+from .selectors import council_of, member_for, round_results, rounds_visible_to, sheet_structure
+
+
+def _round(request, pk, perm="evaluation.view_evaluationround"):
+    # 404 when the round does not exist, 403 when it is outside the user's reach (the permission decides).
+    return get_object_or_403(EvaluationRound.objects.select_related("cycle", "unit"), request.user, perm, pk=pk)
+
+
+def _entry(request, round, entry_pk):
+    return get_object_or_404(
+        RoundEntry.objects.select_related("application__product__producer", "template", "round"),
+        round=round,
+        pk=entry_pk,
+    )
+
+
+def _errors(request, exc):
+    for message in exc.messages:
+        messages.error(request, message)
+
+
+@login_required
+def round_list(request):
+    rounds = rounds_visible_to(user=request.user).select_related("cycle", "unit").order_by("-created_at")
+    return render(request, "evaluation/round_list.html", {"rounds": rounds})
+
+
+@login_required
+def round_create(request):
+    if not is_officer(request.user):
+        raise PermissionDenied
+    form = RoundCreateForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            round = services.round_create(by=request.user, **data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            return redirect("evaluation:round_detail", pk=round.pk)
+    return render(request, "evaluation/round_form.html", {"form": form})
+
+
+@login_required
+def round_detail(request, pk):
+    round = _round(request, pk)
+    me = member_for(round=round, user=request.user)
+    entries = list(round.entries.select_related("application__product__producer", "application__product__commune"))
+    my_sheets = {}
+    my_conflicts = set()
+    if me is not None:
+        my_sheets = {s.entry_id: s for s in ScoreSheet.objects.filter(round=round, member=me)}
+        my_conflicts = set(me.conflicts.values_list("entry_id", flat=True))
+    user = request.user
+    context = {
+        "round": round,
+        "me": me,
+        "members": council_of(round=round),
+        "entries": [{"entry": e, "my_sheet": my_sheets.get(e.pk), "conflicted": e.pk in my_conflicts} for e in entries],
+        "may_manage": user.has_perm("evaluation.manage_round", round),
+        "may_chair": user.has_perm("evaluation.chair_round", round),
+        "may_precheck": user.has_perm("evaluation.record_precheck", round),
+        "may_decide": (round.rule_set, round.tier) in RECOGNISABLE_STARS
+        and user.has_perm("evaluation.record_decision", round)
+        and not round.decisions.exists(),
+        "decisions": round.decisions.prefetch_related("items__product", "refusals__entry__application__product"),
+        "member_form": MemberAddForm(round=round) if user.has_perm("evaluation.manage_round", round) else None,
+        "entry_form": EntryAddForm(round=round) if user.has_perm("evaluation.manage_round", round) else None,
+        "is_commune": round.tier == Tier.COMMUNE,
+    }
+    return render(request, "evaluation/round_detail.html", context)
+
+
+@login_required
+@require_POST
+def member_add(request, pk):
+    round = _round(request, pk, "evaluation.manage_round")
+    form = MemberAddForm(request.POST, round=round)
+    if form.is_valid():
+        try:
+            services.member_add(round=round, by=request.user, **form.cleaned_data)
+            messages.success(request, _("Member added."))
+        except ValidationError as exc:
+            _errors(request, exc)
+    else:
+        messages.error(request, _("Choose a user and a role."))
+    return redirect("evaluation:round_detail", pk=round.pk)
+
+
+@login_required
+@require_POST
+def entry_add(request, pk):
+    round = _round(request, pk, "evaluation.manage_round")
+    form = EntryAddForm(request.POST, round=round)
+    if form.is_valid():
+        try:
+            services.entry_add(round=round, application=form.cleaned_data["application"], by=request.user)
+            messages.success(request, _("Product assigned to the round."))
+        except ValidationError as exc:
+            _errors(request, exc)
+    else:
+        messages.error(request, _("Choose an application."))
+    return redirect("evaluation:round_detail", pk=round.pk)
+
+
+@login_required
+def conflict_declare(request, pk, entry_pk):
+    round = _round(request, pk, "evaluation.declare_conflict")
+    entry = _entry(request, round, entry_pk)
+    me = member_for(round=round, user=request.user)
+    form = ConflictForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.conflict_declare(entry=entry, member=me, reason=form.cleaned_data["reason"], by=request.user)
+        messages.success(request, _("Conflict of interest recorded: you will not score this product."))
+        return redirect("evaluation:round_detail", pk=round.pk)
+    return render(request, "evaluation/conflict_form.html", {"round": round, "entry": entry, "form": form})
+
+
+def _part_totals(parts, answers_points):
+    totals = []
+    for part in parts:
+        points = sum(answers_points.get(c.pk, 0) for g in part.groups.all() for c in g.criteria.all())
+        totals.append({"part": part, "points": points})
+    return totals
+
+
+@login_required
+def sheet_edit(request, pk, entry_pk):
+    round = _round(request, pk)
+    entry = _entry(request, round, entry_pk)
+    if not request.user.has_perm("evaluation.score_entry", entry):
+        raise PermissionDenied
+    sheet = services.sheet_open(entry=entry, member=member_for(round=round, user=request.user))
+    parts = sheet_structure(template=entry.template)
+    answers = {a.criterion_id: a for a in sheet.answers.all()}
+    form = SheetForm(request.POST or None, parts=parts, answers={k: a.option_id for k, a in answers.items()})
+    editable = round.is_open and sheet.state == SheetState.DRAFT
+    if form.is_bound:
+        selected = {int(v) for k, v in request.POST.items() if k.startswith("c") and k[1:].isdigit() and v.isdigit()}
+    else:
+        selected = {a.option_id for a in answers.values()}
+    if request.method == "POST":
+        if not editable:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.sheet_save(
+                    sheet=sheet, choices=form.choices(), by=request.user, submit="submit" in request.POST
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("Sheet submitted.") if "submit" in request.POST else _("Draft saved."))
+                return redirect("evaluation:sheet_edit", pk=round.pk, entry_pk=entry.pk)
+    return render(
+        request,
+        "evaluation/sheet_form.html",
+        {
+            "round": round,
+            "entry": entry,
+            "sheet": sheet,
+            "form": form,
+            "editable": editable,
+            "selected": selected,
+            "part_totals": _part_totals(parts, {k: a.points for k, a in answers.items()}),
+        },
+    )
+
+
+@login_required
+def sheet_detail(request, pk, entry_pk, sheet_pk):
+    """Another member's sheet: open to a member only once their own sheet for the product is submitted."""
+    round = _round(request, pk)
+    entry = _entry(request, round, entry_pk)
+    sheet = get_object_or_404(ScoreSheet.objects.select_related("member__user"), entry=entry, pk=sheet_pk)
+    if not _may_see_all_sheets(request.user, round, entry) and sheet.member.user_id != request.user.pk:
+        raise PermissionDenied
+    parts = sheet_structure(template=entry.template)
+    answers = {a.criterion_id: a for a in sheet.answers.select_related("option")}
+    return render(
+        request,
+        "evaluation/sheet_detail.html",
+        {
+            "round": round,
+            "entry": entry,
+            "sheet": sheet,
+            "rows": [
+                (criterion, answers.get(criterion.pk))
+                for part in parts
+                for group in part.groups.all()
+                for criterion in group.criteria.all()
+            ],
+            "part_totals": _part_totals(parts, {k: a.points for k, a in answers.items()}),
+        },
+    )
+
+
+def _may_see_all_sheets(user, round, entry):
+    """Members see the others' sheets after submitting their own; staff of the subtree once the round is closed."""
+    me = member_for(round=round, user=user)
+    if me is not None:
+        if me.role not in ("chair", "secretary", "member"):
+            return not round.is_open
+        return entry.sheets.filter(member=me, state=SheetState.SUBMITTED).exists() or not round.is_open
+    return is_staff_member(user) and not round.is_open
+
+
+@login_required
+def entry_result(request, pk, entry_pk):
+    round = _round(request, pk)
+    entry = _entry(request, round, entry_pk)
+    if not _may_see_all_sheets(request.user, round, entry) and not request.user.has_perm(
+        "evaluation.manage_round", round
+    ):
+        raise PermissionDenied
+    (result,) = round_results(round=round, entries=[entry])
+    return render(
+        request,
+        "evaluation/entry_result.html",
+        {
+            "round": round,
+            "entry": entry,
+            "result": result,
+            "may_chair": request.user.has_perm("evaluation.chair_round", round),
+            "reopen_form": ReopenForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def sheet_reopen(request, pk, entry_pk, sheet_pk):
+    round = _round(request, pk, "evaluation.chair_round")
+    entry = _entry(request, round, entry_pk)
+    sheet = get_object_or_404(ScoreSheet, entry=entry, pk=sheet_pk)
+    form = ReopenForm(request.POST)
+    if form.is_valid():
+        try:
+            services.sheet_reopen(sheet=sheet, by=request.user, reason=form.cleaned_data["reason"])
+            messages.success(request, _("Sheet reopened for re-scoring."))
+        except ValidationError as exc:
+            _errors(request, exc)
+    return redirect("evaluation:entry_result", pk=round.pk, entry_pk=entry.pk)
+
+
+@login_required
+@require_POST
+def round_close(request, pk):
+    round = _round(request, pk)
+    perm = "evaluation.record_precheck" if round.tier == Tier.COMMUNE else "evaluation.chair_round"
+    if not request.user.has_perm(perm, round):
+        raise PermissionDenied
+    try:
+        services.round_close(round=round, by=request.user)
+        messages.success(request, _("The round is closed; all sheets are locked."))
+    except ValidationError as exc:
+        _errors(request, exc)
+    return redirect("evaluation:round_detail", pk=round.pk)
+
+
+@login_required
+def minutes_download(request, pk):
+    round = _round(request, pk, "evaluation.view_minutes")
+    if not round.minutes:
+        raise Http404
+    return FileResponse(
+        round.minutes.open("rb"),
+        as_attachment=True,
+        filename=f"bien-ban-hoi-dong-{round.pk}.pdf",
+        content_type="application/pdf",
+    )
+
+
+@login_required
+def precheck(request, pk, entry_pk):
+    round = _round(request, pk, "evaluation.record_precheck")
+    if round.tier != Tier.COMMUNE:
+        raise Http404
+    entry = _entry(request, round, entry_pk)
+    form = PreCheckForm(request.POST or None, instance=CommunePreCheck.objects.filter(entry=entry).first())
+    if request.method == "POST" and form.is_valid():
+        services.precheck_record(entry=entry, by=request.user, **form.cleaned_data)
+        messages.success(request, _("Pre-check recorded."))
+        return redirect("evaluation:round_detail", pk=round.pk)
+    return render(request, "evaluation/precheck_form.html", {"round": round, "entry": entry, "form": form})
+
+
+@login_required
+def decision_create(request, pk):
+    round = _round(request, pk, "evaluation.record_decision")
+    form = DecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.decision_record(round=round, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Recognition decision recorded; certificates are being prepared."))
+            return redirect("evaluation:round_detail", pk=round.pk)
+    entries = round.entries.select_related("application__product").order_by("-total")
+    return render(request, "evaluation/decision_form.html", {"round": round, "form": form, "entries": entries})

@@ -1,0 +1,70 @@
+"""Administrative units: one tree for both editions, identified by edition + level + code."""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .enums import DivisionType, Edition, Level
+
+
+class AdministrativeUnit(models.Model):
+    edition = models.CharField(_("edition"), max_length=4, choices=Edition.choices)
+    level = models.CharField(_("level"), max_length=10, choices=Level.choices)
+    code = models.CharField(_("official code"), max_length=5)
+    name = models.CharField(_("name"), max_length=120)
+    division_type = models.CharField(_("division type"), max_length=16, choices=DivisionType.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent unit"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    # Materialised path "<edition>/<province>/[<district>/]<commune>/": a subtree is a prefix match.
+    path = models.CharField(max_length=40, unique=True, editable=False)
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("administrative unit")
+        verbose_name_plural = _("administrative units")
+        ordering = ["path"]
+        constraints = [
+            models.UniqueConstraint(fields=["edition", "level", "code"], name="geo_unit_unique_edition_level_code"),
+            models.CheckConstraint(
+                condition=Q(level=Level.PROVINCE, parent__isnull=True)
+                | (~Q(level=Level.PROVINCE) & Q(parent__isnull=False)),
+                name="geo_unit_only_provinces_are_roots",
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_from__isnull=True)
+                | Q(valid_until__isnull=True)
+                | Q(valid_from__lte=models.F("valid_until")),
+                name="geo_unit_validity_ordered",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["path"], name="geo_unit_path_prefix", opclasses=["varchar_pattern_ops"]),
+            models.Index(fields=["edition", "level", "name"], name="geo_unit_edition_level_name"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @staticmethod
+    def build_path(edition, *codes):
+        return "/".join([str(edition), *codes]) + "/"
+
+    @property
+    def jurisdiction_unit(self):
+        return self
+
+    def covers(self, other):
+        """True when ``other`` is this unit or lies below it."""
+        return other is not None and other.path.startswith(self.path)
+
+    def ancestors(self):
+        """Units above this one, province first (one query)."""
+        parts = self.path.strip("/").split("/")
+        prefixes = ["/".join(parts[: i + 1]) + "/" for i in range(1, len(parts) - 1)]
+        return AdministrativeUnit.objects.filter(path__in=prefixes).order_by("path")
+
+    def descendants(self, include_self=False):
+        qs = AdministrativeUnit.objects.filter(path__startswith=self.path)
+        return qs if include_self else qs.exclude(pk=self.pk)

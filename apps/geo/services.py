@@ -1,0 +1,162 @@
+"""Importing the two official editions of administrative units. Every import is an idempotent upsert."""
+
+import csv
+import gzip
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.db import transaction
+
+from .enums import EDITION_VALIDITY, DivisionType, Edition, Level
+from .models import AdministrativeUnit
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+THREE_TIER_CSV = DATA_DIR / "units-2024-three-tier.csv.gz"
+# Five island districts had no commune-level units in the 2024 list, so the commune CSV cannot name them.
+DISTRICTS_WITHOUT_COMMUNES_CSV = DATA_DIR / "districts-without-communes-2024.csv"
+
+_NAME_PREFIXES = [
+    # Longest prefixes first: "Thành phố" is a province or a district depending on the level.
+    ("Thành phố", {Level.PROVINCE: DivisionType.THANH_PHO_TW, Level.DISTRICT: DivisionType.THANH_PHO}),
+    ("Tỉnh", {Level.PROVINCE: DivisionType.TINH}),
+    ("Huyện", {Level.DISTRICT: DivisionType.HUYEN}),
+    ("Quận", {Level.DISTRICT: DivisionType.QUAN}),
+    ("Thị xã", {Level.DISTRICT: DivisionType.THI_XA}),
+    ("Thị trấn", {Level.COMMUNE: DivisionType.THI_TRAN}),
+    ("Phường", {Level.COMMUNE: DivisionType.PHUONG}),
+    ("Xã", {Level.COMMUNE: DivisionType.XA}),
+    ("Đặc khu", {Level.COMMUNE: DivisionType.DAC_KHU}),
+]
+
+_PACKAGE_TYPES = {
+    "tỉnh": DivisionType.TINH,
+    "thành phố trung ương": DivisionType.THANH_PHO_TW,
+    "xã": DivisionType.XA,
+    "phường": DivisionType.PHUONG,
+    "đặc khu": DivisionType.DAC_KHU,
+}
+
+
+def division_type_from_name(name, level):
+    for prefix, by_level in _NAME_PREFIXES:
+        # The official list is not consistent in case ("Thành Phố Bắc Kạn").
+        if name.casefold().startswith(prefix.casefold() + " ") and level in by_level:
+            return by_level[level]
+    raise ValueError(f"Cannot tell the division type of {name!r} at level {level}")
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    provinces: int
+    districts: int
+    communes: int
+
+
+def _upsert(edition, level, rows, parents):
+    """rows: (code, name, division_type, parent_code or None). Returns {code: unit id}."""
+    valid_from, valid_until = EDITION_VALIDITY[Edition(edition)]
+    objs = []
+    for code, name, division_type, parent_code in rows:
+        parent = parents[parent_code] if parent_code else None
+        objs.append(
+            AdministrativeUnit(
+                edition=edition,
+                level=level,
+                code=code,
+                name=name,
+                division_type=division_type,
+                parent_id=parent[0] if parent else None,
+                path=(parent[1] if parent else f"{edition}/") + f"{code}/",
+                valid_from=valid_from,
+                valid_until=valid_until,
+            )
+        )
+    AdministrativeUnit.objects.bulk_create(
+        objs,
+        batch_size=2000,
+        update_conflicts=True,
+        unique_fields=["edition", "level", "code"],
+        update_fields=["name", "division_type", "parent", "path", "valid_from", "valid_until"],
+    )
+    return {
+        code: (pk, path)
+        for code, pk, path in AdministrativeUnit.objects.filter(edition=edition, level=level).values_list(
+            "code", "pk", "path"
+        )
+    }
+
+
+@transaction.atomic
+def units_import_three_tier(*, path=THREE_TIER_CSV, province_codes=None):
+    """Load the pre-July-2025 list (63 provinces, 696 districts, 10,051 communes)."""
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        rows = [r for r in csv.DictReader(fh) if not province_codes or r["province_code"] in province_codes]
+    with open(DISTRICTS_WITHOUT_COMMUNES_CSV, encoding="utf-8") as fh:
+        extra = [r for r in csv.DictReader(fh) if not province_codes or r["province_code"] in province_codes]
+
+    provinces = {r["province_code"]: r["province_name"] for r in rows}
+    districts = {r["district_code"]: (r["district_name"], r["province_code"]) for r in rows}
+    districts.update({r["district_code"]: (r["district_name"], r["province_code"]) for r in extra})
+    edition = Edition.THREE_TIER_2024
+    p_ids = _upsert(
+        edition,
+        Level.PROVINCE,
+        [(c, n, division_type_from_name(n, Level.PROVINCE), None) for c, n in provinces.items()],
+        {},
+    )
+    d_ids = _upsert(
+        edition,
+        Level.DISTRICT,
+        [(c, n, division_type_from_name(n, Level.DISTRICT), p) for c, (n, p) in districts.items()],
+        p_ids,
+    )
+    _upsert(
+        edition,
+        Level.COMMUNE,
+        [
+            (
+                r["commune_code"],
+                r["commune_name"],
+                division_type_from_name(r["commune_name"], Level.COMMUNE),
+                r["district_code"],
+            )
+            for r in rows
+        ],
+        d_ids,
+    )
+    return _count(edition)
+
+
+@transaction.atomic
+def units_import_two_tier(*, province_codes=None):
+    """Load the list in force since 1 July 2025 (34 provinces, 3,321 communes) from ``vietnam-provinces``."""
+    from vietnam_provinces import Province, Ward
+
+    edition = Edition.TWO_TIER_2025
+    provinces = [p for p in Province.iter_all() if not province_codes or f"{int(p.code):02d}" in province_codes]
+    p_ids = _upsert(
+        edition,
+        Level.PROVINCE,
+        [(f"{int(p.code):02d}", p.name, _PACKAGE_TYPES[p.division_type.value], None) for p in provinces],
+        {},
+    )
+    wards = [w for w in Ward.iter_all() if f"{int(w.province_code):02d}" in p_ids]
+    _upsert(
+        edition,
+        Level.COMMUNE,
+        [
+            (f"{int(w.code):05d}", w.name, _PACKAGE_TYPES[w.division_type.value], f"{int(w.province_code):02d}")
+            for w in wards
+        ],
+        p_ids,
+    )
+    return _count(edition)
+
+
+def _count(edition):
+    qs = AdministrativeUnit.objects.filter(edition=edition)
+    return ImportResult(
+        provinces=qs.filter(level=Level.PROVINCE).count(),
+        districts=qs.filter(level=Level.DISTRICT).count(),
+        communes=qs.filter(level=Level.COMMUNE).count(),
+    )

@@ -1,0 +1,39 @@
+"""Permissions on producers and their documents.
+
+Staff see the producers of their subtree; producer users see the producers they are linked to through
+``Producer.accounts``. Only commune officers (and system administrators) change producers, inside their subtree.
+"""
+
+import rules
+
+from apps.accounts.enums import Role
+from apps.core.policy import has_role, in_user_subtree, is_staff_member
+
+
+def _producer_of(obj):
+    """The producer behind a producer, a document or product (``.producer``) or a photo (``.product.producer``)."""
+    if hasattr(obj, "accounts"):
+        return obj
+    if hasattr(obj, "producer"):
+        return obj.producer
+    return obj.product.producer
+
+
+@rules.predicate
+def is_producer_account(user, obj):
+    """The user is a producer account linked to the producer (or to the producer of a document/product)."""
+    if obj is None or not getattr(user, "is_authenticated", False) or user.role != Role.PRODUCER:
+        return False
+    return _producer_of(obj).accounts.filter(pk=user.pk).exists()
+
+
+may_edit_registry = has_role(Role.COMMUNE_OFFICER, Role.SYSTEM_ADMIN)
+
+can_view = (is_staff_member & in_user_subtree) | is_producer_account
+can_change = may_edit_registry & in_user_subtree
+
+rules.add_perm("producers.add_producer", may_edit_registry)
+rules.add_perm("producers.view_producer", can_view)
+rules.add_perm("producers.change_producer", can_change)
+rules.add_perm("producers.upload_document", can_change | is_producer_account)
+rules.add_perm("producers.view_producerdocument", can_view)

@@ -1,0 +1,74 @@
+"""Reads about producers: who sees which producer, the filtered list, the document vault."""
+
+from django.db.models import Count, Exists, OuterRef, Q
+from django.utils import timezone
+
+from apps.accounts.enums import Role
+from apps.core.policy import scope
+from apps.core.text import fold
+from apps.geo.models import AdministrativeUnit
+
+from .enums import DocumentKind
+from .models import Producer, ProducerDocument
+
+
+def producers_visible_to(user):
+    """Staff: the producers of their subtree. Producer users: only the producers they are linked to."""
+    qs = Producer.objects.all()
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return qs.none()
+    if user.role == Role.PRODUCER:
+        return qs.filter(accounts=user)
+    return scope(qs, user, unit_field="commune")
+
+
+def producers_editable_by(user):
+    """The producers ``user`` may change (commune officers: their commune; administrators: their scope)."""
+    if not user.has_perm("producers.add_producer"):
+        return Producer.objects.none()
+    return scope(Producer.objects.all(), user, unit_field="commune")
+
+
+def producer_list(user, today=None):
+    """The list page's rows: commune, product count and an expired-document flag in the same query."""
+    qs = producers_visible_to(user).select_related("commune").annotate(product_count=Count("products", distinct=True))
+    return producers_with_expired_documents(qs, today=today).order_by("name", "pk")
+
+
+def communes_of(queryset):
+    """The communes of the rows of ``queryset`` (a queryset of anything with a ``commune``), by name."""
+    return AdministrativeUnit.objects.filter(pk__in=queryset.order_by().values("commune_id")).order_by("name", "path")
+
+
+def search_filter(field, query):
+    """A Q matching rows whose folded ``field`` contains every word of the folded ``query``."""
+    condition = Q()
+    for word in fold(query).split():
+        condition &= Q(**{f"{field}__contains": word})
+    return condition
+
+
+def producer_documents(producer):
+    return producer.documents.select_related("uploaded_by").order_by("kind", "-issued_on", "-pk")
+
+
+def producer_missing_or_expired_documents(producer, kinds, today=None):
+    """The required ``kinds`` (DocumentKind values) with no document of that kind still valid on ``today``.
+
+    A document without an expiry date is valid. Used to refuse a dossier while a required document is
+    missing or expired. Returns the kinds in the order given, as DocumentKind members.
+    """
+    today = today or timezone.localdate()
+    valid_kinds = set(
+        ProducerDocument.objects.filter(producer=producer, kind__in=[str(k) for k in kinds])
+        .filter(Q(expires_on__isnull=True) | Q(expires_on__gte=today))
+        .values_list("kind", flat=True)
+    )
+    return [DocumentKind(k) for k in kinds if str(k) not in valid_kinds]
+
+
+def producers_with_expired_documents(queryset, today=None):
+    """Annotate ``has_expired_document`` on a producer queryset (one subquery, no extra query)."""
+    today = today or timezone.localdate()
+    expired = ProducerDocument.objects.filter(producer=OuterRef("pk"), expires_on__lt=today)
+    return queryset.annotate(has_expired_document=Exists(expired))

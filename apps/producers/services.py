@@ -1,0 +1,174 @@
+"""Every write to producers and their document vault."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from apps.accounts.enums import Role
+from apps.audit.services import audit_record
+from apps.core.policy import user_covers_unit
+from apps.core.text import fold
+from apps.core.validators import DOCUMENT_TYPES, validate_upload
+
+from .models import Producer, ProducerDocument
+
+# Fields a caller may set through producer_create / producer_update.
+PRODUCER_FIELDS = (
+    "name",
+    "kind",
+    "commune",
+    "address",
+    "legal_representative",
+    "phone",
+    "email",
+    "tax_code",
+    "founded_year",
+    "members_count",
+    "workers_count",
+    "women_workers",
+    "ethnic_minority_workers",
+)
+
+
+def unique_slug(model, text, *, exclude_pk=None, max_length=200):
+    """A slug from the folded Vietnamese ``text`` ("Chả mực Hạ Long" → "cha-muc-ha-long"), made unique."""
+    base = slugify(fold(text))[:max_length].strip("-") or "muc"
+    taken = set(model.objects.filter(slug__startswith=base).exclude(pk=exclude_pk).values_list("slug", flat=True))
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def producer_search_text(producer):
+    parts = [producer.name, producer.tax_code or "", producer.legal_representative, producer.address]
+    return fold(" ".join(parts))
+
+
+def _snapshot(producer):
+    data = {f: getattr(producer, f) for f in PRODUCER_FIELDS if f != "commune"}
+    data["commune"] = producer.commune.path if producer.commune_id else None
+    return data
+
+
+def _check_may_edit_in(by, commune):
+    if not by.has_perm("producers.add_producer") or not user_covers_unit(by, commune):
+        raise PermissionDenied(_("You may only register and edit producers of your own commune."))
+
+
+def _normalise(fields):
+    if "tax_code" in fields:
+        fields["tax_code"] = (fields["tax_code"] or "").strip() or None
+    for name in ("name", "address", "legal_representative", "phone", "email"):
+        if isinstance(fields.get(name), str):
+            fields[name] = fields[name].strip()
+    return fields
+
+
+def _set_accounts(producer, accounts):
+    accounts = list(accounts)
+    wrong = [u for u in accounts if u.role != Role.PRODUCER]
+    if wrong:
+        raise ValidationError({"accounts": _("Only producer accounts can be linked to a producer.")})
+    producer.accounts.set(accounts)
+
+
+@transaction.atomic
+def producer_create(*, by, accounts=None, **fields):
+    """Register a producer in a commune the user covers (commune officers: their own commune)."""
+    unknown = set(fields) - set(PRODUCER_FIELDS)
+    if unknown:
+        raise TypeError(f"producer_create() got unexpected fields {sorted(unknown)}")
+    _check_may_edit_in(by, fields.get("commune"))
+    producer = Producer(**_normalise(fields))
+    producer.slug = unique_slug(Producer, producer.name)
+    producer.search_text = producer_search_text(producer)
+    producer.full_clean()
+    producer.save()
+    after = _snapshot(producer)
+    if accounts is not None:
+        _set_accounts(producer, accounts)
+        after["accounts"] = sorted(u.email for u in accounts)
+    audit_record(action="producer.create", obj=producer, by=by, after=after)
+    return producer
+
+
+@transaction.atomic
+def producer_update(*, producer, by, accounts=None, **fields):
+    """Change a producer's fields; the producer and, when moved, its new commune must be the user's."""
+    unknown = set(fields) - set(PRODUCER_FIELDS)
+    if unknown:
+        raise TypeError(f"producer_update() got unexpected fields {sorted(unknown)}")
+    producer = Producer.objects.select_for_update().select_related("commune").get(pk=producer.pk)
+    if not by.has_perm("producers.change_producer", producer):
+        raise PermissionDenied(_("You may only register and edit producers of your own commune."))
+    if "commune" in fields:
+        _check_may_edit_in(by, fields["commune"])
+    before = _snapshot(producer)
+    old_name = producer.name
+    for name, value in _normalise(fields).items():
+        setattr(producer, name, value)
+    producer.search_text = producer_search_text(producer)
+    producer.full_clean()
+    changed = [f for f in PRODUCER_FIELDS if before.get(f) != _snapshot(producer).get(f)]
+    producer.save()
+    if accounts is not None:
+        old_accounts = sorted(producer.accounts.values_list("email", flat=True))
+        _set_accounts(producer, accounts)
+        new_accounts = sorted(u.email for u in accounts)
+        if old_accounts != new_accounts:
+            changed.append("accounts")
+            before["accounts"] = old_accounts
+    if producer.name != old_name:
+        # Products are found by their producer's name too.
+        from apps.products.services import products_refresh_search_text
+
+        products_refresh_search_text(producer=producer)
+    if changed:
+        after = _snapshot(producer)
+        if "accounts" in changed:
+            after["accounts"] = new_accounts
+        audit_record(
+            action="producer.update",
+            obj=producer,
+            by=by,
+            before={f: before[f] for f in changed},
+            after={f: after[f] for f in changed},
+        )
+    return producer
+
+
+@transaction.atomic
+def document_upload(*, producer, by, kind, file, issued_on=None, expires_on=None, title=""):
+    """Put a document in the producer's vault after checking its content (PDF/JPEG/PNG) and size."""
+    if not by.has_perm("producers.upload_document", producer):
+        raise PermissionDenied(_("You may not upload documents for this producer."))
+    try:
+        content_type = validate_upload(file, allowed=DOCUMENT_TYPES)
+    except ValidationError as exc:
+        raise ValidationError({"file": exc.error_list}) from exc
+    document = ProducerDocument(
+        producer=producer,
+        kind=kind,
+        title=title.strip(),
+        file=file,
+        content_type=content_type,
+        issued_on=issued_on,
+        expires_on=expires_on,
+        uploaded_by=by,
+    )
+    document.full_clean()
+    document.save()
+    audit_record(
+        action="producer.document_upload",
+        obj=document,
+        by=by,
+        after={
+            "kind": kind,
+            "file": document.file.name,
+            "issued_on": issued_on.isoformat() if issued_on else None,
+            "expires_on": expires_on.isoformat() if expires_on else None,
+        },
+    )
+    return document

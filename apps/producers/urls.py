@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "producers"
+
+urlpatterns = [
+    path("", views.producer_list_view, name="producer_list"),
+    path("them/", views.producer_create_view, name="producer_create"),
+    path("<int:pk>/", views.producer_detail_view, name="producer_detail"),
+    path("<int:pk>/sua/", views.producer_update_view, name="producer_update"),
+    path("<int:pk>/tai-lieu/them/", views.document_upload_view, name="document_upload"),
+    path("tai-lieu/<int:pk>/tai-ve/", views.document_download_view, name="document_download"),
+]

@@ -1,0 +1,151 @@
+"""Screens of the producer registry: list, register/edit, detail with the document vault, upload, download."""
+
+import os
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from apps.accounts.enums import Role
+from apps.core.policy import get_object_or_403
+
+from .filters import ProducerFilter
+from .forms import DocumentForm, ProducerForm
+from .models import Producer, ProducerDocument
+from .selectors import communes_of, producer_documents, producer_list, producers_visible_to
+from .services import document_upload, producer_create, producer_update
+
+PAGE_SIZE = 50
+
+
+def add_service_errors(form, exc):
+    """Show a service's ValidationError on the form fields it names (else on the form)."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+@login_required
+def producer_list_view(request):
+    visible = producers_visible_to(request.user)
+    filterset = ProducerFilter(
+        request.GET or None,
+        queryset=producer_list(request.user),
+        communes=communes_of(visible),
+        compact=request.user.is_national,
+    )
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "producers/producer_list.html",
+        {"filter": filterset, "page": page, "query": query.urlencode()},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def producer_create_view(request):
+    if not request.user.has_perm("producers.add_producer"):
+        raise PermissionDenied
+    form = ProducerForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        accounts = data.pop("accounts")
+        try:
+            producer = producer_create(by=request.user, accounts=accounts, **data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The producer %(name)s has been registered.") % {"name": producer.name})
+            return redirect("producers:producer_detail", pk=producer.pk)
+    return render(request, "producers/producer_form.html", {"form": form})
+
+
+@login_required
+def producer_detail_view(request, pk):
+    producer = get_object_or_403(
+        Producer.objects.select_related("commune"), request.user, "producers.view_producer", pk=pk
+    )
+    is_staff = request.user.role != Role.PRODUCER
+    return render(
+        request,
+        "producers/producer_detail.html",
+        {
+            "producer": producer,
+            "documents": producer_documents(producer),
+            "products": producer.products.select_related("product_set", "commune").order_by("name"),
+            "accounts": producer.accounts.order_by("email") if is_staff else [],
+            "today": timezone.localdate(),
+            "can_change": request.user.has_perm("producers.change_producer", producer),
+            "can_upload": request.user.has_perm("producers.upload_document", producer),
+            "can_add_product": request.user.has_perm("producers.change_producer", producer),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def producer_update_view(request, pk):
+    producer = get_object_or_403(
+        Producer.objects.select_related("commune"), request.user, "producers.change_producer", pk=pk
+    )
+    form = ProducerForm(request.POST or None, instance=producer, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        accounts = data.pop("accounts")
+        try:
+            producer_update(producer=producer, by=request.user, accounts=accounts, **data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The changes have been saved."))
+            return redirect("producers:producer_detail", pk=producer.pk)
+    return render(request, "producers/producer_form.html", {"form": form, "producer": producer})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def document_upload_view(request, pk):
+    producer = get_object_or_403(
+        Producer.objects.select_related("commune"), request.user, "producers.upload_document", pk=pk
+    )
+    form = DocumentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            document_upload(producer=producer, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The document has been added to the vault."))
+            return redirect("producers:producer_detail", pk=producer.pk)
+    return render(request, "producers/document_form.html", {"form": form, "producer": producer})
+
+
+@login_required
+def document_download_view(request, pk):
+    document = get_object_or_403(
+        ProducerDocument.objects.select_related("producer__commune"),
+        request.user,
+        "producers.view_producerdocument",
+        pk=pk,
+    )
+    extension = os.path.splitext(document.file.name)[1].lower()
+    response = FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=f"{document.producer.slug}-{document.kind}-{document.pk}{extension}",
+        content_type=document.content_type or "application/octet-stream",
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

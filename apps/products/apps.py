@@ -1,0 +1,24 @@
+from django.apps import AppConfig
+from django.db import connections
+from django.db.models.signals import post_migrate
+
+
+def _ensure_classification(sender, using, apps=None, **kwargs):
+    """Reload the 6 groups / 26 sets after migrate or flush (a flush between tests wipes migration data)."""
+    if "products_productset" not in connections[using].introspection.table_names():
+        return
+    if apps is None:  # flush sends no app registry; migrate sends the migrated state
+        from django.apps import apps
+    ProductSet = apps.get_model("products", "ProductSet")
+    if ProductSet.objects.using(using).exists():
+        return
+    from importlib import import_module
+
+    import_module("apps.products.migrations.0002_classification").load(apps, None)
+
+
+class ProductsConfig(AppConfig):
+    name = "apps.products"
+
+    def ready(self):
+        post_migrate.connect(_ensure_classification, sender=self, dispatch_uid="products_ensure_classification")

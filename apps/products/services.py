@@ -1,0 +1,169 @@
+"""Every write to products and their photos."""
+
+import io
+import os
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Max
+from django.utils.translation import gettext as _
+from PIL import Image, ImageOps
+
+from apps.audit.services import audit_record
+from apps.core.policy import user_covers_unit
+from apps.core.text import fold
+from apps.core.validators import IMAGE_TYPES, validate_upload
+from apps.producers.services import unique_slug
+
+from .models import Product, ProductPhoto
+
+PRODUCT_FIELDS = (
+    "name",
+    "product_set",
+    "producer",
+    "commune",
+    "description",
+    "story",
+    "packaging",
+    "price_min",
+    "price_max",
+    "where_to_buy",
+)
+THUMBNAIL_WIDTH = 480
+# Refuse decompression bombs well before Pillow's own limit.
+MAX_PHOTO_PIXELS = 40_000_000
+
+
+def product_search_text(product):
+    return fold(f"{product.name} {product.producer.name}")
+
+
+def _snapshot(product):
+    data = {f: getattr(product, f) for f in PRODUCT_FIELDS if f not in ("product_set", "producer", "commune")}
+    data["product_set"] = product.product_set.code if product.product_set_id else None
+    data["producer"] = product.producer_id
+    data["commune"] = product.commune.path if product.commune_id else None
+    return data
+
+
+def _check_may_edit(by, *, commune, producer):
+    allowed = (
+        by.has_perm("products.add_product")
+        and user_covers_unit(by, commune)
+        and producer is not None
+        and by.has_perm("producers.change_producer", producer)
+    )
+    if not allowed:
+        raise PermissionDenied(_("You may only register and edit products of your own commune."))
+
+
+def _strip(fields):
+    for name in ("name", "description", "story", "packaging", "where_to_buy"):
+        if isinstance(fields.get(name), str):
+            fields[name] = fields[name].strip()
+    return fields
+
+
+@transaction.atomic
+def product_create(*, by, **fields):
+    """Register a product of a producer the user may edit, with its commune of origin in the user's commune."""
+    unknown = set(fields) - set(PRODUCT_FIELDS)
+    if unknown:
+        raise TypeError(f"product_create() got unexpected fields {sorted(unknown)}")
+    _check_may_edit(by, commune=fields.get("commune"), producer=fields.get("producer"))
+    product = Product(**_strip(fields))
+    product.slug = unique_slug(Product, product.name)
+    product.search_text = product_search_text(product)
+    product.full_clean()
+    product.save()
+    audit_record(action="product.create", obj=product, by=by, after=_snapshot(product))
+    return product
+
+
+@transaction.atomic
+def product_update(*, product, by, **fields):
+    """Change a product; the slug stays as it was so public links keep working."""
+    unknown = set(fields) - set(PRODUCT_FIELDS)
+    if unknown:
+        raise TypeError(f"product_update() got unexpected fields {sorted(unknown)}")
+    product = (
+        Product.objects.select_for_update().select_related("commune", "producer", "product_set").get(pk=product.pk)
+    )
+    if not by.has_perm("products.change_product", product):
+        raise PermissionDenied(_("You may only register and edit products of your own commune."))
+    if "commune" in fields or "producer" in fields:
+        _check_may_edit(
+            by, commune=fields.get("commune", product.commune), producer=fields.get("producer", product.producer)
+        )
+    before = _snapshot(product)
+    for name, value in _strip(fields).items():
+        setattr(product, name, value)
+    product.search_text = product_search_text(product)
+    product.full_clean()
+    product.save()
+    after = _snapshot(product)
+    changed = [f for f in after if before[f] != after[f]]
+    if changed:
+        audit_record(
+            action="product.update",
+            obj=product,
+            by=by,
+            before={f: before[f] for f in changed},
+            after={f: after[f] for f in changed},
+        )
+    return product
+
+
+def products_refresh_search_text(*, producer):
+    """Recompute the search text of a producer's products (after the producer was renamed)."""
+    products = list(producer.products.all())
+    for product in products:
+        product.producer = producer
+        product.search_text = product_search_text(product)
+    Product.objects.bulk_update(products, ["search_text"])
+
+
+def make_thumbnail(image_file, *, width=THUMBNAIL_WIDTH):
+    """A JPEG at most ``width`` pixels wide, upright (EXIF orientation applied) and without metadata."""
+    image_file.seek(0)
+    with Image.open(image_file) as img:
+        if img.width * img.height > MAX_PHOTO_PIXELS:
+            raise ValidationError({"image": _("The photo is too large in pixels; please resize it first.")})
+        img = ImageOps.exif_transpose(img)
+        if img.mode != "RGB":
+            img = img.convert("RGB")
+        if img.width > width:
+            img = img.resize((width, max(1, round(img.height * width / img.width))), Image.Resampling.LANCZOS)
+        out = io.BytesIO()
+        img.save(out, format="JPEG", quality=82, optimize=True)
+    image_file.seek(0)
+    return ContentFile(out.getvalue())
+
+
+@transaction.atomic
+def photo_add(*, product, by, image, alt=""):
+    """Add a checked image (JPEG/PNG by content) to a product, with a resized JPEG thumbnail."""
+    if not by.has_perm("products.change_product", product):
+        raise PermissionDenied(_("You may only register and edit products of your own commune."))
+    try:
+        validate_upload(image, allowed=IMAGE_TYPES)
+    except ValidationError as exc:
+        raise ValidationError({"image": exc.error_list}) from exc
+    try:
+        thumbnail = make_thumbnail(image)
+    except Image.DecompressionBombError as exc:
+        raise ValidationError({"image": _("The photo is too large in pixels; please resize it first.")}) from exc
+    next_order = (product.photos.aggregate(m=Max("order"))["m"] or 0) + 1
+    photo = ProductPhoto(product=product, image=image, alt=alt.strip(), order=next_order)
+    stem = os.path.splitext(os.path.basename(image.name or "anh"))[0][:80] or "anh"
+    photo.thumbnail.save(f"{stem}-{THUMBNAIL_WIDTH}.jpg", thumbnail, save=False)
+    photo.full_clean()
+    photo.save()
+    audit_record(
+        action="product.photo_add",
+        obj=photo,
+        by=by,
+        after={"image": photo.image.name, "thumbnail": photo.thumbnail.name},
+    )
+    return photo

@@ -1,0 +1,391 @@
+"""Benchmark of the public catalogue at national scale.
+
+    .venv/bin/python bench/catalog.py [--products 20000] [--producers 10000] [--duration 10] [--keep]
+
+1. creates a throw-away PostgreSQL database (``ocop_bench_catalog``), migrates it and imports both official unit
+   lists (63 provinces / 10,051 communes before July 2025, 34 / 3,321 after);
+2. bulk-loads producers, products, recognition decisions and certificates (≈74% 3★, 25% 4★, 1% 5★; about 5%
+   already expired), then builds the catalogue;
+3. serves the production settings with gunicorn on 127.0.0.1 and measures each URL with ``wrk`` on loopback for a
+   bounded time (a small built-in client with a bounded request count when ``wrk`` is not installed);
+4. prints requests/s and p95 latency of ``/san-pham/``, a filtered search and a product page next to a trivial
+   view (``/robots.txt``: the same stack, no database), and the ratio; then drops the database.
+"""
+
+import argparse
+import datetime
+import os
+import random
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+DB_NAME = "ocop_bench_catalog"
+PG = "postgres://postgres@127.0.0.1:5432"
+# The catalogue's own Redis database (its tests use a key prefix; the bench flushes only its own keys).
+REDIS_URL = os.environ.get("OCOP_BENCH_REDIS_URL", "redis://127.0.0.1:6379/11")
+STATIC_ROOT = Path(tempfile.gettempdir()) / "ocop-bench-static"
+
+WRK_LUA = """
+done = function(summary, latency, requests)
+  io.write(string.format("BENCH %d %d %.3f %.3f %d\\n", summary.requests, summary.duration,
+    latency:percentile(95) / 1000.0, latency.mean / 1000.0,
+    summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.timeout))
+end
+"""
+
+PRODUCT_WORDS = {
+    "TP09": ["Nước mắm", "Nước mắm cốt", "Tương bần", "Mắm tôm"],
+    "TP08": ["Chả mực", "Chà bông cá", "Tôm khô", "Lạp xưởng", "Mật ong rừng"],
+    "TP03": ["Gạo ST25", "Gạo nếp cái hoa vàng", "Gạo lứt"],
+    "TP06": ["Bánh đa", "Miến dong", "Bánh tráng", "Bún khô"],
+    "TP07": ["Mứt gừng", "Chuối sấy", "Măng khô", "Hạt điều rang"],
+    "TP11": ["Chè Shan tuyết", "Chè búp", "Trà xanh"],
+    "TP13": ["Cà phê Robusta", "Cà phê Arabica", "Ca cao"],
+    "DU01": ["Rượu cần", "Rượu nếp", "Rượu ngô men lá"],
+    "DL03": ["Tinh dầu quế", "Tinh dầu sả chanh", "Cao sâm"],
+    "TC01": ["Mây tre đan", "Gốm", "Chiếu cói"],
+    "TC02": ["Thổ cẩm", "Lụa tơ tằm", "Khăn dệt"],
+}
+
+
+def run(cmd, env, **kw):
+    subprocess.run(cmd, cwd=BASE_DIR, env=env, check=True, **kw)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def bench_env():
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_", "REDIS_", "CELERY_"))}
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "ocop_portal.settings.prod",
+            "DJANGO_SECRET_KEY": "bench-only-" + "x" * 40,
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "DJANGO_SECURE_SSL_REDIRECT": "false",
+            "DJANGO_SECURE_HSTS_SECONDS": "0",
+            "DJANGO_STATIC_ROOT": str(STATIC_ROOT),
+            "DJANGO_LOG_LEVEL": "WARNING",
+            "DATABASE_URL": f"{PG}/{DB_NAME}",
+            "REDIS_URL": REDIS_URL,
+            "CELERY_BROKER_URL": "",
+            "OCOP_API_RATE_LIMIT": "1000000/minute",
+        }
+    )
+    return env
+
+
+def recreate_database():
+    import psycopg2
+
+    conn = psycopg2.connect(f"{PG}/postgres")
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        cur.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}"')
+        cur.execute(f'CREATE DATABASE "{DB_NAME}"')
+    conn.close()
+
+
+def drop_database():
+    import psycopg2
+
+    conn = psycopg2.connect(f"{PG}/postgres")
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        cur.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}"')
+    conn.close()
+
+
+def load_data(n_products, n_producers, seed=2026):
+    """Bulk-load the national data set in-process; returns (a product slug, a province id) for the URLs."""
+    import django
+
+    django.setup()
+    from dateutil.relativedelta import relativedelta
+    from django.core.cache import cache
+    from django.db import connection
+    from django.db.models import Count
+
+    from apps.catalog.services import catalog_rebuild
+    from apps.certificates.models import Certificate
+    from apps.core.enums import RuleSet
+    from apps.evaluation.models import RecognitionDecision, RecognitionItem
+    from apps.geo.enums import Level
+    from apps.geo.models import AdministrativeUnit
+    from apps.producers.enums import ProducerKind
+    from apps.producers.models import Producer
+    from apps.products.models import Product, ProductSet
+
+    rng = random.Random(seed)
+    communes = list(AdministrativeUnit.objects.filter(level=Level.COMMUNE).only("pk", "name", "path", "edition"))
+    provinces = {u.path: u for u in AdministrativeUnit.objects.filter(level=Level.PROVINCE)}
+    sets = {s.code: s for s in ProductSet.objects.all()}
+    kinds = [ProducerKind.COOPERATIVE] * 38 + [ProducerKind.ENTERPRISE] * 24 + [ProducerKind.HOUSEHOLD] * 28
+    kinds += [ProducerKind.COOPERATIVE_GROUP] * 10
+    kind_names = {
+        ProducerKind.COOPERATIVE: "Hợp tác xã",
+        ProducerKind.ENTERPRISE: "Công ty TNHH",
+        ProducerKind.HOUSEHOLD: "Hộ kinh doanh",
+        ProducerKind.COOPERATIVE_GROUP: "Tổ hợp tác",
+    }
+
+    t0 = time.monotonic()
+    producers = []
+    for i in range(n_producers):
+        commune = rng.choice(communes)
+        kind = rng.choice(kinds)
+        producers.append(
+            Producer(
+                name=f"{kind_names[kind]} {commune.name} {i + 1}",
+                slug=f"chu-the-{i + 1}",
+                kind=kind,
+                commune=commune,
+                address=f"Thôn {rng.randint(1, 12)}, {commune.name}",
+                tax_code=None if kind == ProducerKind.COOPERATIVE_GROUP else f"{5700000000 + i:010d}",
+            )
+        )
+    Producer.objects.bulk_create(producers, batch_size=2000)
+    products = []
+    for i in range(n_products):
+        producer = producers[i % n_producers]
+        code = rng.choice(list(PRODUCT_WORDS))
+        products.append(
+            Product(
+                name=f"{rng.choice(PRODUCT_WORDS[code])} {producer.commune.name.split(' ', 1)[-1]} {i + 1}",
+                slug=f"san-pham-{i + 1}",
+                product_set=sets[code],
+                producer=producer,
+                commune=producer.commune,
+                story="Sản phẩm truyền thống của địa phương, làm theo công thức gia truyền.",
+            )
+        )
+    Product.objects.bulk_create(products, batch_size=2000)
+
+    today = datetime.date.today()
+    decisions = {}
+    items = []
+    for product in products:
+        province_path = "/".join(product.commune.path.split("/")[:2]) + "/"
+        expired = rng.random() < 0.05
+        start = today - datetime.timedelta(days=rng.randint(1100, 1400) if expired else rng.randint(1, 1080))
+        key = (province_path, start.year, start.month)
+        if key not in decisions:
+            decisions[key] = RecognitionDecision(
+                number=f"{len(decisions) + 1}/QĐ-UBND",
+                date=start.replace(day=15) if start.replace(day=15) <= today else start,
+                issuing_unit=provinces[province_path],
+                issuer_name=f"UBND {provinces[province_path].name}",
+                signer_title="Chủ tịch",
+                signer_name="Nguyễn Văn A",
+                rule_set=RuleSet.QD148_2023,
+            )
+        roll = rng.random()
+        stars = 5 if roll < 0.01 else 4 if roll < 0.26 else 3
+        items.append((key, product, stars))
+    RecognitionDecision.objects.bulk_create(decisions.values(), batch_size=2000)
+    recognition_items = RecognitionItem.objects.bulk_create(
+        [
+            RecognitionItem(decision=decisions[k], product=p, stars=s, total_score={3: 60, 4: 78, 5: 92}[s])
+            for k, p, s in items
+        ],
+        batch_size=2000,
+    )
+    Certificate.objects.bulk_create(
+        [
+            Certificate(
+                recognition=item,
+                product=item.product,
+                serial=f"OCOP-BENCH-{n:07d}",
+                token=f"bench{n:010d}",
+                stars=item.stars,
+                valid_from=item.decision.date,
+                valid_until=item.decision.date + relativedelta(months=36),
+            )
+            for n, item in enumerate(recognition_items, start=1)
+        ],
+        batch_size=2000,
+    )
+    listed = catalog_rebuild()
+    with connection.cursor() as cur:
+        cur.execute("ANALYZE")
+    cache.clear()
+    loaded = time.monotonic() - t0
+    from apps.catalog.models import CatalogEntry
+
+    entry = CatalogEntry.objects.filter(stars=4).order_by("pk").first()
+    busiest = CatalogEntry.objects.values("province_id").annotate(n=Count("pk")).order_by("-n").first()["province_id"]
+    print(
+        f"loaded {n_producers} producers, {n_products} products, {len(decisions)} decisions in {loaded:.1f}s; "
+        f"{listed} listed today"
+    )
+    return entry.product.slug, busiest
+
+
+def wait_until_up(url, timeout=30):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError(f"server did not answer at {url}")
+
+
+def measure_wrk(url, duration, connections, lua_path):
+    out = subprocess.run(
+        ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--timeout", "10s", "-s", lua_path, url],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    line = next(line for line in out.splitlines() if line.startswith("BENCH "))
+    requests, duration_us, p95_ms, mean_ms, errors = line.split()[1:]
+    return {
+        "rps": int(requests) / (int(duration_us) / 1e6),
+        "p95_ms": float(p95_ms),
+        "mean_ms": float(mean_ms),
+        "errors": int(errors),
+    }
+
+
+def measure_builtin(url, requests_total, connections):
+    """Fallback load: ``connections`` threads sharing a bounded number of requests."""
+    latencies, errors, lock = [], [0], threading.Lock()
+    remaining = [requests_total]
+
+    def worker():
+        while True:
+            with lock:
+                if remaining[0] <= 0:
+                    return
+                remaining[0] -= 1
+            t = time.perf_counter()
+            try:
+                with urllib.request.urlopen(url, timeout=10) as r:
+                    r.read()
+                    ok = r.status == 200
+            except OSError:
+                ok = False
+            with lock:
+                latencies.append(time.perf_counter() - t)
+                errors[0] += not ok
+
+    start = time.perf_counter()
+    threads = [threading.Thread(target=worker) for _ in range(connections)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - start
+    latencies.sort()
+    return {
+        "rps": len(latencies) / elapsed,
+        "p95_ms": latencies[int(0.95 * (len(latencies) - 1))] * 1000,
+        "mean_ms": statistics.mean(latencies) * 1000,
+        "errors": errors[0],
+    }
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--products", type=int, default=20000)
+    parser.add_argument("--producers", type=int, default=10000)
+    parser.add_argument("--duration", type=int, default=10, help="seconds of load per URL (wrk)")
+    parser.add_argument("--requests", type=int, default=2000, help="requests per URL without wrk")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=min(4, os.cpu_count() or 1))
+    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    args = parser.parse_args()
+
+    env = bench_env()
+    os.environ.update(env)
+    sys.path.insert(0, str(BASE_DIR))
+    recreate_database()
+    server = None
+    try:
+        t0 = time.monotonic()
+        run([PYTHON, "manage.py", "migrate", "--noinput", "-v0"], env)
+        run([PYTHON, "manage.py", "import_units", "--edition", "all"], env, stdout=subprocess.DEVNULL)
+        run([PYTHON, "manage.py", "compile_translations"], env, stdout=subprocess.DEVNULL)
+        run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], env)
+        print(f"database ready in {time.monotonic() - t0:.1f}s")
+        slug, province_id = load_data(args.products, args.producers)
+
+        port = free_port()
+        base = f"http://127.0.0.1:{port}"
+        server = subprocess.Popen(
+            [
+                str(Path(PYTHON).parent / "gunicorn"),
+                "ocop_portal.wsgi",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                str(args.workers),
+                "--log-level",
+                "warning",
+            ],
+            cwd=BASE_DIR,
+            env=env,
+            start_new_session=True,
+        )
+        wait_until_up(f"{base}/robots.txt")
+
+        urls = [
+            ("trivial view (/robots.txt)", "/robots.txt"),
+            ("catalogue /san-pham/", "/san-pham/"),
+            ("filtered search", f"/san-pham/?q=nuoc+mam&stars=3&province={province_id}&sort=name"),
+            ("product page", f"/san-pham/{slug}/"),
+        ]
+        use_wrk = shutil.which("wrk") is not None
+        budget = f"{args.duration}s per URL" if use_wrk else f"{args.requests} requests per URL"
+        print(f"load: {'wrk' if use_wrk else 'built-in client'}, {args.connections} connections, {budget}")
+        results = {}
+        with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as lua:
+            lua.write(WRK_LUA)
+        try:
+            for label, path in urls:
+                urllib.request.urlopen(base + path, timeout=30).read()  # warm caches and connections
+                if use_wrk:
+                    results[label] = measure_wrk(base + path, args.duration, args.connections, lua.name)
+                else:
+                    results[label] = measure_builtin(base + path, args.requests, args.connections)
+        finally:
+            os.unlink(lua.name)
+
+        trivial = results[urls[0][0]]["rps"]
+        print(f"\n{'URL':34} {'req/s':>9} {'p95 ms':>9} {'mean ms':>9} {'errors':>7} {'vs trivial':>11}")
+        for label, _ in urls:
+            r = results[label]
+            print(
+                f"{label:34} {r['rps']:9.0f} {r['p95_ms']:9.1f} {r['mean_ms']:9.1f} {r['errors']:7d} "
+                f"{r['rps'] / trivial:10.2f}x"
+            )
+    finally:
+        if server is not None:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=30)
+        if not args.keep:
+            from django.db import connections
+
+            connections.close_all()
+            drop_database()
+
+
+if __name__ == "__main__":
+    main()

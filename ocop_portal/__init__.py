@@ -1,0 +1,5 @@
+"""OCOP Portal project package: settings, URL map and the Celery app."""
+
+from .celery import app as celery_app
+
+__all__ = ("celery_app",)

@@ -1,0 +1,229 @@
+"""Settings shared by every environment; everything variable is read from the environment."""
+
+from pathlib import Path
+
+import environ
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+
+env = environ.Env()
+environ.Env.read_env(BASE_DIR / ".env")
+
+SECRET_KEY = env("DJANGO_SECRET_KEY")
+DEBUG = env.bool("DJANGO_DEBUG", default=False)
+ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
+
+# The public domain printed in certificate QR codes and e-mails.
+SITE_DOMAIN = env("OCOP_SITE_DOMAIN", default="127.0.0.1:8000")
+SITE_SCHEME = env("OCOP_SITE_SCHEME", default="http")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django.contrib.sitemaps",
+    "rules.apps.AutodiscoverRulesConfig",
+    "django_filters",
+    "rest_framework",
+    "drf_spectacular",
+    "corsheaders",
+    "django_celery_beat",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "apps.core",
+    "apps.geo",
+    "apps.accounts",
+    "apps.audit",
+    "apps.producers",
+    "apps.products",
+    "apps.cycles",
+    "apps.evaluation",
+    "apps.certificates",
+    "apps.catalog",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "apps.accounts.middleware.RequireMfaMiddleware",
+]
+
+ROOT_URLCONF = "ocop_portal.urls"
+WSGI_APPLICATION = "ocop_portal.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "apps.core.context_processors.navigation",
+                "apps.core.context_processors.language_links",
+            ],
+        },
+    },
+]
+
+# With no DATABASE_URL the portal runs on an embedded SQLite file (``make run`` on a bare machine).
+DATABASES = {
+    "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'ocop.sqlite3'}"),
+}
+DATABASES["default"]["ATOMIC_REQUESTS"] = True
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "rules.permissions.ObjectPermissionBackend",
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# --- allauth: e-mail login, no open sign-up, throttled failures, TOTP MFA ---------------------------
+ACCOUNT_ADAPTER = "apps.accounts.adapters.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_LOGOUT_ON_GET = False
+ACCOUNT_SESSION_REMEMBER = None
+ACCOUNT_RATE_LIMITS = {
+    # Five failed logins per account (and twenty per address) in 15 minutes, then a pause.
+    "login_failed": env("OCOP_LOGIN_RATE_LIMIT", default="20/15m/ip,5/15m/key"),
+}
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = SITE_SCHEME
+LOGIN_REDIRECT_URL = "core:dashboard"
+LOGIN_URL = "account_login"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Cổng OCOP"
+# Roles that must have TOTP before they may use the portal, when OCOP_REQUIRE_MFA is on.
+OCOP_REQUIRE_MFA = env.bool("OCOP_REQUIRE_MFA", default=True)
+OCOP_MFA_REQUIRED_ROLES = ["province_officer", "central_officer", "system_admin"]
+
+# --- i18n: Vietnamese first, English available -------------------------------------------------------
+LANGUAGE_CODE = "vi"
+LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["ocop_portal.formats"]
+TIME_ZONE = "Asia/Ho_Chi_Minh"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = env("DJANGO_STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
+MEDIA_ROOT = env("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / "var" / "media"))
+# Evidence files and certificates are private: never under the web root, served through views.
+PRIVATE_STORAGE_ROOT = env("OCOP_PRIVATE_STORAGE_ROOT", default=str(BASE_DIR / "var" / "private"))
+MEDIA_URL = "/media/"
+OCOP_MAX_UPLOAD_BYTES = env.int("OCOP_MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+# --- Cache and Celery ------------------------------------------------------------------------------------
+REDIS_URL = env("REDIS_URL", default="")
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
+# Without a broker (``make run`` on a bare machine) tasks run in-process.
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_RESULT_BACKEND = None
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TASK_SERIALIZER = "json"
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_TIME_LIMIT = 15 * 60
+CELERY_TASK_SOFT_TIME_LIMIT = 10 * 60
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+CELERY_TIMEZONE = TIME_ZONE
+# Redis hands a taken but never acknowledged task (worker killed) to another worker after this many seconds:
+# longer than the hard time limit, so a task still running is never handed out twice.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("OCOP_CELERY_VISIBILITY_TIMEOUT", default=CELERY_TASK_TIME_LIMIT + 5 * 60)
+}
+# A document row left "being generated" longer than this (its worker died) may be claimed again.
+OCOP_RENDER_STALE_SECONDS = env.int("OCOP_RENDER_STALE_SECONDS", default=CELERY_TASK_TIME_LIMIT + 60)
+# A row still pending this long after it was created has lost its message and is queued again by the hourly
+# sweep. Messages can be lost: Redis pops a task before the worker records it as unacknowledged, and a worker
+# killed in between takes it with it.
+OCOP_RENDER_LOST_AFTER_SECONDS = env.int("OCOP_RENDER_LOST_AFTER_SECONDS", default=10 * 60)
+# Certificates rendered per task, in one WeasyPrint document (layout has a fixed cost per document).
+OCOP_CERTIFICATES_PER_DOCUMENT = env.int("OCOP_CERTIFICATES_PER_DOCUMENT", default=25)
+
+EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="Cổng OCOP <no-reply@ocop.local>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
+    # WeasyPrint logs every layout step of every PDF at INFO.
+    "loggers": {"weasyprint.progress": {"level": "WARNING"}},
+}
+
+# --- Open-data API (/api/v1/): read-only, public, rate-limited per client --------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "apps.catalog.api.pagination.OpenDataPagination",
+    "DEFAULT_THROTTLE_CLASSES": ["apps.catalog.api.throttles.OpenDataThrottle"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": None,
+    # The client address is REMOTE_ADDR unless a known number of proxies sets X-Forwarded-For.
+    "NUM_PROXIES": env.int("OCOP_API_NUM_PROXIES", default=0),
+}
+# Whole public catalogue pages cached for anonymous visitors (invalidated by any catalogue change and at midnight).
+OCOP_PUBLIC_PAGE_CACHE = env.bool("OCOP_PUBLIC_PAGE_CACHE", default=True)
+# Requests per client (address) on the open-data API, counted in the cache.
+OCOP_API_RATE_LIMIT = env("OCOP_API_RATE_LIMIT", default="600/minute")
+SPECTACULAR_SETTINGS = {
+    "TITLE": "OCOP open data API",
+    "DESCRIPTION": "Certified OCOP products, their producers, administrative units and statistics (read-only).",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+}
+# Anyone may read the open data from a browser on another site; nothing else crosses origins.
+CORS_URLS_REGEX = r"^/api/v1/.*$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_ALLOW_CREDENTIALS = False
+CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified"]

@@ -1,0 +1,38 @@
+"""URL map. Vietnamese pages have no prefix; English ones live under /en/."""
+
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap as sitemap_view
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from apps.catalog.seo import SITEMAPS
+from apps.catalog.views import robots_txt
+
+admin.site.site_header = _("OCOP Portal administration")
+admin.site.site_title = _("OCOP Portal")
+
+urlpatterns = [
+    path("api/v1/", include("apps.catalog.api.urls")),
+    path("sitemap.xml", sitemap_view, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", robots_txt, name="robots_txt"),
+]
+
+urlpatterns += i18n_patterns(
+    path("", include("apps.core.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("quan-ly/don-vi/", include("apps.geo.urls")),
+    path("quan-ly/nguoi-dung/", include("apps.accounts.urls")),
+    path("quan-ly/chu-the/", include("apps.producers.urls")),
+    path("quan-ly/san-pham/", include("apps.products.urls")),
+    path("quan-ly/chu-trinh/", include("apps.cycles.urls")),
+    path("quan-ly/danh-gia/", include("apps.evaluation.urls")),
+    path("quan-ly/giay-chung-nhan/", include("apps.certificates.urls")),
+    path("xac-thuc/", include("apps.certificates.public_urls")),
+    path("", include("apps.catalog.urls")),
+    path("quan-tri/", admin.site.urls),
+    prefix_default_language=False,
+)
+
+handler403 = "apps.core.views.error_403"
+handler404 = "apps.core.views.error_404"

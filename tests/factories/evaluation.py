@@ -1,0 +1,73 @@
+"""Factories for the councils: a product with its application, a round with its council, filled sheets."""
+
+import itertools
+
+from apps.accounts.enums import Role
+from apps.core.enums import RuleSet
+from apps.cycles.enums import ApplicationState
+from apps.cycles.models import Application, Cycle
+from apps.evaluation import services
+from apps.evaluation.demo import choices_for_target
+from apps.evaluation.demo_sheets import load_sample_sheets
+from apps.evaluation.enums import MemberRole
+from apps.evaluation.models import RoundEntry
+from apps.evaluation.selectors import template_for
+from apps.producers.models import Producer
+from apps.products.models import Product, ProductSet
+from tests.factories import UserFactory
+
+_seq = itertools.count(1)
+
+
+def make_application(*, commune, cycle, set_code="TP11", created_by, name=None):
+    n = next(_seq)
+    producer = Producer.objects.create(
+        name=f"Tổ hợp tác Thử nghiệm {n}", slug=f"tht-thu-nghiem-{n}", kind="tht", commune=commune, address="Thôn 1"
+    )
+    product = Product.objects.create(
+        name=name or f"Chè thử nghiệm {n}",
+        slug=f"che-thu-nghiem-{n}",
+        product_set=ProductSet.objects.get(code=set_code),
+        producer=producer,
+        commune=commune,
+    )
+    return Application.objects.create(
+        cycle=cycle, product=product, state=ApplicationState.SENT_FOR_EVALUATION, created_by=created_by
+    )
+
+
+def make_cycle(*, unit, rule_set=RuleSet.QD148_2023, year=2024):
+    cycle, _ = Cycle.objects.get_or_create(
+        unit=unit, year=year, defaults={"rule_set": rule_set, "name": f"Chu trình OCOP {year}"}
+    )
+    return cycle
+
+
+def make_council(*, round, unit, by, size=3):
+    """A chair, a secretary and members (``size`` scoring seats), all council members of ``unit``."""
+    roles = [MemberRole.CHAIR, MemberRole.SECRETARY] + [MemberRole.MEMBER] * (size - 2)
+    members = []
+    for role in roles:
+        user = UserFactory(role=Role.COUNCIL_MEMBER, unit=unit, full_name=f"Ủy viên Hội đồng Số {next(_seq)}")
+        members.append(services.member_add(round=round, user=user, role=role, by=by))
+    return members
+
+
+def make_round(*, cycle, tier, unit, by, size=3, **config):
+    load_sample_sheets()
+    round = services.round_create(cycle=cycle, tier=tier, unit=unit, name=f"Đợt đánh giá {next(_seq)}", by=by, **config)
+    members = make_council(round=round, unit=unit, by=by, size=size)
+    return round, members
+
+
+def forwarded_entry(*, cycle, tier, unit, application, by):
+    """Record that ``application`` was forwarded by a lower tier (for rounds that require it)."""
+    round = services.round_create(cycle=cycle, tier=tier, unit=unit, name=f"Đợt trước {next(_seq)}", by=by)
+    template = template_for(rule_set=cycle.rule_set, product_set=application.product.product_set)
+    return RoundEntry.objects.create(round=round, application=application, template=template, forwarded=True)
+
+
+def score(*, entry, member, target, submit=True, skip_mandatory=()):
+    sheet = services.sheet_open(entry=entry, member=member)
+    choices = choices_for_target(entry.template, target, skip_mandatory=skip_mandatory)
+    return services.sheet_save(sheet=sheet, choices=choices, by=member.user, submit=submit)

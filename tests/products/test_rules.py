@@ -1,0 +1,32 @@
+"""Truth table of the product permissions for every role of the shared tree."""
+
+import pytest
+
+from tests.factories.registry import ProductFactory
+
+pytestmark = pytest.mark.django_db
+
+VIEW = {
+    "commune_x": True,
+    "commune_y": False,
+    "district": True,
+    "province": True,
+    "province_q": False,
+    "central": True,
+    "admin": True,
+    "producer": True,
+}
+CHANGE = {**{k: False for k in VIEW}, "commune_x": True, "admin": True}
+
+
+@pytest.mark.parametrize("who", sorted(VIEW))
+def test_product_permissions_truth_table(users, producer_x, who):
+    product = ProductFactory(producer=producer_x)
+    user = getattr(users, who)
+    assert user.has_perm("products.view_product", product) is VIEW[who]
+    assert user.has_perm("products.change_product", product) is CHANGE[who]
+
+
+def test_producer_user_cannot_see_other_producers_product(users, producer_y):
+    product = ProductFactory(producer=producer_y)
+    assert users.producer.has_perm("products.view_product", product) is False
