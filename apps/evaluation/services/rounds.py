@@ -1,0 +1,204 @@
+"""Rounds: creating them, their members and products, conflicts of interest, and closing them."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.accounts.enums import Role
+from apps.audit.services import audit_record
+from apps.core.enums import RuleSet
+
+from ..enums import (
+    TIER_LEVELS,
+    TIERS_BY_RULE_SET,
+    RoundState,
+    Tier,
+)
+from ..models import (
+    CommunePreCheck,
+    ConflictDeclaration,
+    CouncilMember,
+    EvaluationRound,
+    RoundEntry,
+    ScoreSheet,
+)
+from ..selectors import round_results, template_for
+
+# Who may sit on a council besides council members: the officers of the round's unit.
+COUNCIL_ROLES = {
+    Role.COUNCIL_MEMBER,
+    Role.COMMUNE_OFFICER,
+    Role.DISTRICT_OFFICER,
+    Role.PROVINCE_OFFICER,
+    Role.CENTRAL_OFFICER,
+}
+# The tier a product must come from (forwarded) before a round of this tier may rate it.
+PREVIOUS_TIER = {
+    (RuleSet.QD148_2023, Tier.PROVINCE): Tier.DISTRICT,
+    (RuleSet.QD1048_2019, Tier.PROVINCE): Tier.DISTRICT,
+    (RuleSet.QD1489_2025, Tier.PROVINCE): Tier.COMMUNE,
+    (RuleSet.QD148_2023, Tier.CENTRAL): Tier.PROVINCE,
+    (RuleSet.QD1048_2019, Tier.CENTRAL): Tier.PROVINCE,
+    (RuleSet.QD1489_2025, Tier.CENTRAL): Tier.PROVINCE,
+}
+
+
+def _require_open(round):
+    if round.state != RoundState.OPEN:
+        raise ValidationError(_("This round is closed; its sheets are locked."))
+
+
+@transaction.atomic
+def round_create(
+    *,
+    cycle,
+    tier,
+    unit,
+    name,
+    by,
+    council_decision_number="",
+    council_decision_date=None,
+    council_decision_signer="",
+    **config,
+):
+    if tier not in TIERS_BY_RULE_SET[cycle.rule_set]:
+        raise ValidationError(
+            _("Under %(rule_set)s there is no %(tier)s: rounds run at %(tiers)s.")
+            % {
+                "rule_set": RuleSet(cycle.rule_set).label,
+                "tier": Tier(tier).label.lower(),
+                "tiers": ", ".join(str(Tier(t).label).lower() for t in TIERS_BY_RULE_SET[cycle.rule_set]),
+            }
+        )
+    if unit.level != TIER_LEVELS[tier] or not cycle.unit.covers(unit) and not unit.covers(cycle.unit):
+        raise ValidationError(_("The council's unit does not match this tier and cycle."))
+    round = EvaluationRound(
+        cycle=cycle,
+        tier=tier,
+        unit=unit,
+        name=name,
+        council_decision_number=council_decision_number,
+        council_decision_date=council_decision_date,
+        council_decision_signer=council_decision_signer,
+        created_by=by,
+        **config,
+    )
+    round.full_clean()
+    round.save()
+    audit_record(action="evaluation.round_created", obj=round, by=by, after={"tier": tier, "name": name})
+    return round
+
+
+@transaction.atomic
+def member_add(*, round, user, role, by):
+    _require_open(round)
+    allowed_unit = user.unit_id == round.unit_id or (round.tier == Tier.CENTRAL and user.role == Role.CENTRAL_OFFICER)
+    if user.role not in COUNCIL_ROLES or not allowed_unit:
+        raise ValidationError(_("Council members must be council members or officers of the round's unit."))
+    member = CouncilMember(round=round, user=user, role=role)
+    member.full_clean()
+    member.save()
+    audit_record(action="evaluation.member_added", obj=member, by=by, after={"user": user.email, "role": role})
+    return member
+
+
+@transaction.atomic
+def entry_add(*, round, application, by):
+    _require_open(round)
+    product = application.product
+    if application.cycle_id != round.cycle_id or not round.unit.covers(product.commune):
+        raise ValidationError(_("This application does not belong to the round's cycle and unit."))
+    previous = PREVIOUS_TIER.get((round.rule_set, round.tier))
+    if (
+        previous is not None
+        and not RoundEntry.objects.filter(
+            round__cycle=round.cycle, round__tier=previous, application=application, forwarded=True
+        ).exists()
+    ):
+        raise ValidationError(_("This product was not forwarded by the previous tier."))
+    template = template_for(rule_set=round.rule_set, product_set=product.product_set)
+    if template is None:
+        raise ValidationError(_("No score sheet is loaded for this product set and rule set."))
+    entry = RoundEntry(round=round, application=application, template=template)
+    entry.full_clean()
+    entry.save()
+    audit_record(action="evaluation.entry_added", obj=entry, by=by, after={"application": application.pk})
+    return entry
+
+
+@transaction.atomic
+def conflict_declare(*, entry, member, reason, by):
+    _require_open(entry.round)
+    if member.round_id != entry.round_id:
+        raise ValidationError(_("This member does not sit on this round's council."))
+    conflict, _created = ConflictDeclaration.objects.get_or_create(
+        entry=entry, member=member, defaults={"reason": reason}
+    )
+    # A conflicted member's sheet for that product no longer counts.
+    ScoreSheet.objects.filter(entry=entry, member=member).delete()
+    audit_record(
+        action="evaluation.conflict_declared", obj=conflict, by=by, after={"reason": reason}, unit=entry.round.unit
+    )
+    return conflict
+
+
+@transaction.atomic
+def round_close(*, round, by):
+    """Lock the round: freeze each product's result, render the minutes. Refused while a product lacks quorum."""
+    round = EvaluationRound.objects.select_for_update().get(pk=round.pk)
+    _require_open(round)
+    if not CouncilMember.objects.filter(round=round, user=by, role="chair").exists() and round.tier != Tier.COMMUNE:
+        raise PermissionDenied
+    entries = list(round.entries.select_related("application__product"))
+    if round.tier == Tier.COMMUNE:
+        prechecks = {p.entry_id: p for p in CommunePreCheck.objects.filter(entry__round=round)}
+        unchecked = [str(e.application.product) for e in entries if e.pk not in prechecks]
+        if unchecked:
+            raise ValidationError(_("Pre-check every product first: %(names)s.") % {"names": ", ".join(unchecked)})
+        for entry in entries:
+            entry.forwarded = prechecks[entry.pk].passed
+            entry.save(update_fields=["forwarded"])
+    else:
+        results = round_results(round=round)
+        short = [str(r.entry.application.product) for r in results if not r.quorum_met]
+        if short:
+            raise ValidationError(
+                _(
+                    "No quorum yet for: %(names)s. Each product needs sheets from at least "
+                    "%(num)s/%(den)s of the members%(chair)s."
+                )
+                % {
+                    "names": ", ".join(short),
+                    "num": round.quorum_numerator,
+                    "den": round.quorum_denominator,
+                    "chair": _(", the chair included") if round.quorum_requires_chair else "",
+                }
+            )
+        for r in results:
+            entry = r.entry
+            entry.total, entry.star_band, entry.stars = r.total, r.band, r.stars
+            entry.missing_mandatory = [
+                {"code": c.code, "text": c.text, "stars": c.mandatory_for_stars} for c in r.missing_mandatory
+            ]
+            entry.save(update_fields=["total", "star_band", "stars", "missing_mandatory"])
+    round.state = RoundState.CLOSED
+    round.closed_at = timezone.now()
+    round.closed_by = by
+    round.save(update_fields=["state", "closed_at", "closed_by"])
+    if round.tier != Tier.COMMUNE:
+        from ..minutes import minutes_render
+
+        round.minutes.save(f"bien-ban-{round.pk}.pdf", ContentFile(minutes_render(round=round)), save=True)
+    audit_record(
+        action="evaluation.round_closed",
+        obj=round,
+        by=by,
+        before={"state": RoundState.OPEN},
+        after={
+            "state": RoundState.CLOSED,
+            "results": {str(e.pk): {"total": str(e.total), "stars": e.stars} for e in round.entries.all()},
+        },
+    )
+    return round
