@@ -12,6 +12,7 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.utils import timezone
 
 VERSION_KEY = "catalog:version"
@@ -28,10 +29,22 @@ def catalog_version():
     return version
 
 
-def catalog_version_bump():
+def _bump():
     previous = cache.get(VERSION_KEY) or 0
     # Strictly increasing even when two changes land within the clock's resolution.
     cache.set(VERSION_KEY, max(time.time(), previous + 0.001), timeout=None)
+
+
+def catalog_version_bump():
+    """Make every cached page and figure stale: now, and once more when the current transaction commits.
+
+    Between the first bump and the commit, a visitor's request still reads the old rows and could cache them
+    under the new version; the bump after the commit leaves such pages behind.
+    """
+    _bump()
+    connection = transaction.get_connection()
+    if not any(func is _bump for _savepoints, func, _robust in connection.run_on_commit):  # once per transaction
+        transaction.on_commit(_bump, robust=True)
 
 
 def catalog_last_modified(today=None):

@@ -1,20 +1,21 @@
-"""Every read of the public catalogue. Nothing here needs a login: it is all public data."""
+"""Every read of the public catalogue (no login: it is all public data), and the staff's reads of trade promotion."""
 
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from apps.core.policy import scope
 from apps.geo.models import AdministrativeUnit
 from apps.producers.models import Producer
 from apps.products.models import ProductPhoto, ProductSet
 
 from .cache import cache_key, cached
-from .filters import CatalogFilter
+from .filters import CatalogFilter, search_words
 from .models import CatalogEntry, Fair, PointOfSale
 
 FACET_COLUMNS = {
@@ -287,3 +288,88 @@ def verification_url(certificate):
         return reverse("verify:certificate", kwargs={"token": certificate.token})
     except NoReverseMatch:
         return f"/xac-thuc/{certificate.token}/"
+
+
+# --- Trade promotion: the open-data API and the staff screens ------------------------------------------------
+
+
+def province_path(unit):
+    """The path of the province ``unit`` lies in (``unit``'s own when it is a province)."""
+    edition, province_code = unit.path.strip("/").split("/")[:2]
+    return f"{edition}/{province_code}/"
+
+
+def attach_provinces(rows):
+    """Set ``province`` on points of sale or fairs (each with its ``unit`` loaded) from one query; returns a list."""
+    rows = list(rows)
+    paths = {province_path(row.unit) for row in rows}
+    by_path = {unit.path: unit for unit in AdministrativeUnit.objects.filter(path__in=paths)} if paths else {}
+    for row in rows:
+        row.province = by_path.get(province_path(row.unit))
+    return rows
+
+
+def public_points_of_sale(*, today=None):
+    """Open points of sale with how many certified products each carries today."""
+    return points_of_sale(today=today).order_by("name", "pk")
+
+
+def public_fairs(*, today=None):
+    """Every fair, newest first, with how many certified products each shows."""
+    return (
+        Fair.objects.select_related("unit")
+        .annotate(n_products=_certified_products_count(today))
+        .order_by("-starts_on", "name", "pk")
+    )
+
+
+def listed_entries(obj, *, today=None):
+    """The catalogue entries of the products a point of sale or fair carries: certified today only."""
+    related = "product__points_of_sale" if isinstance(obj, PointOfSale) else "product__fairs"
+    return visible_entries(today).filter(**{related: obj}).select_related("product").order_by("sort_name", "pk")
+
+
+def points_of_sale_visible_to(user):
+    """The points of sale in the user's subtree (national roles: all), open or closed."""
+    return scope(PointOfSale.objects.select_related("unit"), user, unit_field="unit")
+
+
+def fairs_visible_to(user):
+    return scope(Fair.objects.select_related("unit"), user, unit_field="unit")
+
+
+def trade_staff_rows(queryset, *, today=None):
+    """A staff list's rows: how many products are linked and how many of those the public sees today.
+
+    Fairs come newest first, points of sale by name.
+    """
+    ordering = ("-starts_on", "name", "pk") if queryset.model is Fair else ("name", "pk")
+    return queryset.annotate(
+        n_linked=Count("products", distinct=True), n_products=_certified_products_count(today)
+    ).order_by(*ordering)
+
+
+def trade_linkable_entries(obj, *, today=None):
+    """What ``obj`` may carry: products certified today; a point of sale only those of its own province.
+
+    Fairs gather producers from all over the country, so any certified product may be shown at one; a point of sale
+    is the province's own showroom for its OCOP products.
+    """
+    entries = visible_entries(today)
+    if isinstance(obj, PointOfSale):
+        entries = entries.filter(province__path=province_path(obj.unit))
+    return entries
+
+
+def trade_linked_products(obj, *, today=None):
+    """The products linked to ``obj``, each flagged ``listed`` when the public sees it today."""
+    listed = visible_entries(today).filter(product=OuterRef("pk"))
+    return obj.products.select_related("producer").annotate(listed=Exists(listed)).order_by("name", "pk")
+
+
+def trade_product_candidates(obj, *, query="", limit=20, today=None):
+    """Up to ``limit`` products ``obj`` may carry and does not yet, matching every word of ``query``."""
+    entries = trade_linkable_entries(obj, today=today).exclude(product_id__in=obj.products.values("pk"))
+    for word in search_words(query or ""):
+        entries = entries.filter(search_text__contains=word)
+    return list(entries.select_related("product", "producer", "province").order_by("sort_name", "pk")[:limit])

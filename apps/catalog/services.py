@@ -1,15 +1,24 @@
-"""Every write to the catalogue: refreshing the read model after recognition, revocation or an edit."""
+"""Every write to the catalogue: refreshing the read model after recognition, revocation or an edit, and the
+staff's management of trade promotion (points of sale, fairs and the products they carry)."""
 
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from apps.audit.services import audit_record
 from apps.certificates.models import Certificate
+from apps.core.policy import user_covers_unit
 from apps.core.text import fold
 from apps.geo.enums import Level
 from apps.geo.models import AdministrativeUnit
+from apps.producers.services import unique_slug
 
 from .cache import catalog_version_bump
-from .models import CatalogEntry
+from .models import CatalogEntry, Fair, PointOfSale
+from .selectors import trade_linkable_entries, visible_entries
 
 _CERTIFICATE_RELATED = (
     "recognition__decision",
@@ -114,3 +123,169 @@ def catalog_producer_changed(*, producer_id):
     product_ids = list(CatalogEntry.objects.filter(producer_id=producer_id).values_list("product_id", flat=True))
     for product_id in product_ids:
         catalog_entry_refresh(product_id=product_id)
+
+
+# --- Trade promotion -----------------------------------------------------------------------------------------
+
+POINT_OF_SALE_FIELDS = ("name", "kind", "unit", "address", "opening_hours", "phone", "website", "is_active")
+FAIR_FIELDS = ("name", "starts_on", "ends_on", "unit", "venue", "address", "organiser", "website")
+
+
+def _not_your_province():
+    return PermissionDenied(_("You may only manage the points of sale and fairs of your own province."))
+
+
+def _trade_snapshot(obj, names):
+    data = {}
+    for name in names:
+        value = getattr(obj, name)
+        if name == "unit":
+            value = value.path if value is not None else None
+        elif isinstance(value, datetime.date):
+            value = value.isoformat()
+        data[name] = value
+    return data
+
+
+def _normalise(fields):
+    return {name: value.strip() if isinstance(value, str) else value for name, value in fields.items()}
+
+
+def _check_fields(model, names, fields):
+    unknown = set(fields) - set(names)
+    if unknown:
+        raise TypeError(f"{model.__name__} got unexpected fields {sorted(unknown)}")
+
+
+def _check_dates(obj):
+    if isinstance(obj, Fair) and obj.starts_on and obj.ends_on and obj.ends_on < obj.starts_on:
+        raise ValidationError({"ends_on": _("The end date cannot be before the start date.")})
+
+
+def _public_pages_changed():
+    # Public pages and API answers are cached under the catalogue's version: bump it once the change is visible.
+    transaction.on_commit(catalog_version_bump)
+
+
+@transaction.atomic
+def _trade_create(*, model, names, action, by, fields):
+    _check_fields(model, names, fields)
+    if not by.has_perm(f"catalog.add_{model._meta.model_name}") or not user_covers_unit(by, fields.get("unit")):
+        raise _not_your_province()
+    obj = model(**_normalise(fields))
+    _check_dates(obj)
+    obj.slug = unique_slug(model, obj.name, max_length=model._meta.get_field("slug").max_length)
+    obj.full_clean()
+    obj.save()
+    audit_record(action=action, obj=obj, by=by, after=_trade_snapshot(obj, names))
+    _public_pages_changed()
+    return obj
+
+
+@transaction.atomic
+def _trade_update(*, obj, names, action, by, fields):
+    model = type(obj)
+    _check_fields(model, names, fields)
+    obj = model.objects.select_for_update().select_related("unit").get(pk=obj.pk)
+    if not by.has_perm(f"catalog.change_{model._meta.model_name}", obj):
+        raise _not_your_province()
+    if "unit" in fields and not user_covers_unit(by, fields["unit"]):
+        raise _not_your_province()
+    before = _trade_snapshot(obj, names)
+    for name, value in _normalise(fields).items():
+        setattr(obj, name, value)
+    _check_dates(obj)
+    obj.full_clean()
+    after = _trade_snapshot(obj, names)
+    changed = [name for name in names if before[name] != after[name]]
+    if changed:
+        obj.save()
+        audit_record(
+            action=action,
+            obj=obj,
+            by=by,
+            before={name: before[name] for name in changed},
+            after={name: after[name] for name in changed},
+        )
+        _public_pages_changed()
+    return obj
+
+
+def _locked_for_products(obj, by):
+    model = type(obj)
+    obj = model.objects.select_for_update().select_related("unit").get(pk=obj.pk)
+    if not by.has_perm(f"catalog.change_{model._meta.model_name}", obj):
+        raise _not_your_province()
+    return obj
+
+
+@transaction.atomic
+def _trade_product_link(*, obj, product, action, by):
+    obj = _locked_for_products(obj, by)
+    if not trade_linkable_entries(obj).filter(product=product).exists():
+        if isinstance(obj, PointOfSale) and visible_entries().filter(product=product).exists():
+            message = _("A point of sale carries only the certified products of its own province.")
+        else:
+            message = _("Only products with a currently valid OCOP certificate can be added.")
+        raise ValidationError({"product": message})
+    if obj.products.filter(pk=product.pk).exists():
+        return obj
+    obj.products.add(product)
+    obj.save(update_fields=["updated_at"])
+    audit_record(action=action, obj=obj, by=by, after={"product": product.slug})
+    _public_pages_changed()
+    return obj
+
+
+@transaction.atomic
+def _trade_product_unlink(*, obj, product, action, by):
+    obj = _locked_for_products(obj, by)
+    if not obj.products.filter(pk=product.pk).exists():
+        return obj
+    obj.products.remove(product)
+    obj.save(update_fields=["updated_at"])
+    audit_record(action=action, obj=obj, by=by, before={"product": product.slug})
+    _public_pages_changed()
+    return obj
+
+
+def point_of_sale_create(*, by, **fields):
+    """Register a point of sale in a unit the user covers (province staff: their province)."""
+    return _trade_create(
+        model=PointOfSale, names=POINT_OF_SALE_FIELDS, action="point_of_sale.create", by=by, fields=fields
+    )
+
+
+def point_of_sale_update(*, point_of_sale, by, **fields):
+    """Change a point of sale's details (closing it hides it from the public); the slug, its public address, stays."""
+    return _trade_update(
+        obj=point_of_sale, names=POINT_OF_SALE_FIELDS, action="point_of_sale.update", by=by, fields=fields
+    )
+
+
+def point_of_sale_product_link(*, point_of_sale, product, by):
+    """Add a certified product of the point's province to what it carries (nothing happens if already there)."""
+    return _trade_product_link(obj=point_of_sale, product=product, action="point_of_sale.link_product", by=by)
+
+
+def point_of_sale_product_unlink(*, point_of_sale, product, by):
+    """Stop listing a product at the point of sale, certified or not (nothing happens if it was not there)."""
+    return _trade_product_unlink(obj=point_of_sale, product=product, action="point_of_sale.unlink_product", by=by)
+
+
+def fair_create(*, by, **fields):
+    """Register a fair held in a unit the user covers; it ends on or after the day it starts."""
+    return _trade_create(model=Fair, names=FAIR_FIELDS, action="fair.create", by=by, fields=fields)
+
+
+def fair_update(*, fair, by, **fields):
+    return _trade_update(obj=fair, names=FAIR_FIELDS, action="fair.update", by=by, fields=fields)
+
+
+def fair_product_link(*, fair, product, by):
+    """Add a product certified today, from any province, to those shown at the fair."""
+    return _trade_product_link(obj=fair, product=product, action="fair.link_product", by=by)
+
+
+def fair_product_unlink(*, fair, product, by):
+    return _trade_product_unlink(obj=fair, product=product, action="fair.unlink_product", by=by)

@@ -42,6 +42,8 @@ rules.add_perm("cycles.view_application", (is_staff_member & in_user_subtree) | 
 rules.add_perm("cycles.register_idea", is_commune_officer)
 rules.add_perm("cycles.change_dossier", is_commune_officer_of)
 rules.add_perm("cycles.view_evidencefile", is_staff_member & in_user_subtree)
+# Removing an evidence file: the product's commune officer (the service also requires an editable state).
+rules.add_perm("cycles.delete_evidencefile", is_commune_officer_of)
 rules.add_perm("cycles.view_work_list", is_staff_member)
 rules.add_perm("cycles.view_overview", is_overseer)
 rules.add_perm("cycles.view_cycle", is_staff_member)

@@ -15,6 +15,7 @@ urlpatterns = [
     path("ho-so/<int:pk>/phieu-dang-ky/", views.dossier_edit, name="dossier_edit"),
     path("ho-so/<int:pk>/minh-chung/", views.evidence_upload, name="evidence_upload"),
     path("minh-chung/<int:pk>/", views.evidence_download, name="evidence_download"),
+    path("minh-chung/<int:pk>/xoa/", views.evidence_remove, name="evidence_remove"),
     path("ke-hoach/", views.plan_list, name="plan_list"),
     path("ke-hoach/<int:year>/", views.plan_edit, name="plan_edit"),
 ]

@@ -212,6 +212,39 @@ def evidence_upload(request, pk):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
+def evidence_remove(request, pk):
+    """GET asks for confirmation; only the POST of that page removes (and only while the dossier is editable)."""
+    evidence = get_object_or_403(
+        EvidenceFile.objects.select_related("dossier__application__product__commune", "dossier__application__cycle"),
+        request.user,
+        "cycles.delete_evidencefile",
+        pk=pk,
+    )
+    application = evidence.dossier.application
+    if request.method == "POST":
+        try:
+            services.evidence_remove(evidence=evidence, by=request.user)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("The evidence file has been removed from the dossier."))
+        return redirect("cycles:application_detail", pk=application.pk)
+    if application.state not in services.DOSSIER_EDITABLE_STATES:
+        messages.error(
+            request,
+            _(
+                "This evidence file can no longer be removed: the application is “%(state)s” and its dossier "
+                "can no longer be edited. Nothing was changed."
+            )
+            % {"state": application.get_state_display()},
+        )
+        return redirect("cycles:application_detail", pk=application.pk)
+    return render(request, "cycles/evidence_confirm_remove.html", {"evidence": evidence, "application": application})
+
+
+@login_required
 def evidence_download(request, pk):
     evidence = get_object_or_403(
         EvidenceFile.objects.select_related("dossier__application__product__commune"),

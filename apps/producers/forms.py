@@ -104,3 +104,11 @@ class DocumentForm(forms.Form):
         if issued and expires and issued > expires:
             self.add_error("expires_on", _("The expiry date cannot be before the issue date."))
         return data
+
+
+class DocumentReplaceForm(DocumentForm):
+    """The corrected file of the same kind: the kind stays the replaced document's."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["kind"]

@@ -37,3 +37,6 @@ rules.add_perm("producers.view_producer", can_view)
 rules.add_perm("producers.change_producer", can_change)
 rules.add_perm("producers.upload_document", can_change | is_producer_account)
 rules.add_perm("producers.view_producerdocument", can_view)
+# Removing or replacing a vault document: the staff who may edit the producer (its commune's officer).
+rules.add_perm("producers.change_producerdocument", can_change)
+rules.add_perm("producers.delete_producerdocument", can_change)

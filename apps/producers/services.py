@@ -2,6 +2,8 @@
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -39,6 +41,18 @@ def unique_slug(model, text, *, exclude_pk=None, max_length=200):
     while slug in taken:
         slug, n = f"{base}-{n}", n + 1
     return slug
+
+
+def delete_file_on_commit(field_file):
+    """Delete ``field_file``'s stored file once the surrounding transaction commits, never before.
+
+    A rollback leaves the row and its file in place. A storage failure after the commit is logged (robust), not
+    raised: the row is already gone, and an orphaned file is better than an error page for a completed removal.
+    """
+    if not field_file:
+        return
+    storage, name = field_file.storage, field_file.name
+    transaction.on_commit(lambda: storage.delete(name), robust=True)
 
 
 def producer_search_text(producer):
@@ -172,3 +186,91 @@ def document_upload(*, producer, by, kind, file, issued_on=None, expires_on=None
         },
     )
     return document
+
+
+def _document_snapshot(document):
+    return {
+        "kind": document.kind,
+        "title": document.title,
+        "file": document.file.name,
+        "issued_on": document.issued_on.isoformat() if document.issued_on else None,
+        "expires_on": document.expires_on.isoformat() if document.expires_on else None,
+    }
+
+
+def _check_not_relied_on(document, *, today=None):
+    """Refuse to remove the last valid document of a kind that a submitted dossier of the producer relies on.
+
+    A dossier is only submitted while the vault holds a valid document of each required kind; the councils then
+    read the vault. Removing a document is allowed as long as another valid one of the same kind remains (so a
+    wrong document can be replaced: upload the right one first, or use "replace").
+    """
+    from apps.cycles.services import vault_kinds_relied_on
+
+    if document.kind not in vault_kinds_relied_on(producer=document.producer):
+        return
+    today = today or timezone.localdate()
+    others_valid = (
+        ProducerDocument.objects.filter(producer_id=document.producer_id, kind=document.kind)
+        .exclude(pk=document.pk)
+        .filter(Q(expires_on__isnull=True) | Q(expires_on__gte=today))
+        .exists()
+    )
+    if not others_valid:
+        raise ValidationError(
+            _(
+                "This %(document)s cannot be removed: a dossier of this producer that has been submitted for "
+                "evaluation relies on it. Upload a valid replacement first (or use “Replace”). Nothing was changed."
+            )
+            % {"document": document.get_kind_display()},
+            code="relied_on",
+        )
+
+
+@transaction.atomic
+def document_remove(*, document, by, replaced_by=None):
+    """Remove a document from the vault; its file is deleted from private storage after the commit.
+
+    Only the staff who may edit the producer may remove. The producer row is locked so that two removals of the
+    same kind cannot both pass the check below.
+    """
+    Producer.objects.select_for_update().get(pk=document.producer_id)
+    document = ProducerDocument.objects.select_related("producer__commune").get(pk=document.pk)
+    if not by.has_perm("producers.delete_producerdocument", document):
+        raise PermissionDenied(_("You may only remove documents of producers of your own commune."))
+    _check_not_relied_on(document)
+    audit_record(
+        action="producer.document_remove",
+        obj=document,
+        by=by,
+        before=_document_snapshot(document),
+        after={"replaced_by": replaced_by.pk} if replaced_by else None,
+    )
+    delete_file_on_commit(document.file)
+    document.delete()
+
+
+@transaction.atomic
+def document_replace(*, document, by, file, issued_on=None, expires_on=None, title=""):
+    """Upload a corrected document of the same kind and remove the old one, in one transaction.
+
+    The new document is stored first, so a submitted dossier that relies on this kind stays covered when the
+    replacement is valid. Returns the new document.
+    """
+    document = ProducerDocument.objects.select_related("producer__commune").get(pk=document.pk)
+    if not by.has_perm("producers.change_producerdocument", document):
+        raise PermissionDenied(_("You may only remove documents of producers of your own commune."))
+    if expires_on is not None and expires_on < timezone.localdate():
+        # Checked before the upload: a refusal after it would leave the new file orphaned in storage.
+        _check_not_relied_on(document)
+    replacement = document_upload(
+        producer=document.producer,
+        by=by,
+        kind=document.kind,
+        file=file,
+        issued_on=issued_on,
+        expires_on=expires_on,
+        title=title,
+    )
+    document_remove(document=document, by=by, replaced_by=replacement)
+    return replacement

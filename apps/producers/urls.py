@@ -11,4 +11,6 @@ urlpatterns = [
     path("<int:pk>/sua/", views.producer_update_view, name="producer_update"),
     path("<int:pk>/tai-lieu/them/", views.document_upload_view, name="document_upload"),
     path("tai-lieu/<int:pk>/tai-ve/", views.document_download_view, name="document_download"),
+    path("tai-lieu/<int:pk>/thay-the/", views.document_replace_view, name="document_replace"),
+    path("tai-lieu/<int:pk>/xoa/", views.document_remove_view, name="document_remove"),
 ]

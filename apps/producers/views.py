@@ -1,4 +1,5 @@
-"""Screens of the producer registry: list, register/edit, detail with the document vault, upload, download."""
+"""Screens of the producer registry: list, register/edit, detail with the document vault, upload, replace,
+remove and download."""
 
 import os
 
@@ -16,10 +17,10 @@ from apps.accounts.enums import Role
 from apps.core.policy import get_object_or_403
 
 from .filters import ProducerFilter
-from .forms import DocumentForm, ProducerForm
+from .forms import DocumentForm, DocumentReplaceForm, ProducerForm
 from .models import Producer, ProducerDocument
 from .selectors import communes_of, producer_documents, producer_list, producers_visible_to
-from .services import document_upload, producer_create, producer_update
+from .services import document_remove, document_replace, document_upload, producer_create, producer_update
 
 PAGE_SIZE = 50
 
@@ -88,6 +89,8 @@ def producer_detail_view(request, pk):
             "today": timezone.localdate(),
             "can_change": request.user.has_perm("producers.change_producer", producer),
             "can_upload": request.user.has_perm("producers.upload_document", producer),
+            # Same rule as editing the producer, so one check covers every document of the list.
+            "can_remove_documents": request.user.has_perm("producers.change_producer", producer),
             "can_add_product": request.user.has_perm("producers.change_producer", producer),
         },
     )
@@ -129,6 +132,47 @@ def document_upload_view(request, pk):
             messages.success(request, _("The document has been added to the vault."))
             return redirect("producers:producer_detail", pk=producer.pk)
     return render(request, "producers/document_form.html", {"form": form, "producer": producer})
+
+
+def _document_for(request, pk, perm):
+    return get_object_or_403(ProducerDocument.objects.select_related("producer__commune"), request.user, perm, pk=pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def document_remove_view(request, pk):
+    """GET asks for confirmation; only the POST of that page removes."""
+    document = _document_for(request, pk, "producers.delete_producerdocument")
+    if request.method == "POST":
+        try:
+            document_remove(document=document, by=request.user)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("The document has been removed from the vault."))
+        return redirect("producers:producer_detail", pk=document.producer_id)
+    return render(request, "producers/document_confirm_remove.html", {"document": document})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def document_replace_view(request, pk):
+    document = _document_for(request, pk, "producers.change_producerdocument")
+    form = DocumentReplaceForm(
+        request.POST or None,
+        request.FILES or None,
+        initial={"title": document.title},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            document_replace(document=document, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The document has been replaced."))
+            return redirect("producers:producer_detail", pk=document.producer_id)
+    return render(request, "producers/document_replace_form.html", {"form": form, "document": document})
 
 
 @login_required

@@ -14,7 +14,7 @@ from apps.audit.services import audit_record
 from apps.core.policy import user_covers_unit
 from apps.core.text import fold
 from apps.core.validators import IMAGE_TYPES, validate_upload
-from apps.producers.services import unique_slug
+from apps.producers.services import delete_file_on_commit, unique_slug
 
 from .models import Product, ProductPhoto
 
@@ -166,4 +166,69 @@ def photo_add(*, product, by, image, alt=""):
         by=by,
         after={"image": photo.image.name, "thumbnail": photo.thumbnail.name},
     )
+    _refresh_catalog_on_commit(product)
     return photo
+
+
+def _refresh_catalog_on_commit(product):
+    """The public catalogue shows a listed product's photos, and anonymous visitors get cached pages: once the
+    change is committed, refresh the product's entry, which bumps the catalogue's cache version."""
+    from apps.catalog.services import catalog_product_changed
+
+    product_id = product.pk
+    transaction.on_commit(lambda: catalog_product_changed(product_id=product_id), robust=True)
+
+
+def _locked_photo(photo):
+    """Lock the photo's product (photo order changes one product at a time) and re-read the photo."""
+    product = (
+        Product.objects.select_for_update(of=("self",)).select_related("commune", "producer").get(pk=photo.product_id)
+    )
+    photo = ProductPhoto.objects.get(pk=photo.pk, product=product)
+    photo.product = product
+    return photo
+
+
+@transaction.atomic
+def photo_remove(*, photo, by):
+    """Remove a product photo; the image and its thumbnail are deleted from storage after the commit.
+
+    A photo of a product in the public catalogue may be removed: the catalogue reads photos live and its
+    page cache is invalidated after the commit.
+    """
+    photo = _locked_photo(photo)
+    if not by.has_perm("products.delete_productphoto", photo):
+        raise PermissionDenied(_("You may only register and edit products of your own commune."))
+    audit_record(
+        action="product.photo_remove",
+        obj=photo,
+        by=by,
+        before={"image": photo.image.name, "thumbnail": photo.thumbnail.name, "alt": photo.alt, "order": photo.order},
+    )
+    delete_file_on_commit(photo.image)
+    delete_file_on_commit(photo.thumbnail)
+    photo.delete()
+    _refresh_catalog_on_commit(photo.product)
+
+
+@transaction.atomic
+def photo_set_cover(*, photo, by):
+    """Make ``photo`` the product's cover (first in order: the lists and the catalogue show the first photo).
+
+    The other photos keep their relative order; orders are renumbered 1, 2, 3...
+    """
+    photo = _locked_photo(photo)
+    if not by.has_perm("products.change_productphoto", photo):
+        raise PermissionDenied(_("You may only register and edit products of your own commune."))
+    photos = list(ProductPhoto.objects.filter(product=photo.product).order_by("order", "pk"))
+    before = [p.pk for p in photos]
+    after = [photo.pk, *(pk for pk in before if pk != photo.pk)]
+    if after == before and [p.order for p in photos] == list(range(1, len(photos) + 1)):
+        return photo
+    by_pk = {p.pk: p for p in photos}
+    for position, pk in enumerate(after, start=1):
+        by_pk[pk].order = position
+    ProductPhoto.objects.bulk_update(photos, ["order"])
+    audit_record(action="product.photo_cover", obj=photo, by=by, before={"order": before}, after={"order": after})
+    _refresh_catalog_on_commit(photo.product)
+    return by_pk[photo.pk]

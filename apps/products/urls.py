@@ -12,4 +12,6 @@ urlpatterns = [
     path("<int:pk>/anh/them/", views.photo_upload_view, name="photo_upload"),
     path("anh/<int:pk>/", views.photo_file_view, name="photo_file"),
     path("anh/<int:pk>/nho/", views.photo_thumbnail_view, name="photo_thumbnail"),
+    path("anh/<int:pk>/xoa/", views.photo_remove_view, name="photo_remove"),
+    path("anh/<int:pk>/anh-dai-dien/", views.photo_set_cover_view, name="photo_set_cover"),
 ]

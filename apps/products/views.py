@@ -1,4 +1,5 @@
-"""Screens of the product registry: list, register/edit, detail with photos, photo upload and photo files."""
+"""Screens of the product registry: list, register/edit, detail with photos, photo upload, removal, cover and
+photo files."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -7,7 +8,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.core.policy import get_object_or_403
 from apps.core.validators import sniff_content_type
@@ -20,7 +21,7 @@ from .filters import ProductFilter
 from .forms import PhotoForm, ProductForm
 from .models import Product, ProductPhoto
 from .selectors import product_list, product_photos, products_visible_to
-from .services import photo_add, product_create, product_update
+from .services import photo_add, photo_remove, photo_set_cover, product_create, product_update
 
 PRODUCT_RELATED = ("product_set__group", "producer", "commune")
 
@@ -131,6 +132,33 @@ def photo_upload_view(request, pk):
             messages.success(request, _("The photo has been added."))
             return redirect("products:product_detail", pk=product.pk)
     return render(request, "products/photo_form.html", {"form": form, "product": product})
+
+
+def _photo_for(request, pk, perm):
+    return get_object_or_403(
+        ProductPhoto.objects.select_related("product__commune", "product__producer"), request.user, perm, pk=pk
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def photo_remove_view(request, pk):
+    """GET asks for confirmation; only the POST of that page removes."""
+    photo = _photo_for(request, pk, "products.delete_productphoto")
+    if request.method == "POST":
+        photo_remove(photo=photo, by=request.user)
+        messages.success(request, _("The photo has been removed."))
+        return redirect("products:product_detail", pk=photo.product_id)
+    return render(request, "products/photo_confirm_remove.html", {"photo": photo, "product": photo.product})
+
+
+@login_required
+@require_POST
+def photo_set_cover_view(request, pk):
+    photo = _photo_for(request, pk, "products.change_productphoto")
+    photo_set_cover(photo=photo, by=request.user)
+    messages.success(request, _("The cover photo has been changed."))
+    return redirect("products:product_detail", pk=photo.product_id)
 
 
 def _photo_response(request, pk, field):

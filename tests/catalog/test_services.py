@@ -106,3 +106,15 @@ def test_demo_seed_is_idempotent_and_links_only_existing_products(tree):
     counts = (PointOfSale.objects.count(), Fair.objects.count())
     seed_trade_promotion()
     assert (PointOfSale.objects.count(), Fair.objects.count()) == counts
+
+
+def test_cache_version_moves_again_when_the_change_commits(tree, django_capture_on_commit_callbacks):
+    """A page cached between the bump and the commit (still showing the old rows) is left behind by the commit."""
+    before = catalog_version()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        product = certified_product(commune=tree.x)  # listed: the version moves at once
+        product.name = "Chả mực Hạ Long loại đặc biệt"
+        product.save()  # renamed: the catalogue's signal refreshes the entry and bumps again
+        during = catalog_version()
+    assert before < during < catalog_version()
+    assert sum(callback.__name__ == "_bump" for callback in callbacks) == 1  # once per transaction

@@ -46,7 +46,8 @@ def test_create_for_decision_enqueues_after_commit(tree, django_capture_on_commi
     decision = decision_with_products(issuing_unit=tree.p, commune=tree.x, count=5)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         services.certificates_create_for_decision(decision=decision)
-    assert len(callbacks) == 4  # three certificate batches (2 + 2 + 1) and the decision document
+    # Three certificate batches (2 + 2 + 1), the decision document, and one bump of the catalogue's cache version.
+    assert len(callbacks) == 5
 
 
 def test_upgrade_supersedes_the_previous_certificate(issue, tree):

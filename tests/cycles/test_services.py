@@ -58,7 +58,7 @@ def fill_dossier(application, by):
 def test_transition_legal_move_succeeds(make_application, users, frm, returned_from, to):
     application = make_application(frm, returned_from=returned_from)
     by = actor_for(users, frm, returned_from, to)
-    if to == S.DOSSIER_SUBMITTED:
+    if to == S.DOSSIER_SUBMITTED or (frm == S.RETURNED and to == S.DOSSIER_CHECKED):
         fill_dossier(application, users.commune_x)
     reason = "Thiếu ảnh sản phẩm" if to == S.RETURNED else ""
 
@@ -193,6 +193,22 @@ def test_dossier_submission_with_expired_food_safety_certificate_is_refused(tree
     assert "an toàn thực phẩm" in exc.value.messages[1]
     application.refresh_from_db()
     assert application.state == S.IMPLEMENTING
+    assert ApplicationTransition.objects.count() == 0
+
+
+@pytest.mark.parametrize("returned_from", [S.DOSSIER_SUBMITTED, S.DOSSIER_CHECKED])
+def test_dossier_resubmission_after_return_checks_the_documents_again(tree, cycle, users, returned_from):
+    product = ProductFactory(commune=tree.x, product_set=ProductSet.objects.get(code="TP09"))
+    complete_vault(product.producer, food_safety_expires_on=datetime.date(2024, 12, 31))
+    application = Application.objects.create(
+        cycle=cycle, product=product, state=S.RETURNED, returned_from=returned_from, created_by=users.commune_x
+    )
+    fill_dossier(application, users.commune_x)
+    with pytest.raises(TransitionNotAllowed) as exc:
+        application_transition(application=application, to_state=returned_from, by=users.commune_x)
+    assert f"{DocumentKind.FOOD_SAFETY.label} của chủ thể còn thiếu hoặc đã hết hạn." in exc.value.messages
+    application.refresh_from_db()
+    assert (application.state, application.returned_from) == (S.RETURNED, returned_from)
     assert ApplicationTransition.objects.count() == 0
 
 

@@ -7,7 +7,8 @@ from rest_framework import serializers
 from apps.geo.models import AdministrativeUnit
 from apps.producers.models import Producer
 
-from ..models import CatalogEntry
+from ..enums import PointOfSaleKind
+from ..models import CatalogEntry, Fair, PointOfSale
 from ..selectors import verification_url
 
 
@@ -138,3 +139,100 @@ class StatisticsSerializer(serializers.Serializer):
     by_stars = CountByStarsSerializer(many=True)
     by_group = CountByCodeSerializer(many=True)
     by_province = CountByUnitSerializer(many=True)
+
+
+class ProductRefSerializer(serializers.ModelSerializer):
+    slug = serializers.CharField(source="product.slug")
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = CatalogEntry
+        fields = ["slug", "name", "stars", "url"]
+
+    @extend_schema_field(serializers.URLField())
+    def get_url(self, entry):
+        return self.context["request"].build_absolute_uri(reverse("catalog:product_detail", args=[entry.product.slug]))
+
+
+class PointOfSaleKindField(serializers.ChoiceField):
+    def __init__(self, **kwargs):
+        super().__init__(choices=PointOfSaleKind.choices, **kwargs)
+
+
+# Producers have a "kind" of their own. drf-spectacular names an enum used by one component after it
+# ("PointOfSaleKindEnum"); the detail refers to that component instead of repeating the enum (which would make the
+# name ambiguous).
+@extend_schema_field({"$ref": "#/components/schemas/PointOfSaleKindEnum"})
+class PointOfSaleKindRefField(PointOfSaleKindField):
+    pass
+
+
+class PointOfSaleSerializer(serializers.ModelSerializer):
+    kind = PointOfSaleKindField()
+    unit = UnitRefSerializer()
+    province = UnitRefSerializer(allow_null=True)
+    product_count = serializers.IntegerField(source="n_products")
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = PointOfSale
+        fields = [
+            "slug",
+            "name",
+            "kind",
+            "address",
+            "opening_hours",
+            "phone",
+            "website",
+            "unit",
+            "province",
+            "product_count",
+            "url",
+        ]
+
+    @extend_schema_field(serializers.URLField())
+    def get_url(self, point):
+        return self.context["request"].build_absolute_uri(reverse("catalog:point_of_sale_detail", args=[point.slug]))
+
+
+class PointOfSaleDetailSerializer(PointOfSaleSerializer):
+    kind = PointOfSaleKindRefField()
+    products = ProductRefSerializer(source="listed_entries", many=True)
+
+    class Meta(PointOfSaleSerializer.Meta):
+        fields = [*PointOfSaleSerializer.Meta.fields, "products"]
+
+
+class FairSerializer(serializers.ModelSerializer):
+    unit = UnitRefSerializer()
+    province = UnitRefSerializer(allow_null=True)
+    product_count = serializers.IntegerField(source="n_products")
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Fair
+        fields = [
+            "slug",
+            "name",
+            "starts_on",
+            "ends_on",
+            "venue",
+            "address",
+            "organiser",
+            "website",
+            "unit",
+            "province",
+            "product_count",
+            "url",
+        ]
+
+    @extend_schema_field(serializers.URLField())
+    def get_url(self, fair):
+        return self.context["request"].build_absolute_uri(reverse("catalog:fair_detail", args=[fair.slug]))
+
+
+class FairDetailSerializer(FairSerializer):
+    products = ProductRefSerializer(source="listed_entries", many=True)
+
+    class Meta(FairSerializer.Meta):
+        fields = [*FairSerializer.Meta.fields, "products"]

@@ -15,5 +15,9 @@ urlpatterns = [
     path("producers/<slug:slug>/", views.ProducerDetail.as_view(), name="producer_detail"),
     path("units/", views.UnitList.as_view(), name="unit_list"),
     path("units/<int:pk>/", views.UnitDetail.as_view(), name="unit_detail"),
+    path("points-of-sale/", views.PointOfSaleList.as_view(), name="point_of_sale_list"),
+    path("points-of-sale/<slug:slug>/", views.PointOfSaleDetail.as_view(), name="point_of_sale_detail"),
+    path("fairs/", views.FairList.as_view(), name="fair_list"),
+    path("fairs/<slug:slug>/", views.FairDetail.as_view(), name="fair_detail"),
     path("statistics/", views.Statistics.as_view(), name="statistics"),
 ]

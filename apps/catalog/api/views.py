@@ -19,9 +19,24 @@ from apps.producers.models import Producer
 from apps.products.models import ProductPhoto
 
 from ..cache import catalog_last_modified, catalog_version
+from ..enums import PointOfSaleKind
 from ..filters import CatalogFilter
-from ..selectors import attach_places, catalog_statistics, public_producers, visible_entries
+from ..models import Fair, PointOfSale
+from ..selectors import (
+    attach_places,
+    attach_provinces,
+    catalog_statistics,
+    listed_entries,
+    public_fairs,
+    public_points_of_sale,
+    public_producers,
+    visible_entries,
+)
 from .serializers import (
+    FairDetailSerializer,
+    FairSerializer,
+    PointOfSaleDetailSerializer,
+    PointOfSaleSerializer,
     ProducerSerializer,
     ProductDetailSerializer,
     ProductSerializer,
@@ -185,3 +200,118 @@ class Statistics(ConditionalGetMixin, APIView):
             "by_province": [{"id": int(o.value), "name": o.label, "count": o.count} for o in stats["province"]],
         }
         return Response(StatisticsSerializer(data).data)
+
+
+class PlaceFilterSet(django_filters.FilterSet):
+    """``province``: points of sale or fairs in that unit's subtree (a province id, or any unit id)."""
+
+    # Whole numbers of at most 18 digits: anything else is a 400, never a database error.
+    province = django_filters.NumberFilter(
+        method="filter_province", label="Province (unit id)", max_digits=18, decimal_places=0
+    )
+
+    def filter_province(self, queryset, name, value):
+        unit = AdministrativeUnit.objects.filter(pk=int(value)).only("path").first()
+        if unit is None:
+            return queryset.none()
+        return queryset.filter(unit__path__startswith=unit.path)
+
+
+class PointOfSaleFilter(PlaceFilterSet):
+    kind = django_filters.ChoiceFilter(choices=PointOfSaleKind.choices)
+
+    class Meta:
+        model = PointOfSale
+        fields = []
+
+
+class FairFilter(PlaceFilterSet):
+    upcoming = django_filters.BooleanFilter(
+        method="filter_upcoming", label="true: not yet over (ends today or later); false: over"
+    )
+    date_from = django_filters.DateFilter(field_name="ends_on", lookup_expr="gte", label="Still running on or after")
+    date_to = django_filters.DateFilter(field_name="starts_on", lookup_expr="lte", label="Started on or before")
+
+    class Meta:
+        model = Fair
+        fields = []
+
+    def filter_upcoming(self, queryset, name, value):
+        today = timezone.localdate()
+        if value:
+            return queryset.filter(ends_on__gte=today).order_by("starts_on", "name", "pk")
+        return queryset.filter(ends_on__lt=today)
+
+
+class TradeListMixin(ConditionalGetMixin):
+    def paginate_queryset(self, queryset):
+        return attach_provinces(super().paginate_queryset(queryset))
+
+    def get(self, request, *args, **kwargs):
+        return self.not_modified(request) or self.list(request, *args, **kwargs)
+
+
+class TradeDetailMixin(ConditionalGetMixin):
+    lookup_field = "slug"
+
+    def get_object(self):
+        obj = attach_provinces([super().get_object()])[0]
+        obj.listed_entries = list(listed_entries(obj))
+        return obj
+
+    def get(self, request, *args, **kwargs):
+        return self.not_modified(request) or self.retrieve(request, *args, **kwargs)
+
+
+class PointOfSaleList(TradeListMixin, generics.ListAPIView):
+    """Open OCOP showrooms and points of sale, with how many certified products each carries today."""
+
+    serializer_class = PointOfSaleSerializer
+    filterset_class = PointOfSaleFilter
+
+    def get_queryset(self):
+        return public_points_of_sale()
+
+    @extend_schema(responses={200: PointOfSaleSerializer(many=True), **LIST_ERRORS})
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
+class PointOfSaleDetail(TradeDetailMixin, generics.RetrieveAPIView):
+    """An open point of sale and the products it carries that are certified today."""
+
+    serializer_class = PointOfSaleDetailSerializer
+
+    def get_queryset(self):
+        return public_points_of_sale()
+
+    @extend_schema(responses={200: PointOfSaleDetailSerializer, **DETAIL_ERRORS})
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
+class FairList(TradeListMixin, generics.ListAPIView):
+    """Trade fairs, newest first (upcoming ones soonest first), with how many certified products each shows."""
+
+    serializer_class = FairSerializer
+    filterset_class = FairFilter
+
+    def get_queryset(self):
+        return public_fairs()
+
+    @extend_schema(responses={200: FairSerializer(many=True), **LIST_ERRORS})
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
+class FairDetail(TradeDetailMixin, generics.RetrieveAPIView):
+    """A fair and the products shown there that are certified today."""
+
+    serializer_class = FairDetailSerializer
+
+    def get_queryset(self):
+        return public_fairs()
+
+    @extend_schema(responses={200: FairDetailSerializer, **DETAIL_ERRORS})
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)

@@ -1,0 +1,77 @@
+"""Every write of the cycles app, by theme; import from here (``from apps.cycles.services import x``).
+
+- :mod:`.transitions`: the application state machine, its table and the one function that moves a state.
+- :mod:`.checks`: what a dossier must hold before it can be submitted, and what a submitted one relies on.
+- :mod:`.cycle`: opening a yearly cycle.
+- :mod:`.applications`: registering a product idea.
+- :mod:`.dossier`: the commune's edits to a dossier and its evidence files.
+- :mod:`.plans`: yearly plans and targets.
+"""
+
+from .applications import application_create, idea_register
+from .checks import (
+    FOOD_SAFETY_GROUPS,
+    VAULT_RELIANT_RETURNS,
+    VAULT_RELIANT_STATES,
+    dossier_problems,
+    required_document_kinds,
+    vault_kinds_relied_on,
+)
+from .cycle import StepDates, cycle_create, cycles_open_for
+from .dossier import (
+    DOSSIER_EDITABLE_STATES,
+    DOSSIER_FIELDS,
+    dossier_update,
+    evidence_remove,
+    evidence_upload,
+    self_assessment_totals,
+)
+from .plans import may_edit_plan, plan_save
+from .transitions import (
+    ACTION_LABELS,
+    CHECK_STATES,
+    NEXT_ACTOR,
+    RESUBMIT_LABEL,
+    RESUBMIT_TIERS,
+    TRANSITIONS,
+    TransitionNotAllowed,
+    allowed_targets,
+    application_transition,
+    available_actions,
+    next_actors,
+    user_tiers,
+)
+
+__all__ = [
+    "ACTION_LABELS",
+    "CHECK_STATES",
+    "DOSSIER_EDITABLE_STATES",
+    "DOSSIER_FIELDS",
+    "FOOD_SAFETY_GROUPS",
+    "NEXT_ACTOR",
+    "RESUBMIT_LABEL",
+    "RESUBMIT_TIERS",
+    "TRANSITIONS",
+    "VAULT_RELIANT_RETURNS",
+    "VAULT_RELIANT_STATES",
+    "StepDates",
+    "TransitionNotAllowed",
+    "allowed_targets",
+    "application_create",
+    "application_transition",
+    "available_actions",
+    "cycle_create",
+    "cycles_open_for",
+    "dossier_problems",
+    "dossier_update",
+    "evidence_remove",
+    "evidence_upload",
+    "idea_register",
+    "may_edit_plan",
+    "next_actors",
+    "plan_save",
+    "required_document_kinds",
+    "self_assessment_totals",
+    "user_tiers",
+    "vault_kinds_relied_on",
+]

@@ -1,0 +1,129 @@
+"""The commune's edits to a dossier: the registration form, the self-assessment and the evidence files."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from apps.audit.services import audit_record
+from apps.core.validators import validate_upload
+from apps.producers.services import delete_file_on_commit
+
+from ..enums import ApplicationState, Tier
+from ..models import Application, Dossier, EvidenceFile
+from .transitions import _state_label, user_tiers
+
+S = ApplicationState
+
+DOSSIER_EDITABLE_STATES = (S.IMPLEMENTING, S.RETURNED, S.IDEA_ACCEPTED, S.IDEA_REGISTERED, S.PLAN_SUBMITTED)
+
+
+def _require_commune_editor(application, by):
+    if Tier.COMMUNE not in user_tiers(by, application):
+        raise PermissionDenied(gettext("Only the officer of the product's commune may edit this dossier."))
+    if application.state not in DOSSIER_EDITABLE_STATES:
+        raise ValidationError(
+            _("The dossier can no longer be edited in the state “%(state)s”."),
+            code="locked",
+            params={"state": _state_label(application.state)},
+        )
+
+
+def self_assessment_totals(scores):
+    """Per-part totals of a self-assessment: the part is the criterion code's first letter (A, B, C)."""
+    totals = {}
+    for code, points in scores.items():
+        part = code[:1].upper()
+        totals[part] = round(totals.get(part, 0) + points, 2)
+    return dict(sorted(totals.items()))
+
+
+DOSSIER_FIELDS = (
+    "applicant_name",
+    "applicant_position",
+    "phone",
+    "email",
+    "production_address",
+    "annual_capacity",
+    "raw_materials",
+    "markets",
+    "sample_count",
+)
+
+
+@transaction.atomic
+def dossier_update(*, application, by, self_assessment=None, **fields):
+    """Save the registration form, number of samples and self-assessment ({criterion code: points})."""
+    application = (
+        Application.objects.select_for_update().select_related("product__commune", "cycle").get(pk=application.pk)
+    )
+    _require_commune_editor(application, by)
+    dossier, _created = Dossier.objects.get_or_create(application=application)
+    before = {f: getattr(dossier, f) for f in DOSSIER_FIELDS}
+    for name, value in fields.items():
+        if name not in DOSSIER_FIELDS:
+            raise TypeError(f"unknown dossier field {name}")
+        setattr(dossier, name, value)
+    if self_assessment is not None:
+        dossier.self_assessment = {str(k).upper(): v for k, v in self_assessment.items()}
+        dossier.self_assessment_totals = self_assessment_totals(dossier.self_assessment)
+    dossier.updated_by = by
+    dossier.full_clean()
+    dossier.save()
+    audit_record(
+        action="dossier.update",
+        obj=dossier,
+        by=by,
+        before=before,
+        after={f: getattr(dossier, f) for f in DOSSIER_FIELDS},
+    )
+    return dossier
+
+
+@transaction.atomic
+def evidence_upload(*, application, title, uploaded, by):
+    """Attach an evidence file (content-checked PDF/JPEG/PNG within the size limit) in private storage."""
+    application = Application.objects.select_related("product__commune", "cycle").get(pk=application.pk)
+    _require_commune_editor(application, by)
+    content_type = validate_upload(uploaded)
+    dossier, _created = Dossier.objects.get_or_create(application=application)
+    evidence = EvidenceFile(dossier=dossier, title=title, content_type=content_type, size=uploaded.size, uploaded_by=by)
+    evidence.file.save(uploaded.name, uploaded, save=False)
+    evidence.save()
+    audit_record(action="evidence.upload", obj=evidence, by=by, after={"title": title, "type": content_type})
+    return evidence
+
+
+@transaction.atomic
+def evidence_remove(*, evidence, by):
+    """Remove an evidence file while the commune may still edit the dossier; the stored file goes after the commit.
+
+    Refused (nothing changed) once the dossier has been submitted: from then on the commune and the councils
+    judge the dossier as it was sent.
+    """
+    evidence = EvidenceFile.objects.select_related("dossier").get(pk=evidence.pk)
+    application = (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("product__commune", "cycle")
+        .get(pk=evidence.dossier.application_id)
+    )
+    if Tier.COMMUNE not in user_tiers(by, application):
+        raise PermissionDenied(gettext("Only the officer of the product's commune may edit this dossier."))
+    if application.state not in DOSSIER_EDITABLE_STATES:
+        raise ValidationError(
+            _(
+                "This evidence file can no longer be removed: the application is “%(state)s” and its dossier "
+                "can no longer be edited. Nothing was changed."
+            ),
+            code="locked",
+            params={"state": _state_label(application.state)},
+        )
+    audit_record(
+        action="evidence.remove",
+        obj=evidence,
+        by=by,
+        before={"title": evidence.title, "type": evidence.content_type, "file": evidence.file.name},
+        unit=application.product.commune,
+    )
+    delete_file_on_commit(evidence.file)
+    evidence.delete()

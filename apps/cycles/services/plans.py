@@ -1,0 +1,38 @@
+"""Yearly OCOP plans and their targets."""
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils.translation import gettext
+
+from apps.accounts.enums import Role
+from apps.audit.services import audit_record
+
+from ..enums import TargetKind
+from ..models import Plan, Target
+
+
+def may_edit_plan(user, unit):
+    return getattr(user, "is_authenticated", False) and (
+        user.role in (Role.PROVINCE_OFFICER, Role.DISTRICT_OFFICER, Role.COMMUNE_OFFICER) and user.unit_id == unit.pk
+    )
+
+
+@transaction.atomic
+def plan_save(*, unit, year, title="", targets, by):
+    """Create or update ``unit``'s plan for ``year``; ``targets`` maps TargetKind → value (None removes it)."""
+    if not may_edit_plan(by, unit):
+        raise PermissionDenied(gettext("Only the officers of this unit may edit its plan."))
+    plan, _created = Plan.objects.select_for_update().get_or_create(unit=unit, year=year)
+    before = {t.kind: t.value for t in plan.targets.all()}
+    if title:
+        plan.title = title
+        plan.save(update_fields=["title", "updated_at"])
+    for kind, value in targets.items():
+        kind = TargetKind(kind)
+        if value is None:
+            Target.objects.filter(plan=plan, kind=kind).delete()
+        else:
+            Target.objects.update_or_create(plan=plan, kind=kind, defaults={"value": value})
+    after = {t.kind: t.value for t in plan.targets.all()}
+    audit_record(action="plan.save", obj=plan, by=by, before=before, after=after)
+    return plan

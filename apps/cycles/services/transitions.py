@@ -1,0 +1,246 @@
+"""The application state machine: one table and the one function that changes an application's state.
+
+Transition table (``TRANSITIONS``): each legal (from state, to state) pair names the tier that may make it.
+
+=====================  =====================  ==========  ===========================================
+from                   to                     tier        note
+=====================  =====================  ==========  ===========================================
+idea_registered        idea_accepted          approving   district officer (148) / province (1489)
+idea_registered        idea_rejected          approving
+idea_registered        returned               approving   reason required
+idea_accepted          plan_submitted         commune
+plan_submitted         implementing           approving   plan approved
+plan_submitted         returned               approving   reason required
+implementing           dossier_submitted      commune     refused while a vault document is missing
+dossier_submitted      dossier_checked        commune
+dossier_submitted      returned               commune     reason required
+dossier_checked        sent_for_evaluation    commune     the commune forwards the dossier up
+dossier_checked        returned               commune or approving (the tier that receives it)
+returned               <returned_from>        commune     resubmission; a dossier is checked again
+=====================  =====================  ==========  ===========================================
+
+"commune" is a commune officer whose unit is the product's commune. "approving" is, under ``qd148-2023``,
+a district officer whose district contains the commune and, under ``qd1489-2025`` (no districts), a
+province officer whose province contains it. Nobody else (not even national roles) moves an application:
+the programme's decisions give these steps to these tiers.
+"""
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from apps.accounts.enums import Role
+from apps.accounts.models import User
+from apps.audit.services import audit_record
+from apps.core.enums import RuleSet
+from apps.core.policy import user_covers_unit
+
+from ..enums import ApplicationState, Tier
+from ..models import Application, ApplicationTransition
+from .checks import dossier_problems
+
+S = ApplicationState
+
+# (from, to) → tiers allowed to make the move. Anything not in this table is illegal.
+TRANSITIONS = {
+    (S.IDEA_REGISTERED, S.IDEA_ACCEPTED): {Tier.APPROVING},
+    (S.IDEA_REGISTERED, S.IDEA_REJECTED): {Tier.APPROVING},
+    (S.IDEA_REGISTERED, S.RETURNED): {Tier.APPROVING},
+    (S.IDEA_ACCEPTED, S.PLAN_SUBMITTED): {Tier.COMMUNE},
+    (S.PLAN_SUBMITTED, S.IMPLEMENTING): {Tier.APPROVING},
+    (S.PLAN_SUBMITTED, S.RETURNED): {Tier.APPROVING},
+    (S.IMPLEMENTING, S.DOSSIER_SUBMITTED): {Tier.COMMUNE},
+    (S.DOSSIER_SUBMITTED, S.DOSSIER_CHECKED): {Tier.COMMUNE},
+    (S.DOSSIER_SUBMITTED, S.RETURNED): {Tier.COMMUNE},
+    (S.DOSSIER_CHECKED, S.SENT_FOR_EVALUATION): {Tier.COMMUNE},
+    (S.DOSSIER_CHECKED, S.RETURNED): {Tier.COMMUNE, Tier.APPROVING},
+}
+# The check states an application may be returned from; resubmission goes back to the same state.
+CHECK_STATES = (S.IDEA_REGISTERED, S.PLAN_SUBMITTED, S.DOSSIER_SUBMITTED, S.DOSSIER_CHECKED)
+RESUBMIT_TIERS = {Tier.COMMUNE}
+
+# Who is asked to act once an application reaches a state (the notification e-mail goes to them).
+NEXT_ACTOR = {
+    S.IDEA_REGISTERED: Tier.APPROVING,
+    S.IDEA_ACCEPTED: Tier.COMMUNE,
+    S.IDEA_REJECTED: Tier.COMMUNE,
+    S.PLAN_SUBMITTED: Tier.APPROVING,
+    S.IMPLEMENTING: Tier.COMMUNE,
+    S.DOSSIER_SUBMITTED: Tier.COMMUNE,
+    S.DOSSIER_CHECKED: Tier.COMMUNE,
+    S.SENT_FOR_EVALUATION: Tier.APPROVING,
+    S.RETURNED: Tier.COMMUNE,
+}
+
+# Button labels for each target state (the verb of the action, not the state's name).
+ACTION_LABELS = {
+    S.IDEA_ACCEPTED: _("Accept the idea"),
+    S.IDEA_REJECTED: _("Reject the idea"),
+    S.PLAN_SUBMITTED: _("Submit the business plan"),
+    S.IMPLEMENTING: _("Approve the plan"),
+    S.DOSSIER_SUBMITTED: _("Submit the dossier"),
+    S.DOSSIER_CHECKED: _("Confirm the dossier check"),
+    S.SENT_FOR_EVALUATION: _("Send up for evaluation"),
+    S.RETURNED: _("Return for correction"),
+}
+RESUBMIT_LABEL = _("Resubmit after correction")
+
+
+class TransitionNotAllowed(ValidationError):
+    """An illegal or stale move of an application; nothing was changed."""
+
+
+def _legal_tiers(state, returned_from, to_state):
+    if state == S.RETURNED:
+        return RESUBMIT_TIERS if returned_from and to_state == returned_from else None
+    return TRANSITIONS.get((state, to_state))
+
+
+def allowed_targets(state, returned_from=""):
+    """The states an application in ``state`` may legally move to (ignoring who asks)."""
+    if state == S.RETURNED:
+        return [S(returned_from)] if returned_from else []
+    return [to for (frm, to) in TRANSITIONS if frm == state]
+
+
+def user_tiers(user, application):
+    """The tiers ``user`` acts as for ``application`` (an empty set for everybody else)."""
+    commune = application.product.commune
+    tiers = set()
+    if not getattr(user, "is_authenticated", False) or not user.is_active or not user.unit_id:
+        return tiers
+    if user.role == Role.COMMUNE_OFFICER and user.unit_id == commune.pk:
+        tiers.add(Tier.COMMUNE)
+    approving_role = _approving_role(application.cycle.rule_set)
+    if user.role == approving_role and user_covers_unit(user, commune):
+        tiers.add(Tier.APPROVING)
+    return tiers
+
+
+def _approving_role(rule_set):
+    return Role.DISTRICT_OFFICER if rule_set == RuleSet.QD148_2023 else Role.PROVINCE_OFFICER
+
+
+def available_actions(user, application):
+    """The target states ``user`` may move ``application`` to now (for the buttons on its page)."""
+    tiers = user_tiers(user, application)
+    if not tiers:
+        return []
+    return [
+        to
+        for to in allowed_targets(application.state, application.returned_from)
+        if tiers & (_legal_tiers(application.state, application.returned_from, to) or set())
+    ]
+
+
+def next_actors(application, state):
+    """The active users asked to act on ``application`` once it is in ``state``."""
+    commune = application.product.commune
+    tier = NEXT_ACTOR[state]
+    if tier == Tier.COMMUNE:
+        return User.objects.filter(role=Role.COMMUNE_OFFICER, unit=commune, is_active=True)
+    prefixes = [p for p in _path_prefixes(commune.path)]
+    return User.objects.filter(
+        role=_approving_role(application.cycle.rule_set), unit__path__in=prefixes, is_active=True
+    )
+
+
+def _path_prefixes(path):
+    parts = path.strip("/").split("/")
+    return ["/".join(parts[: i + 1]) + "/" for i in range(1, len(parts))]
+
+
+def _state_label(state):
+    return str(S(state).label) if state in S.values else state
+
+
+@transaction.atomic
+def application_transition(*, application, to_state, by, reason="", expected_state=None):
+    """Move ``application`` to ``to_state`` as ``by``. The only function that changes an application's state.
+
+    ``expected_state`` is the state the user saw when they pressed the button: if the application has moved
+    on since (a double click, two officers at once), the move is refused and nothing changes.
+    """
+    locked = (
+        Application.objects.select_for_update()
+        .select_related("cycle", "product__commune", "product__producer", "product__product_set__group")
+        .get(pk=application.pk)
+    )
+    from_state = locked.state
+    reason = (reason or "").strip()
+    if expected_state is not None and expected_state != from_state:
+        raise TransitionNotAllowed(
+            _("This application has already moved on: it is now “%(state)s”. Nothing was changed."),
+            code="stale",
+            params={"state": _state_label(from_state)},
+        )
+    if to_state not in S.values:
+        raise TransitionNotAllowed(_("Unknown application state."), code="unknown_state")
+    tiers = _legal_tiers(from_state, locked.returned_from, to_state)
+    if tiers is None:
+        raise TransitionNotAllowed(
+            _("An application in the state “%(from)s” cannot move to “%(to)s”. Nothing was changed."),
+            code="illegal",
+            params={"from": _state_label(from_state), "to": _state_label(to_state)},
+        )
+    if not (tiers & user_tiers(by, locked)):
+        raise PermissionDenied(gettext("You are not the officer who may take this step for this application."))
+    if to_state == S.RETURNED and not reason:
+        raise TransitionNotAllowed(
+            {"reason": _("A reason is required to return an application for correction.")}, code="reason_required"
+        )
+    # A resubmitted dossier is checked again: a document may have expired while it was being corrected.
+    if to_state == S.DOSSIER_SUBMITTED or (from_state == S.RETURNED and to_state == S.DOSSIER_CHECKED):
+        problems = dossier_problems(locked)
+        if problems:
+            raise TransitionNotAllowed(
+                [gettext("The dossier cannot be submitted yet:"), *problems], code="dossier_incomplete"
+            )
+
+    locked.state = to_state
+    locked.returned_from = from_state if to_state == S.RETURNED else ""
+    locked.save(update_fields=["state", "returned_from", "updated_at"])
+    ApplicationTransition.objects.create(
+        application=locked, from_state=from_state, to_state=to_state, by=by, reason=reason
+    )
+    audit_record(
+        action="application.transition",
+        obj=locked,
+        by=by,
+        before={"state": from_state},
+        after={"state": to_state},
+        reason=reason,
+    )
+    _notify_on_commit(locked, to_state, by=by, reason=reason)
+    application.state = locked.state
+    application.returned_from = locked.returned_from
+    return locked
+
+
+def _notify_on_commit(application, state, *, by, reason):
+    recipients = [u.email for u in next_actors(application, state).exclude(pk=by.pk)]
+    if not recipients:
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = gettext("[OCOP] %(product)s: %(state)s") % {
+            "product": application.product.name,
+            "state": _state_label(state),
+        }
+        lines = [
+            gettext("The application “%(product)s” (%(cycle)s) is now: %(state)s.")
+            % {"product": application.product.name, "cycle": application.cycle.name, "state": _state_label(state)},
+            gettext("Changed by: %(name)s.") % {"name": by.full_name or by.email},
+        ]
+        if reason:
+            lines.append(gettext("Reason: %(reason)s") % {"reason": reason})
+        url = reverse("cycles:application_detail", args=[application.pk])
+        lines.append(
+            gettext("Open the application: %(url)s") % {"url": f"{settings.SITE_SCHEME}://{settings.SITE_DOMAIN}{url}"}
+        )
+    body = "\n\n".join(lines)
+    transaction.on_commit(lambda: send_mail(subject, body, None, recipients, fail_silently=False))
