@@ -1,13 +1,15 @@
 """URL map. Vietnamese pages have no prefix; English ones live under /en/."""
 
+from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap as sitemap_view
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 
 from apps.catalog.seo import SITEMAPS
 from apps.catalog.views import robots_txt
+from apps.core.views import public_media
 
 admin.site.site_header = _("OCOP Portal administration")
 admin.site.site_title = _("OCOP Portal")
@@ -17,6 +19,8 @@ urlpatterns = [
     path("sitemap.xml", sitemap_view, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots_txt"),
 ]
+if settings.OCOP_SERVE_MEDIA:
+    urlpatterns.append(re_path(r"^media/(?P<path>.+)$", public_media, name="media"))
 
 urlpatterns += i18n_patterns(
     path("", include("apps.core.urls")),

@@ -1,4 +1,7 @@
-"""Demo trade promotion: points of sale and fairs in the demo provinces, carrying demo products that exist."""
+"""Demo catalogue: photos of the certified products, points of sale and fairs in the demo provinces.
+
+Runs last (INSTALLED_APPS order), once the demo certificates exist, so only certified products get a photo.
+"""
 
 import datetime
 
@@ -6,6 +9,9 @@ from django.db import transaction
 
 from apps.geo.enums import Edition, Level
 from apps.geo.models import AdministrativeUnit
+from apps.producers.demo import _demo_admin
+from apps.products.demo_photos import seed_demo_photos
+from apps.products.models import Product
 
 from .enums import PointOfSaleKind
 from .models import CatalogEntry, Fair, PointOfSale
@@ -104,6 +110,9 @@ def _products_in(province):
 @transaction.atomic
 def seed():
     catalog_rebuild()
+    admin = _demo_admin()
+    if admin is not None:
+        seed_demo_photos(Product.objects.filter(catalog_entry__isnull=False), by=admin)
     for edition, code, slug, name, kind, address, hours, phone in POINTS_OF_SALE:
         province = _province(edition, code)
         if province is None:

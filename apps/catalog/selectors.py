@@ -46,7 +46,7 @@ def with_card_data(entries):
     Few joins on purpose: at national scale PostgreSQL spends far longer planning a ten-table join than running it.
     """
     photos = Prefetch("product__photos", queryset=ProductPhoto.objects.order_by("order", "pk"), to_attr="photo_list")
-    return entries.select_related("product", "producer").prefetch_related(photos)
+    return entries.select_related("product", "producer", "group").prefetch_related(photos)
 
 
 def attach_places(entries):
@@ -197,7 +197,7 @@ def featured_entries(*, limit=8, today=None):
 
 def product_entry(*, slug, today=None):
     """The catalogue entry of a certified product, with everything its page shows; 404 when not certified."""
-    entries = visible_entries(today).select_related("product", "producer", "certificate")
+    entries = visible_entries(today).select_related("product", "producer", "certificate", "group")
     entry = get_object_or_404(entries, product__slug=slug)
     attach_places([entry])
     entry.product_set = ProductSet.objects.select_related("group").get(pk=entry.product_set_id)

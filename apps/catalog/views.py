@@ -40,6 +40,8 @@ def product_list(request):
     page.object_list = selectors.attach_places(page.object_list)
     selected = filterset.form.cleaned_data if filterset.is_valid() else {}
     filtered = any(v not in (None, "") for k, v in selected.items() if k != "sort")
+    # Facets in use (the search box stays outside the folded part of the form, which opens when one is).
+    active_filters = sum(v not in (None, "") for k, v in selected.items() if k not in ("q", "sort"))
     return render(
         request,
         "catalog/product_list.html",
@@ -48,6 +50,7 @@ def product_list(request):
             "facets": facets,
             "selected": {k: ("" if v is None else str(v)) for k, v in selected.items()},
             "filtered": filtered,
+            "active_filters": active_filters,
             "filters_key": selectors.catalog_filters_fragment_key(filterset),
             "sort_choices": CatalogSort.choices,
             "star_choices": RECOGNISED_STARS,

@@ -1,7 +1,9 @@
 """Home page, staff dashboard and the error pages."""
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.views.static import serve as static_serve
 
 from apps.catalog.selectors import catalog_statistics, featured_entries
 from apps.geo.enums import Level
@@ -30,3 +32,14 @@ def error_403(request, exception=None):
 
 def error_404(request, exception=None):
     return render(request, "404.html", status=404)
+
+
+def public_media(request, path):
+    """Product photos from MEDIA_ROOT, when no front web server does it (``OCOP_SERVE_MEDIA``).
+
+    Their names are random and never reused, so browsers and proxies may keep them for a year.
+    """
+    response = static_serve(request, path, document_root=settings.MEDIA_ROOT)
+    if response.status_code == 200:
+        response["Cache-Control"] = "public, max-age=31536000, immutable"
+    return response

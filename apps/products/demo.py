@@ -1,6 +1,7 @@
 """Demo products for ``manage.py seed_demo``: two products for each demo producer, all six groups (idempotent).
 
-Runs after apps.producers.demo (INSTALLED_APPS order). No image files are created.
+Runs after apps.producers.demo (INSTALLED_APPS order). No image files are created here: the certified products
+get their photos in apps.catalog.demo (see :mod:`apps.products.demo_photos`).
 """
 
 from django.db import transaction

@@ -1,7 +1,11 @@
 """Product classification (6 groups → 26 sets, as data), products and their photos."""
 
+import os
+import secrets
+
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.geo.enums import Level
@@ -93,10 +97,24 @@ class Product(models.Model):
             raise ValidationError(errors)
 
 
+def _random_name(folder, filename):
+    """Photos are public files: a random name means a draft product's photo cannot be found by guessing."""
+    extension = os.path.splitext(filename)[1].lower()
+    return f"{folder}/{timezone.now():%Y}/{secrets.token_urlsafe(12)}{extension}"
+
+
+def photo_upload_to(instance, filename):
+    return _random_name("products", filename)
+
+
+def thumbnail_upload_to(instance, filename):
+    return _random_name("products/thumbs", filename)
+
+
 class ProductPhoto(models.Model):
     product = models.ForeignKey(Product, verbose_name=_("product"), on_delete=models.CASCADE, related_name="photos")
-    image = models.ImageField(_("photo"), upload_to="products/%Y/")
-    thumbnail = models.ImageField(_("thumbnail"), upload_to="products/thumbs/%Y/", blank=True)
+    image = models.ImageField(_("photo"), upload_to=photo_upload_to)
+    thumbnail = models.ImageField(_("thumbnail"), upload_to=thumbnail_upload_to, blank=True)
     alt = models.CharField(_("description of the photo"), max_length=255, blank=True)
     order = models.PositiveSmallIntegerField(default=0)
 

@@ -1,7 +1,6 @@
 """Every write to products and their photos."""
 
 import io
-import os
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
@@ -147,7 +146,7 @@ def photo_add(*, product, by, image, alt=""):
     if not by.has_perm("products.change_product", product):
         raise PermissionDenied(_("You may only register and edit products of your own commune."))
     try:
-        validate_upload(image, allowed=IMAGE_TYPES)
+        content_type = validate_upload(image, allowed=IMAGE_TYPES)
     except ValidationError as exc:
         raise ValidationError({"image": exc.error_list}) from exc
     try:
@@ -155,9 +154,10 @@ def photo_add(*, product, by, image, alt=""):
     except Image.DecompressionBombError as exc:
         raise ValidationError({"image": _("The photo is too large in pixels; please resize it first.")}) from exc
     next_order = (product.photos.aggregate(m=Max("order"))["m"] or 0) + 1
+    # The stored name is random (see the model); its extension follows the content, never the uploaded name.
+    image.name = "photo.png" if content_type == "image/png" else "photo.jpg"
     photo = ProductPhoto(product=product, image=image, alt=alt.strip(), order=next_order)
-    stem = os.path.splitext(os.path.basename(image.name or "anh"))[0][:80] or "anh"
-    photo.thumbnail.save(f"{stem}-{THUMBNAIL_WIDTH}.jpg", thumbnail, save=False)
+    photo.thumbnail.save("thumbnail.jpg", thumbnail, save=False)
     photo.full_clean()
     photo.save()
     audit_record(

@@ -141,6 +141,9 @@ MEDIA_ROOT = env("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / "var" / "media"))
 # Evidence files and certificates are private: never under the web root, served through views.
 PRIVATE_STORAGE_ROOT = env("OCOP_PRIVATE_STORAGE_ROOT", default=str(BASE_DIR / "var" / "private"))
 MEDIA_URL = "/media/"
+# Product photos (public, random names) are served by the application unless a front web server serves MEDIA_ROOT
+# at MEDIA_URL itself; then set this to false.
+OCOP_SERVE_MEDIA = env.bool("OCOP_SERVE_MEDIA", default=True)
 OCOP_MAX_UPLOAD_BYTES = env.int("OCOP_MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 STORAGES = {

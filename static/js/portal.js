@@ -9,3 +9,11 @@ document.addEventListener("DOMContentLoaded", function () {
     button.setAttribute("aria-expanded", open ? "true" : "false");
   });
 });
+
+/* The catalogue's facets fold away on phones; on wide screens, where they sit beside the products, open them. */
+document.addEventListener("DOMContentLoaded", function () {
+  if (!window.matchMedia("(min-width: 800px)").matches) return;
+  document.querySelectorAll("details.more-filters").forEach(function (details) {
+    details.open = true;
+  });
+});

@@ -21,14 +21,21 @@ def test_visitor_finds_a_product_and_verifies_its_certificate(live_server, page,
     page.goto(f"{live_server.url}/san-pham/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Sản phẩm OCOP được chứng nhận")
 
+    # On a phone the products come first: the facets are folded, and the first card shows without scrolling.
+    expect(page.locator("details.more-filters")).not_to_have_attribute("open", "")
+    assert page.locator(".product-card").first.bounding_box()["y"] < 844
+
     page.get_by_label("Tìm kiếm").fill("nuoc mam")
     page.get_by_role("button", name="Xem sản phẩm").click()
     expect(page.locator(".results-count")).to_have_text("2 sản phẩm được chứng nhận")
 
+    page.get_by_text("Bộ lọc và sắp xếp").click()
     page.get_by_role("radio", name=re.compile(r"^4 sao")).check()
     page.get_by_role("button", name="Xem sản phẩm").click()
     expect(page.locator(".results-count")).to_have_text("1 sản phẩm được chứng nhận")
     assert "stars=4" in page.url and "q=nuoc+mam" in page.url
+    expect(page.locator("details.more-filters > summary")).to_have_text("Bộ lọc và sắp xếp (1)")  # open, one in use
+    expect(page.get_by_role("radio", name=re.compile(r"^4 sao"))).to_be_checked()
     # Nothing overflows sideways on a 390 px screen.
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.screenshot(path=str(artifacts_dir / "catalog-search-phone.png"), full_page=True)

@@ -123,3 +123,21 @@ def test_prod_settings_refuse_to_start_without_a_secret_key():
 def test_language_links_point_to_the_same_page(client, page, language, expected):
     html = client.get(page).content.decode()
     assert f'<a href="{expected}" hreflang="{language}"' in html
+
+
+def test_public_media_serves_photos_for_a_year_and_nothing_outside(client, settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    (tmp_path / "media" / "products" / "2026").mkdir(parents=True)
+    (tmp_path / "media" / "products" / "2026" / "Xy7_abc.jpg").write_bytes(b"\xff\xd8\xff\xe0 photo")
+    (tmp_path / "secret.txt").write_text("private")
+    response = client.get("/media/products/2026/Xy7_abc.jpg")
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert response["Content-Type"] == "image/jpeg"
+    assert b"".join(response.streaming_content) == b"\xff\xd8\xff\xe0 photo"
+    assert client.get("/media/products/2026/missing.jpg").status_code == 404
+    assert client.get("/media/products/").status_code == 404  # no directory listing
+    for escape in ("/media/../secret.txt", "/media/%2e%2e/secret.txt"):
+        response = client.get(escape)
+        assert response.status_code == 400  # Django's SuspiciousFileOperation
+        assert b"private" not in response.content

@@ -1,6 +1,7 @@
 """Product services: slug, price range, jurisdiction, photos with thumbnails."""
 
 import io
+import re
 
 import pytest
 from django.conf import settings
@@ -96,6 +97,17 @@ def test_photo_add_makes_smaller_jpeg_thumbnail(users, producer_x):
     assert photo.thumbnail.size < photo.image.size
     assert photo.image.size == upload.size
     assert photo.order == 1
+
+
+def test_photo_add_stores_under_a_random_name_with_the_extension_of_the_content(users, producer_x):
+    """Photo files are public: their names reveal neither the upload's name nor anything guessable."""
+    product = ProductFactory(producer=producer_x)
+    first = photo_add(product=product, by=users.commune_x, image=png_upload(name="cha-muc-ha-long.jpeg"))
+    second = photo_add(product=product, by=users.commune_x, image=png_upload(name="cha-muc-ha-long.jpeg"))
+    for photo in (first, second):
+        assert re.fullmatch(r"products/\d{4}/[A-Za-z0-9_-]{16}\.png", photo.image.name)
+        assert re.fullmatch(r"products/thumbs/\d{4}/[A-Za-z0-9_-]{16}\.jpg", photo.thumbnail.name)
+    assert first.image.name != second.image.name
 
 
 def test_photo_add_keeps_small_images_at_their_size(users, producer_x):
