@@ -357,7 +357,9 @@ def trade_linkable_entries(obj, *, today=None):
     """
     entries = visible_entries(today)
     if isinstance(obj, PointOfSale):
-        entries = entries.filter(province__path=province_path(obj.unit))
+        # Products certified before the 2025 reform point at the old province that became part of this one.
+        path = province_path(obj.unit)
+        entries = entries.filter(Q(province__path=path) | Q(province__successor__path=path))
     return entries
 
 

@@ -4,13 +4,30 @@ Every object that belongs to a jurisdiction exposes ``jurisdiction_unit`` (the a
 belongs to). A scoped user covers their own unit's subtree; national roles cover everything. Views load
 objects through :func:`scope` (lists) or :func:`get_object_or_403` (details), and app ``rules.py``
 modules build their permissions from the predicates defined here.
+
+A 2025 province also covers the pre-July-2025 provinces that became part of it (``AdministrativeUnit.successor``):
+records keep pointing at their old units, and the new province's staff take them over.
 """
 
 import rules
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
 from apps.accounts.enums import STAFF_ROLES, Role
+from apps.geo.enums import Edition, Level
+
+
+def covered_paths(user):
+    """The path prefixes of the subtrees a scoped user covers: their unit's, plus its predecessors' (cached)."""
+    cached = getattr(user, "_covered_paths", None)
+    if cached is None or cached[0] != user.unit_id:
+        unit = user.unit
+        paths = [unit.path]
+        if unit.level == Level.PROVINCE and unit.edition == Edition.TWO_TIER_2025:
+            paths += sorted(unit.predecessors.values_list("path", flat=True))
+        cached = user._covered_paths = (user.unit_id, tuple(paths))
+    return cached[1]
 
 
 def user_covers_unit(user, unit):
@@ -20,7 +37,16 @@ def user_covers_unit(user, unit):
         return True
     if unit is None or user.unit_id is None:
         return False
-    return unit.path.startswith(user.unit.path)
+    return unit.path.startswith(covered_paths(user))
+
+
+def unit_condition(user, unit_field):
+    """A ``Q`` selecting the rows whose ``unit_field`` (a unit, or the unit itself when empty) the user covers."""
+    lookup = f"{unit_field}__path__startswith" if unit_field else "path__startswith"
+    condition = Q()
+    for path in covered_paths(user):
+        condition |= Q(**{lookup: path})
+    return condition
 
 
 def scope(queryset, user, *, unit_field):
@@ -31,8 +57,7 @@ def scope(queryset, user, *, unit_field):
         return queryset
     if user.unit_id is None:
         return queryset.none()
-    lookup = f"{unit_field}__path__startswith" if unit_field else "path__startswith"
-    return queryset.filter(**{lookup: user.unit.path})
+    return queryset.filter(unit_condition(user, unit_field))
 
 
 def get_object_or_403(queryset, user, perm, **lookup):

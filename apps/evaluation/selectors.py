@@ -11,6 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Avg, Case, Count, IntegerField, Max, Min, Q, Sum, Value, When
 
 from apps.core.enums import RuleSet
+from apps.core.policy import unit_condition
 
 from .aggregates import Median
 from .enums import SCORING_ROLES, Aggregation, MemberRole, SheetState
@@ -52,7 +53,7 @@ def rounds_visible_to(*, user):
         return qs
     condition = Q(members__user=user)
     if user.unit_id and user.role != "producer":
-        condition |= Q(unit__path__startswith=user.unit.path)
+        condition |= unit_condition(user, "unit")
     return qs.filter(pk__in=EvaluationRound.objects.filter(condition).values("pk"))
 
 

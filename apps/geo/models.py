@@ -20,6 +20,16 @@ class AdministrativeUnit(models.Model):
     path = models.CharField(max_length=40, unique=True, editable=False)
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    # A pre-July-2025 province points at the 2025 province it became part of (Resolution 202/2025/QH15), so the
+    # new province's staff cover the records that still point at the old one. Communes have no such link yet.
+    successor = models.ForeignKey(
+        "self",
+        verbose_name=_("successor since 1 July 2025"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="predecessors",
+    )
 
     class Meta:
         verbose_name = _("administrative unit")
@@ -31,6 +41,10 @@ class AdministrativeUnit(models.Model):
                 condition=Q(level=Level.PROVINCE, parent__isnull=True)
                 | (~Q(level=Level.PROVINCE) & Q(parent__isnull=False)),
                 name="geo_unit_only_provinces_are_roots",
+            ),
+            models.CheckConstraint(
+                condition=Q(successor__isnull=True) | Q(edition=Edition.THREE_TIER_2024, level=Level.PROVINCE),
+                name="geo_unit_only_old_provinces_have_successors",
             ),
             models.CheckConstraint(
                 condition=Q(valid_from__isnull=True)

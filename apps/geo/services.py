@@ -124,6 +124,7 @@ def units_import_three_tier(*, path=THREE_TIER_CSV, province_codes=None):
         ],
         d_ids,
     )
+    units_link_successors()
     return _count(edition)
 
 
@@ -150,7 +151,27 @@ def units_import_two_tier(*, province_codes=None):
         ],
         p_ids,
     )
+    units_link_successors()
     return _count(edition)
+
+
+SUCCESSORS_CSV = DATA_DIR / "province-successors-2025.csv"
+
+
+def units_link_successors(*, path=SUCCESSORS_CSV):
+    """Point each loaded pre-2025 province at the 2025 province it became part of. Returns how many are linked."""
+    with open(path, newline="", encoding="utf-8") as f:
+        pairs = {row["province_code_2024"]: row["province_code_2025"] for row in csv.DictReader(f)}
+    provinces = AdministrativeUnit.objects.filter(level=Level.PROVINCE)
+    new = {u.code: u for u in provinces.filter(edition=Edition.TWO_TIER_2025)}
+    changed = []
+    for old in provinces.filter(edition=Edition.THREE_TIER_2024):
+        successor = new.get(pairs.get(old.code))
+        if successor is not None and old.successor_id != successor.pk:
+            old.successor = successor
+            changed.append(old)
+    AdministrativeUnit.objects.bulk_update(changed, ["successor"])
+    return provinces.filter(successor__isnull=False).count()
 
 
 def _count(edition):

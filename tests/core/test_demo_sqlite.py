@@ -1,8 +1,10 @@
 """`make run` on a bare machine: migrations and the whole demo on the embedded SQLite file, tasks in-process."""
 
 import os
+import re
 import subprocess
 import sys
+from pathlib import Path
 
 from django.conf import settings
 
@@ -38,3 +40,9 @@ def test_demo_loads_on_sqlite_with_in_process_tasks(tmp_path):
     assert products >= 100
     assert certificates >= 3
     assert not_ready == 0
+
+    # Every demo login opens every page of its navigation, and the public the catalogue's pages: all 200, in Vietnamese.
+    crawl = manage("shell", "-c", (Path(__file__).parent / "scripts" / "demo_crawl.py").read_text())
+    pages, failures = map(int, re.search(r"CRAWLED (\d+) FAILURES (\d+)", crawl).groups())
+    assert failures == 0, crawl
+    assert pages >= 100
