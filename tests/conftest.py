@@ -6,6 +6,8 @@ from django.core.cache import cache
 from django.utils import translation
 
 from apps.accounts.enums import Role
+from apps.geo.enums import Edition
+from apps.geo.models import AdministrativeUnit
 from tests.factories import UserFactory, commune, district, province
 
 PASSWORD = "mat-khau-thu-nghiem"
@@ -57,5 +59,33 @@ def users(tree):
                 role=Role.SYSTEM_ADMIN, unit=None, email="admin@ocop.example", is_staff=True, is_superuser=True
             ),
             "producer": make(role=Role.PRODUCER, unit=tree.x, email="chuthe@ocop.example"),
+        },
+    )
+
+
+@pytest.fixture
+def reform():
+    """Old Kon Tum (62) and old Quảng Ngãi (51) became new Quảng Ngãi (51); old Quảng Ninh (22) stayed itself."""
+    kon_tum = province("62", name="Tỉnh Kon Tum")
+    dak_koi = commune(kon_tum, "23482", name="Xã Đắk Kôi")
+    quang_ninh = province("22", name="Tỉnh Quảng Ninh")
+    ha_khanh = commune(quang_ninh, "06649", name="Phường Hà Khánh")
+    new_quang_ngai = province("51", edition=Edition.TWO_TIER_2025, name="Quảng Ngãi")
+    new_quang_ninh = province("22", edition=Edition.TWO_TIER_2025, name="Quảng Ninh")
+    new_commune = commune(new_quang_ngai, "23500", name="Xã Đăk Kôi")
+    AdministrativeUnit.objects.filter(pk=kon_tum.pk).update(successor=new_quang_ngai)
+    AdministrativeUnit.objects.filter(pk=quang_ninh.pk).update(successor=new_quang_ninh)
+    return type(
+        "Reform",
+        (),
+        {
+            "dak_koi": dak_koi,
+            "ha_khanh": ha_khanh,
+            "kon_tum": kon_tum,
+            "quang_ngai": UserFactory(role=Role.PROVINCE_OFFICER, unit=new_quang_ngai),
+            "quang_ninh": UserFactory(role=Role.PROVINCE_OFFICER, unit=new_quang_ninh),
+            "new_commune": UserFactory(role=Role.COMMUNE_OFFICER, unit=new_commune),
+            "old_kon_tum": UserFactory(role=Role.PROVINCE_OFFICER, unit=kon_tum),
+            "new_quang_ngai": new_quang_ngai,
         },
     )

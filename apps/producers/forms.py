@@ -112,3 +112,13 @@ class DocumentReplaceForm(DocumentForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         del self.fields["kind"]
+
+
+class RehomeForm(forms.Form):
+    """Pick the 2025 commune a producer of a pre-2025 commune now belongs to."""
+
+    commune = UnitChoiceField(label=_("New commune (since 1 July 2025)"), queryset=AdministrativeUnit.objects.none())
+
+    def __init__(self, *args, targets, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["commune"].queryset = targets

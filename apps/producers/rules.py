@@ -8,6 +8,7 @@ import rules
 
 from apps.accounts.enums import Role
 from apps.core.policy import has_role, in_user_subtree, is_staff_member
+from apps.geo.enums import Edition, Level
 
 
 def _producer_of(obj):
@@ -40,3 +41,22 @@ rules.add_perm("producers.view_producerdocument", can_view)
 # Removing or replacing a vault document: the staff who may edit the producer (its commune's officer).
 rules.add_perm("producers.change_producerdocument", can_change)
 rules.add_perm("producers.delete_producerdocument", can_change)
+
+
+@rules.predicate
+def registered_before_the_reform(user, producer):
+    return producer is not None and producer.commune.edition == Edition.THREE_TIER_2024
+
+
+@rules.predicate
+def works_for_a_2025_province(user):
+    unit = user.unit if user.unit_id else None
+    return unit is not None and unit.edition == Edition.TWO_TIER_2025 and unit.level == Level.PROVINCE
+
+
+# Moving a producer of a pre-2025 commune to a 2025 commune: staff of the 2025 province that took the old one over.
+rules.add_perm(
+    "producers.rehome_producer",
+    registered_before_the_reform
+    & ((has_role(Role.PROVINCE_OFFICER) & works_for_a_2025_province & in_user_subtree) | has_role(Role.SYSTEM_ADMIN)),
+)

@@ -12,6 +12,7 @@ from apps.audit.services import audit_record
 from apps.core.policy import user_covers_unit
 from apps.core.text import fold
 from apps.core.validators import DOCUMENT_TYPES, validate_upload
+from apps.geo.enums import Edition, Level
 
 from .models import Producer, ProducerDocument
 
@@ -274,3 +275,72 @@ def document_replace(*, document, by, file, issued_on=None, expires_on=None, tit
     )
     document_remove(document=document, by=by, replaced_by=replacement)
     return replacement
+
+
+# --- The 2025 reform: moving a producer registered under a pre-2025 commune to a 2025 commune ----------------
+
+# Applications in these states are finished with: a producer whose products have only these may move.
+SETTLED_APPLICATION_STATES = ("idea_rejected", "sent_for_evaluation")
+
+
+def rehome_targets(producer):
+    """The 2025 communes a producer of a pre-2025 commune may move to: those of its old province's successor."""
+    from apps.geo.models import AdministrativeUnit
+
+    old_province = producer.commune.ancestors().filter(level=Level.PROVINCE).select_related("successor").first()
+    if old_province is None or old_province.successor is None:
+        return AdministrativeUnit.objects.none()
+    return AdministrativeUnit.objects.filter(
+        edition=Edition.TWO_TIER_2025, level=Level.COMMUNE, path__startswith=old_province.successor.path
+    ).order_by("name", "path")
+
+
+@transaction.atomic
+def producer_rehome(*, producer, commune, by):
+    """Move ``producer``, and its products registered in pre-2025 communes, to the 2025 ``commune``.
+
+    Province staff of the new province do it once the producer has nothing in progress: an application still
+    moving or a product in an open council round would lose the officers who act on it. The records then belong
+    to the new commune, whose officer takes them over; decisions and certificates already issued are unchanged.
+    """
+    from apps.cycles.models import Application
+    from apps.evaluation.enums import RoundState
+    from apps.products.models import Product
+
+    producer = Producer.objects.select_for_update().select_related("commune").get(pk=producer.pk)
+    if not by.has_perm("producers.rehome_producer", producer):
+        raise PermissionDenied(_("Only the staff of the province this producer now belongs to may move it."))
+    if not rehome_targets(producer).filter(pk=commune.pk).exists() or not user_covers_unit(by, commune):
+        raise ValidationError({"commune": _("Pick a commune of the new province that this producer now belongs to.")})
+    products = list(
+        Product.objects.select_for_update()
+        .filter(producer=producer, commune__edition=Edition.THREE_TIER_2024)
+        .order_by("pk")
+    )
+    applications = Application.objects.filter(product__in=products)
+    busy = applications.exclude(state__in=SETTLED_APPLICATION_STATES).values_list("product__name", flat=True)
+    busy = set(busy) | set(
+        applications.filter(round_entries__round__state=RoundState.OPEN).values_list("product__name", flat=True)
+    )
+    if busy:
+        raise ValidationError(
+            _(
+                "These products still have an application in progress or a product in an open council round: "
+                "%(names)s. Move the producer once they are settled. Nothing was changed."
+            )
+            % {"names": ", ".join(sorted(busy))}
+        )
+    before = {"commune": producer.commune.path, "products": {p.slug: p.commune.path for p in products}}
+    producer.commune = commune
+    producer.save(update_fields=["commune", "updated_at"])
+    for product in products:
+        product.commune = commune
+        product.save(update_fields=["commune", "updated_at"])
+    audit_record(
+        action="producer.rehome",
+        obj=producer,
+        by=by,
+        before=before,
+        after={"commune": commune.path, "products": sorted(p.slug for p in products)},
+    )
+    return producer

@@ -17,10 +17,18 @@ from apps.accounts.enums import Role
 from apps.core.policy import get_object_or_403
 
 from .filters import ProducerFilter
-from .forms import DocumentForm, DocumentReplaceForm, ProducerForm
+from .forms import DocumentForm, DocumentReplaceForm, ProducerForm, RehomeForm
 from .models import Producer, ProducerDocument
 from .selectors import communes_of, producer_documents, producer_list, producers_visible_to
-from .services import document_remove, document_replace, document_upload, producer_create, producer_update
+from .services import (
+    document_remove,
+    document_replace,
+    document_upload,
+    producer_create,
+    producer_rehome,
+    producer_update,
+    rehome_targets,
+)
 
 PAGE_SIZE = 50
 
@@ -92,8 +100,28 @@ def producer_detail_view(request, pk):
             # Same rule as editing the producer, so one check covers every document of the list.
             "can_remove_documents": request.user.has_perm("producers.change_producer", producer),
             "can_add_product": request.user.has_perm("producers.change_producer", producer),
+            "can_rehome": request.user.has_perm("producers.rehome_producer", producer),
         },
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def producer_rehome_view(request, pk):
+    producer = get_object_or_403(
+        Producer.objects.select_related("commune"), request.user, "producers.rehome_producer", pk=pk
+    )
+    form = RehomeForm(request.POST or None, targets=rehome_targets(producer))
+    if request.method == "POST" and form.is_valid():
+        try:
+            producer_rehome(producer=producer, commune=form.cleaned_data["commune"], by=request.user)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The producer and its products now belong to the new commune."))
+            return redirect("producers:producer_detail", pk=producer.pk)
+    products = producer.products.filter(commune__edition="2024").order_by("name")
+    return render(request, "producers/producer_rehome.html", {"form": form, "producer": producer, "products": products})
 
 
 @login_required

@@ -8,7 +8,6 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from vietnam_provinces import Province
 
-from apps.accounts.enums import Role
 from apps.catalog.services import point_of_sale_product_link
 from apps.core.policy import scope, user_covers_unit
 from apps.geo.enums import Edition, Level
@@ -21,7 +20,6 @@ from apps.geo.services import (
     units_link_successors,
 )
 from apps.producers.models import Producer
-from tests.factories import UserFactory, commune, province
 from tests.factories.catalog import certified_product, make_point_of_sale
 from tests.factories.registry import ProducerFactory
 
@@ -62,34 +60,6 @@ def test_import_links_old_provinces_to_their_successors_and_is_idempotent():
         "62": ("2025", "51"),
     }
     assert units_link_successors() == 4
-
-
-@pytest.fixture
-def reform():
-    """Old Kon Tum (62) and old Quảng Ngãi (51) became new Quảng Ngãi (51); old Quảng Ninh (22) stayed itself."""
-    kon_tum = province("62", name="Tỉnh Kon Tum")
-    dak_koi = commune(kon_tum, "23482", name="Xã Đắk Kôi")
-    quang_ninh = province("22", name="Tỉnh Quảng Ninh")
-    ha_khanh = commune(quang_ninh, "06649", name="Phường Hà Khánh")
-    new_quang_ngai = province("51", edition=Edition.TWO_TIER_2025, name="Quảng Ngãi")
-    new_quang_ninh = province("22", edition=Edition.TWO_TIER_2025, name="Quảng Ninh")
-    new_commune = commune(new_quang_ngai, "23500", name="Xã Đăk Kôi")
-    AdministrativeUnit.objects.filter(pk=kon_tum.pk).update(successor=new_quang_ngai)
-    AdministrativeUnit.objects.filter(pk=quang_ninh.pk).update(successor=new_quang_ninh)
-    return type(
-        "Reform",
-        (),
-        {
-            "dak_koi": dak_koi,
-            "ha_khanh": ha_khanh,
-            "kon_tum": kon_tum,
-            "quang_ngai": UserFactory(role=Role.PROVINCE_OFFICER, unit=new_quang_ngai),
-            "quang_ninh": UserFactory(role=Role.PROVINCE_OFFICER, unit=new_quang_ninh),
-            "new_commune": UserFactory(role=Role.COMMUNE_OFFICER, unit=new_commune),
-            "old_kon_tum": UserFactory(role=Role.PROVINCE_OFFICER, unit=kon_tum),
-            "new_quang_ngai": new_quang_ngai,
-        },
-    )
 
 
 def test_new_province_covers_its_predecessors_and_nothing_else(reform):
