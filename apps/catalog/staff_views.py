@@ -15,6 +15,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from apps.core.forms import add_service_errors
 from apps.core.policy import get_object_or_403
 
 from . import services
@@ -34,14 +35,6 @@ LINKED_PAGE_SIZE = 50
 def _require(request, perm):
     if not request.user.has_perm(perm):
         raise PermissionDenied
-
-
-def _add_service_errors(form, exc):
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _point_of_sale(request, pk, perm):
@@ -110,7 +103,7 @@ def point_of_sale_create(request):
         try:
             point = services.point_of_sale_create(by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _add_service_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The point of sale %(name)s has been registered.") % {"name": point.name})
             return redirect("trade:point_of_sale_detail", pk=point.pk)
@@ -137,7 +130,7 @@ def point_of_sale_update(request, pk):
         try:
             services.point_of_sale_update(point_of_sale=point, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _add_service_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The changes have been saved."))
             return redirect("trade:point_of_sale_detail", pk=point.pk)
@@ -188,7 +181,7 @@ def fair_create(request):
         try:
             fair = services.fair_create(by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _add_service_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The fair %(name)s has been registered.") % {"name": fair.name})
             return redirect("trade:fair_detail", pk=fair.pk)
@@ -212,7 +205,7 @@ def fair_update(request, pk):
         try:
             services.fair_update(fair=fair, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _add_service_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The changes have been saved."))
             return redirect("trade:fair_detail", pk=fair.pk)

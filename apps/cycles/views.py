@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from apps.core.forms import add_service_errors
 from apps.core.policy import get_object_or_403
 from apps.geo.models import AdministrativeUnit
 from apps.producers.selectors import producers_visible_to
@@ -37,14 +38,6 @@ PAGE_SIZE = 50
 def _require(request, perm, obj=None):
     if not request.user.has_perm(perm, obj):
         raise PermissionDenied
-
-
-def _add_errors(form, exc):
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _filtered(request):
@@ -95,7 +88,7 @@ def idea_create(request):
         try:
             application = services.idea_register(by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The product idea has been registered."))
             return redirect("cycles:application_detail", pk=application.pk)
@@ -183,7 +176,7 @@ def dossier_edit(request, pk):
         try:
             services.dossier_update(application=application, by=request.user, **form.service_kwargs())
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The dossier has been saved."))
             return redirect("cycles:application_detail", pk=pk)
@@ -286,7 +279,7 @@ def cycle_create(request):
                 by=request.user,
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The cycle has been opened."))
             return redirect("cycles:cycle_list")

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from apps.accounts.enums import Role
+from apps.core.forms import add_service_errors
 from apps.core.policy import get_object_or_403
 
 from .filters import ProducerFilter
@@ -31,15 +32,6 @@ from .services import (
 )
 
 PAGE_SIZE = 50
-
-
-def add_service_errors(form, exc):
-    """Show a service's ValidationError on the form fields it names (else on the form)."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @login_required

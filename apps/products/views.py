@@ -10,12 +10,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from apps.core.forms import add_service_errors
 from apps.core.policy import get_object_or_403
 from apps.core.validators import sniff_content_type
 from apps.geo.enums import Level
 from apps.producers.models import Producer
 from apps.producers.selectors import communes_of, producers_editable_by
-from apps.producers.views import PAGE_SIZE, add_service_errors
+from apps.producers.views import PAGE_SIZE
 
 from .filters import ProductFilter
 from .forms import PhotoForm, ProductForm
