@@ -1,12 +1,14 @@
 """Staff URLs of trade promotion, mounted under /quan-ly/xuc-tien-thuong-mai/ (namespace ``trade``)."""
 
 from django.urls import path
+from django.views.generic import RedirectView
 
 from . import staff_views as views
 
 app_name = "trade"
 
 urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="trade:point_of_sale_list"), name="index"),
     path("diem-ban/", views.point_of_sale_list, name="point_of_sale_list"),
     path("diem-ban/them/", views.point_of_sale_create, name="point_of_sale_create"),
     path("diem-ban/<int:pk>/", views.point_of_sale_detail, name="point_of_sale_detail"),

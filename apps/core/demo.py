@@ -20,7 +20,7 @@ DEMO_PASSWORD = "ocop-demo-2026"
 
 # Quảng Ninh and Kon Tum run the three-tier flow (qd148-2023); Huế and Cần Thơ the 2025 two-tier one.
 SEED_PROVINCES_2024 = {"22", "62", "46", "92"}
-SEED_PROVINCES_2025 = {"46", "92"}
+SEED_PROVINCES_2025 = {"46", "51", "92"}  # 51: new Quảng Ngãi, which took over old Kon Tum (62)
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,14 @@ DEMO_ACCOUNTS = [
     ),
     DemoAccount(
         "tinh.kontum@ocop.example", "A Thuyên", Role.PROVINCE_OFFICER, Edition.THREE_TIER_2024, Level.PROVINCE, "62"
+    ),
+    DemoAccount(
+        "tinh.quangngai@ocop.example",
+        "Nguyễn Thị Ngãi",
+        Role.PROVINCE_OFFICER,
+        Edition.TWO_TIER_2025,
+        Level.PROVINCE,
+        "51",
     ),
     DemoAccount(
         "tinh.hue@ocop.example", "Lê Văn Hương", Role.PROVINCE_OFFICER, Edition.TWO_TIER_2025, Level.PROVINCE, "46"

@@ -423,3 +423,8 @@ def test_trade_closing_a_point_hides_it_at_once(client, users, trade, django_cap
     with django_capture_on_commit_callbacks(execute=True):
         point_of_sale_update(point_of_sale=trade.showroom, by=users.province, is_active=False)
     assert client.get(public_page).status_code == 404
+
+
+def test_trade_promotion_address_leads_to_the_points_of_sale(client):
+    response = client.get("/quan-ly/xuc-tien-thuong-mai/")
+    assert (response.status_code, response["Location"]) == (302, "/quan-ly/xuc-tien-thuong-mai/diem-ban/")
