@@ -53,7 +53,8 @@ def attach_places(entries):
     """Set province, district and commune on ``entries`` from one query; returns them as a list."""
     entries = list(entries)
     ids = {pk for e in entries for pk in (e.province_id, e.district_id, e.commune_id) if pk}
-    units = AdministrativeUnit.objects.in_bulk(ids) if ids else {}
+    # The successor comes along so a card can say which 2025 province an old one is now part of.
+    units = AdministrativeUnit.objects.select_related("successor").in_bulk(ids) if ids else {}
     for entry in entries:
         entry.province = units.get(entry.province_id)
         entry.commune = units.get(entry.commune_id)

@@ -4,7 +4,18 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.text import fold
+
 from .enums import DivisionType, Edition, Level
+
+
+def _core_name(name):
+    """A province's name without its division type and diacritics: "Tỉnh Kon Tum" → "kon tum"."""
+    folded = fold(name)
+    for prefix in ("thanh pho ", "tinh "):
+        if folded.startswith(prefix):
+            return folded[len(prefix) :]
+    return folded
 
 
 class AdministrativeUnit(models.Model):
@@ -68,6 +79,17 @@ class AdministrativeUnit(models.Model):
     @property
     def jurisdiction_unit(self):
         return self
+
+    @property
+    def now_part_of(self):
+        """For a pre-2025 province merged into another: the 2025 province it is now part of (else None).
+
+        A province that simply carried on under the new list (old Quảng Ninh → Quảng Ninh) gives None.
+        """
+        successor = self.successor if self.successor_id else None
+        if successor is None or _core_name(successor.name) == _core_name(self.name):
+            return None
+        return successor
 
     def covers(self, other):
         """True when ``other`` is this unit or lies below it."""

@@ -102,3 +102,15 @@ def test_new_province_point_of_sale_carries_products_certified_in_its_old_provin
     with pytest.raises(ValidationError):
         point_of_sale_product_link(point_of_sale=showroom, product=elsewhere, by=reform.quang_ngai)
     assert [p.name for p in showroom.products.all()] == ["Sâm dây Ngọc Linh"]
+
+
+def test_catalogue_says_which_2025_province_an_old_one_is_now_part_of(client, reform, django_assert_max_num_queries):
+    sam = certified_product(commune=reform.dak_koi, name="Sâm dây Ngọc Linh")
+    certified_product(commune=reform.ha_khanh, name="Chả mực Hạ Long")
+    with django_assert_max_num_queries(10):
+        cards = client.get("/san-pham/").content.decode()
+    assert 'Xã Đắk Kôi, Tỉnh Kon Tum <span class="now-part-of">(nay thuộc Quảng Ngãi)</span>' in cards
+    # Old Quảng Ninh carried on as Quảng Ninh: nothing to add.
+    assert "Phường Hà Khánh, Tỉnh Quảng Ninh</span>" in cards
+    page = client.get(f"/san-pham/{sam.slug}/").content.decode()
+    assert 'Tỉnh Kon Tum <span class="now-part-of">(nay thuộc Quảng Ngãi)</span>' in page
