@@ -82,15 +82,27 @@ def dossier_update(*, application, by, self_assessment=None, **fields):
 
 @transaction.atomic
 def evidence_upload(*, application, title, uploaded, by):
-    """Attach an evidence file (content-checked PDF/JPEG/PNG within the size limit) in private storage."""
-    application = Application.objects.select_related("product__commune", "cycle").get(pk=application.pk)
+    """Attach an evidence file (content-checked PDF/JPEG/PNG within the size limit) in private storage.
+
+    The application is locked like every other dossier write: an upload racing the submission either lands
+    before it or is refused, never added to a dossier already sent. A failure after the file is stored removes it.
+    """
+    application = (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("product__commune", "cycle")
+        .get(pk=application.pk)
+    )
     _require_commune_editor(application, by)
     content_type = validate_upload(uploaded)
     dossier, _created = Dossier.objects.get_or_create(application=application)
     evidence = EvidenceFile(dossier=dossier, title=title, content_type=content_type, size=uploaded.size, uploaded_by=by)
     evidence.file.save(uploaded.name, uploaded, save=False)
-    evidence.save()
-    audit_record(action="evidence.upload", obj=evidence, by=by, after={"title": title, "type": content_type})
+    try:
+        evidence.save()
+        audit_record(action="evidence.upload", obj=evidence, by=by, after={"title": title, "type": content_type})
+    except Exception:
+        evidence.file.delete(save=False)
+        raise
     return evidence
 
 
