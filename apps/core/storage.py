@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
+from django.db import transaction
 from django.utils.functional import LazyObject
 
 
@@ -23,3 +24,15 @@ private_storage = _PrivateStorage()
 def get_private_storage():
     """Callable for FileField(storage=...) so migrations do not freeze the path."""
     return private_storage
+
+
+def delete_file_on_commit(field_file):
+    """Delete ``field_file``'s stored file once the surrounding transaction commits, never before.
+
+    A rollback leaves the row and its file in place. A storage failure after the commit is logged (robust), not
+    raised: the row is already gone, and an orphaned file is better than an error page for a completed removal.
+    """
+    if not field_file:
+        return
+    storage, name = field_file.storage, field_file.name
+    transaction.on_commit(lambda: storage.delete(name), robust=True)

@@ -10,9 +10,15 @@ from django.utils.translation import gettext as _
 from apps.accounts.enums import Role
 from apps.audit.services import audit_record
 from apps.core.policy import user_covers_unit
+from apps.core.storage import delete_file_on_commit
 from apps.core.text import fold
 from apps.core.validators import DOCUMENT_TYPES, validate_upload
+from apps.cycles.enums import ApplicationState
+from apps.cycles.models import Application
+from apps.evaluation.enums import RoundState
 from apps.geo.enums import Edition, Level
+from apps.geo.models import AdministrativeUnit
+from apps.products.models import Product
 
 from .models import Producer, ProducerDocument
 
@@ -42,18 +48,6 @@ def unique_slug(model, text, *, exclude_pk=None, max_length=200):
     while slug in taken:
         slug, n = f"{base}-{n}", n + 1
     return slug
-
-
-def delete_file_on_commit(field_file):
-    """Delete ``field_file``'s stored file once the surrounding transaction commits, never before.
-
-    A rollback leaves the row and its file in place. A storage failure after the commit is logged (robust), not
-    raised: the row is already gone, and an orphaned file is better than an error page for a completed removal.
-    """
-    if not field_file:
-        return
-    storage, name = field_file.storage, field_file.name
-    transaction.on_commit(lambda: storage.delete(name), robust=True)
 
 
 def producer_search_text(producer):
@@ -280,13 +274,11 @@ def document_replace(*, document, by, file, issued_on=None, expires_on=None, tit
 # --- The 2025 reform: moving a producer registered under a pre-2025 commune to a 2025 commune ----------------
 
 # Applications in these states are finished with: a producer whose products have only these may move.
-SETTLED_APPLICATION_STATES = ("idea_rejected", "sent_for_evaluation")
+SETTLED_APPLICATION_STATES = (ApplicationState.IDEA_REJECTED, ApplicationState.SENT_FOR_EVALUATION)
 
 
 def rehome_targets(producer):
     """The 2025 communes a producer of a pre-2025 commune may move to: those of its old province's successor."""
-    from apps.geo.models import AdministrativeUnit
-
     old_province = producer.commune.ancestors().filter(level=Level.PROVINCE).select_related("successor").first()
     if old_province is None or old_province.successor is None:
         return AdministrativeUnit.objects.none()
@@ -303,10 +295,6 @@ def producer_rehome(*, producer, commune, by):
     moving or a product in an open council round would lose the officers who act on it. The records then belong
     to the new commune, whose officer takes them over; decisions and certificates already issued are unchanged.
     """
-    from apps.cycles.models import Application
-    from apps.evaluation.enums import RoundState
-    from apps.products.models import Product
-
     producer = Producer.objects.select_for_update().select_related("commune").get(pk=producer.pk)
     if not by.has_perm("producers.rehome_producer", producer):
         raise PermissionDenied(_("Only the staff of the province this producer now belongs to may move it."))

@@ -6,8 +6,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from apps.audit.services import audit_record
+from apps.core.storage import delete_file_on_commit
 from apps.core.validators import validate_upload
-from apps.producers.services import delete_file_on_commit
 
 from ..enums import ApplicationState, Tier
 from ..models import Application, Dossier, EvidenceFile
