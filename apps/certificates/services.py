@@ -25,6 +25,7 @@ from apps.accounts.enums import Role
 from apps.accounts.models import User
 from apps.audit.services import audit_record
 from apps.core.storage import private_storage
+from apps.cycles.enums import ApplicationState
 from apps.geo.models import AdministrativeUnit
 
 from . import rendering
@@ -70,7 +71,12 @@ def certificates_create_for_decision(*, decision):
     next_seq = max((int(s.rsplit("-", 1)[1]) for s in existing), default=0) + 1
     now = timezone.now()
     certificates, new_ids = [], []
-    for item in decision.items.select_related("product").order_by("pk"):
+    # Only an application the state machine recognised gets a certificate (an item without an application is an
+    # imported decision of an earlier programme).
+    items = decision.items.filter(
+        Q(application__isnull=True) | Q(application__state=ApplicationState.RECOGNISED)
+    ).select_related("product")
+    for item in items.order_by("pk"):
         cert, was_created = Certificate.objects.get_or_create(
             recognition=item,
             defaults={

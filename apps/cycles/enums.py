@@ -23,6 +23,23 @@ class ApplicationState(models.TextChoices):
     DOSSIER_CHECKED = "dossier_checked", _("Dossier checked by the commune")
     SENT_FOR_EVALUATION = "sent_for_evaluation", _("Sent up for evaluation")
     RETURNED = "returned", _("Returned for correction")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    # Outcomes of the councils, written by the round's close (pre-check) or by the recognition decision.
+    FORWARDED_PROVINCE = "forwarded_province", _("Forwarded to the province council")
+    FORWARDED_CENTRAL = "forwarded_central", _("Forwarded to the central council")
+    NOT_PROPOSED = "not_proposed", _("Not proposed by the commune pre-check")
+    RECOGNISED = "recognised", _("Recognised")
+    NOT_RECOGNISED = "not_recognised", _("Not recognised")
+
+
+# States after which nothing happens to an application any more (it is not "in progress").
+FINAL_STATES = (
+    ApplicationState.IDEA_REJECTED,
+    ApplicationState.WITHDRAWN,
+    ApplicationState.NOT_PROPOSED,
+    ApplicationState.RECOGNISED,
+    ApplicationState.NOT_RECOGNISED,
+)
 
 
 class Tier(models.TextChoices):
@@ -31,6 +48,8 @@ class Tier(models.TextChoices):
     COMMUNE = "commune", _("Commune officer of the product's commune")
     # District officer under qd148-2023; province officer under qd1489-2025 (no districts).
     APPROVING = "approving", _("Approving officer (district under 148, province under 1489)")
+    # Nobody presses a button for these: closing a pre-check round or recording a decision makes the move.
+    COUNCIL = "council", _("The council's result (pre-check or recognition decision)")
 
 
 class TargetKind(models.TextChoices):

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.enums import RuleSet
+from apps.core.enums import RuleSet, Stars
 from apps.core.storage import get_private_storage
 
 from .enums import ApplicationState, CycleStep, TargetKind
@@ -70,6 +70,8 @@ class Application(models.Model):
     returned_from = models.CharField(
         _("returned from"), max_length=24, choices=ApplicationState.choices, blank=True, default=""
     )
+    # The stars of the recognition decision, once the application is recognised (its outcome).
+    stars = models.PositiveSmallIntegerField(_("recognised stars"), null=True, blank=True, choices=Stars.choices)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.PROTECT, related_name="+"
     )
@@ -86,6 +88,11 @@ class Application(models.Model):
                 condition=models.Q(state=ApplicationState.RETURNED, returned_from__gt="")
                 | (~models.Q(state=ApplicationState.RETURNED) & models.Q(returned_from="")),
                 name="cycles_application_returned_from_only_when_returned",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(state=ApplicationState.RECOGNISED, stars__gte=3, stars__lte=5)
+                | (~models.Q(state=ApplicationState.RECOGNISED) & models.Q(stars__isnull=True)),
+                name="cycles_application_stars_only_when_recognised",
             ),
         ]
         indexes = [models.Index(fields=["state"], name="cycles_application_state")]

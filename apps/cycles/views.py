@@ -109,13 +109,13 @@ def application_detail(request, pk):
     for to_state in services.available_actions(request.user, application):
         label = (
             services.RESUBMIT_LABEL
-            if application.state == ApplicationState.RETURNED
+            if application.state == ApplicationState.RETURNED and to_state == application.returned_from
             else services.ACTION_LABELS[to_state]
         )
         actions.append(
             {
                 "label": label,
-                "needs_reason": to_state == ApplicationState.RETURNED,
+                "needs_reason": to_state in services.REASON_REQUIRED,
                 "form": TransitionForm(initial={"to_state": to_state, "expected_state": application.state}),
             }
         )

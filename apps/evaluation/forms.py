@@ -10,6 +10,7 @@ from apps.cycles.models import Application, Cycle
 from apps.geo.enums import Level
 from apps.geo.models import AdministrativeUnit
 
+from .eligibility import eligible_applications
 from .enums import MemberRole, Tier
 from .models import CommunePreCheck, EvaluationRound
 from .services import COUNCIL_ROLES
@@ -69,12 +70,14 @@ class EntryAddForm(forms.Form):
 
     def __init__(self, *args, round, **kwargs):
         super().__init__(*args, **kwargs)
+        # Only what the state machine lets this round take; the service checks again under a lock.
         self.fields["application"].queryset = (
-            Application.objects.filter(cycle=round.cycle, product__commune__path__startswith=round.unit.path)
-            .exclude(round_entries__round=round)
-            .select_related("product", "cycle")
-            .order_by("product__name")
+            eligible_applications(round).select_related("product", "cycle").order_by("product__name")
         )
+
+
+class EntryRemoveForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for removing the product"), max_length=500)
 
 
 class ConflictForm(forms.Form):

@@ -17,6 +17,7 @@ urlpatterns = [
     path("<int:pk>/san-pham/<int:entry_pk>/phieu/<int:sheet_pk>/", views.sheet_detail, name="sheet_detail"),
     path("<int:pk>/san-pham/<int:entry_pk>/phieu/<int:sheet_pk>/mo-lai/", views.sheet_reopen, name="sheet_reopen"),
     path("<int:pk>/san-pham/<int:entry_pk>/ket-qua/", views.entry_result, name="entry_result"),
+    path("<int:pk>/san-pham/<int:entry_pk>/rut/", views.entry_remove, name="entry_remove"),
     path("<int:pk>/san-pham/<int:entry_pk>/xung-dot/", views.conflict_declare, name="conflict_declare"),
     path("<int:pk>/san-pham/<int:entry_pk>/so-kiem/", views.precheck, name="precheck"),
 ]

@@ -20,6 +20,7 @@ from .forms import (
     ConflictForm,
     DecisionForm,
     EntryAddForm,
+    EntryRemoveForm,
     MemberAddForm,
     PreCheckForm,
     ReopenForm,
@@ -96,6 +97,7 @@ def round_detail(request, pk):
         "decisions": round.decisions.prefetch_related("items__product", "refusals__entry__application__product"),
         "member_form": MemberAddForm(round=round) if user.has_perm("evaluation.manage_round", round) else None,
         "entry_form": EntryAddForm(round=round) if user.has_perm("evaluation.manage_round", round) else None,
+        "remove_form": EntryRemoveForm() if user.has_perm("evaluation.manage_round", round) else None,
         "is_commune": round.tier == Tier.COMMUNE,
     }
     return render(request, "evaluation/round_detail.html", context)
@@ -130,6 +132,24 @@ def entry_add(request, pk):
             _errors(request, exc)
     else:
         messages.error(request, _("Choose an application."))
+    return redirect("evaluation:round_detail", pk=round.pk)
+
+
+@login_required
+@require_POST
+def entry_remove(request, pk, entry_pk):
+    round = _round(request, pk, "evaluation.manage_round")
+    entry = _entry(request, round, entry_pk)
+    form = EntryRemoveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the reason for removing this product from the round."))
+        return redirect("evaluation:round_detail", pk=round.pk)
+    try:
+        services.entry_remove(entry=entry, reason=form.cleaned_data["reason"], by=request.user)
+    except ValidationError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, _("The product was removed from the round."))
     return redirect("evaluation:round_detail", pk=round.pk)
 
 

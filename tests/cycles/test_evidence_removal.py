@@ -18,6 +18,8 @@ from tests.factories.cycles import PDF_BYTES
 pytestmark = pytest.mark.django_db
 
 LOCKED_STATES = [s for s in S.values if s not in DOSSIER_EDITABLE_STATES]
+OUTCOME_STATES = [S.WITHDRAWN, S.FORWARDED_PROVINCE, S.FORWARDED_CENTRAL, S.NOT_PROPOSED, S.RECOGNISED,
+                  S.NOT_RECOGNISED]  # fmt: skip
 
 
 def _pdf(name="phieu-kiem-nghiem.pdf"):
@@ -41,7 +43,7 @@ def _lock(application, state):
 
 def test_locked_states_are_the_states_after_submission():
     assert sorted(LOCKED_STATES) == sorted(
-        [S.DOSSIER_SUBMITTED, S.DOSSIER_CHECKED, S.SENT_FOR_EVALUATION, S.IDEA_REJECTED]
+        [S.DOSSIER_SUBMITTED, S.DOSSIER_CHECKED, S.SENT_FOR_EVALUATION, S.IDEA_REJECTED, *OUTCOME_STATES]
     )
 
 

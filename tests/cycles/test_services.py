@@ -10,11 +10,12 @@ from django.db import transaction
 from apps.audit.models import AuditEvent
 from apps.core.enums import RuleSet
 from apps.cycles.enums import ApplicationState as S
-from apps.cycles.enums import CycleStep, TargetKind
+from apps.cycles.enums import CycleStep, TargetKind, Tier
 from apps.cycles.models import Application, ApplicationTransition, Cycle
 from apps.cycles.services import (
     CHECK_STATES,
     TRANSITIONS,
+    WITHDRAWABLE_STATES,
     StepDates,
     TransitionNotAllowed,
     application_transition,
@@ -38,13 +39,17 @@ FULL_TABLE = [(frm, rf, to) for frm, rf in STARTS for to in S.values]
 
 
 def is_legal(frm, returned_from, to):
-    if frm == S.RETURNED:
-        return to == returned_from
+    if frm == S.RETURNED and to == returned_from:
+        return True
     return (frm, to) in TRANSITIONS
 
 
+def is_council_move(frm, returned_from, to):
+    return (frm, to) in TRANSITIONS and TRANSITIONS[(frm, to)] == {Tier.COUNCIL}
+
+
 def actor_for(users, frm, returned_from, to):
-    if frm == S.RETURNED:
+    if frm == S.RETURNED and to == returned_from:
         return users.commune_x
     tiers = TRANSITIONS[(frm, to)]
     return users.commune_x if "commune" in tiers else users.district
@@ -54,13 +59,15 @@ def fill_dossier(application, by):
     dossier_update(application=application, by=by, applicant_name="Nguyễn Văn A", sample_count=5)
 
 
-@pytest.mark.parametrize(("frm", "returned_from", "to"), [t for t in FULL_TABLE if is_legal(*t)])
+@pytest.mark.parametrize(
+    ("frm", "returned_from", "to"), [t for t in FULL_TABLE if is_legal(*t) and not is_council_move(*t)]
+)
 def test_transition_legal_move_succeeds(make_application, users, frm, returned_from, to):
     application = make_application(frm, returned_from=returned_from)
     by = actor_for(users, frm, returned_from, to)
-    if to == S.DOSSIER_SUBMITTED or (frm == S.RETURNED and to == S.DOSSIER_CHECKED):
+    if to == S.DOSSIER_SUBMITTED or (frm == S.RETURNED and to in (S.DOSSIER_CHECKED, S.SENT_FOR_EVALUATION)):
         fill_dossier(application, users.commune_x)
-    reason = "Thiếu ảnh sản phẩm" if to == S.RETURNED else ""
+    reason = "Thiếu ảnh sản phẩm" if to in (S.RETURNED, S.WITHDRAWN) else ""
 
     application_transition(application=application, to_state=to, by=by, reason=reason, expected_state=frm)
 
@@ -71,6 +78,27 @@ def test_transition_legal_move_succeeds(make_application, users, frm, returned_f
     assert (row.from_state, row.to_state, row.by, row.reason) == (frm, to, by, reason)
     event = AuditEvent.objects.get(action="application.transition", object_id=str(application.pk))
     assert (event.before, event.after, event.actor) == ({"state": frm}, {"state": to}, by)
+
+
+@pytest.mark.parametrize(("frm", "returned_from", "to"), [t for t in FULL_TABLE if is_council_move(*t)])
+def test_council_move_without_its_round_is_refused_to_every_officer(make_application, users, frm, returned_from, to):
+    application = make_application(frm, returned_from=returned_from)
+    for by in (users.commune_x, users.district, users.province, users.admin):
+        with pytest.raises(PermissionDenied):
+            application_transition(application=application, to_state=to, by=by, reason="lý do", stars=4)
+    application.refresh_from_db()
+    assert (application.state, application.stars) == (frm, None)
+    assert ApplicationTransition.objects.count() == 0
+
+
+@pytest.mark.parametrize("state", WITHDRAWABLE_STATES)
+def test_withdrawal_needs_a_reason(make_application, users, state):
+    application = make_application(state, returned_from=S.DOSSIER_CHECKED if state == S.RETURNED else "")
+    with pytest.raises(TransitionNotAllowed):
+        application_transition(application=application, to_state=S.WITHDRAWN, by=users.commune_x, reason=" ")
+    application.refresh_from_db()
+    assert application.state == state
+    assert ApplicationTransition.objects.count() == 0
 
 
 @pytest.mark.parametrize(("frm", "returned_from", "to"), [t for t in FULL_TABLE if not is_legal(*t)])
@@ -98,7 +126,8 @@ def test_transition_illegal_move_message_is_vietnamese(make_application, users):
 @pytest.mark.parametrize("check_state", CHECK_STATES)
 def test_transition_return_without_reason_is_refused(make_application, users, check_state):
     application = make_application(check_state)
-    by = users.district if check_state in (S.IDEA_REGISTERED, S.PLAN_SUBMITTED) else users.commune_x
+    approving = (S.IDEA_REGISTERED, S.PLAN_SUBMITTED, S.SENT_FOR_EVALUATION)
+    by = users.district if check_state in approving else users.commune_x
     with pytest.raises(TransitionNotAllowed) as exc:
         application_transition(application=application, to_state=S.RETURNED, by=by, reason="   ")
     assert exc.value.message_dict == {"reason": ["Cần ghi lý do khi trả hồ sơ để bổ sung, sửa chữa."]}
@@ -171,7 +200,7 @@ def test_transition_under_1489_province_officer_approves(make_application, cycle
 
 def test_available_actions_follow_the_table(make_application, users):
     application = make_application(S.DOSSIER_CHECKED)
-    assert available_actions(users.commune_x, application) == [S.SENT_FOR_EVALUATION, S.RETURNED]
+    assert available_actions(users.commune_x, application) == [S.SENT_FOR_EVALUATION, S.RETURNED, S.WITHDRAWN]
     assert available_actions(users.district, application) == [S.RETURNED]
     assert available_actions(users.commune_y, application) == []
     assert available_actions(users.province, application) == []

@@ -1,6 +1,7 @@
 """Factories for the councils: a product with its application, a round with its council, filled sheets."""
 
 import itertools
+from decimal import Decimal
 
 from apps.accounts.enums import Role
 from apps.core.enums import RuleSet
@@ -9,8 +10,8 @@ from apps.cycles.models import Application, Cycle
 from apps.evaluation import services
 from apps.evaluation.demo import choices_for_target
 from apps.evaluation.demo_sheets import load_sample_sheets
-from apps.evaluation.enums import MemberRole
-from apps.evaluation.models import RoundEntry
+from apps.evaluation.enums import MemberRole, RoundState, Tier
+from apps.evaluation.models import EvaluationRound, RoundEntry, SheetTemplate
 from apps.evaluation.selectors import template_for
 from apps.producers.models import Producer
 from apps.products.models import Product, ProductSet
@@ -19,7 +20,9 @@ from tests.factories import UserFactory
 _seq = itertools.count(1)
 
 
-def make_application(*, commune, cycle, set_code="TP11", created_by, name=None):
+def make_application(
+    *, commune, cycle, set_code="TP11", created_by, name=None, state=ApplicationState.SENT_FOR_EVALUATION, **extra
+):
     n = next(_seq)
     producer = Producer.objects.create(
         name=f"Tổ hợp tác Thử nghiệm {n}", slug=f"tht-thu-nghiem-{n}", kind="tht", commune=commune, address="Thôn 1"
@@ -31,9 +34,7 @@ def make_application(*, commune, cycle, set_code="TP11", created_by, name=None):
         producer=producer,
         commune=commune,
     )
-    return Application.objects.create(
-        cycle=cycle, product=product, state=ApplicationState.SENT_FOR_EVALUATION, created_by=created_by
-    )
+    return Application.objects.create(cycle=cycle, product=product, state=state, created_by=created_by, **extra)
 
 
 def make_cycle(*, unit, rule_set=RuleSet.QD148_2023, year=2024):
@@ -60,11 +61,22 @@ def make_round(*, cycle, tier, unit, by, size=3, **config):
     return round, members
 
 
-def forwarded_entry(*, cycle, tier, unit, application, by):
-    """Record that ``application`` was forwarded by a lower tier (for rounds that require it)."""
+def forwarded_entry(*, cycle, tier, unit, application, by, total=Decimal(95), set_state=True):
+    """Record that a closed round of ``tier`` forwarded ``application`` (the state its decision leaves it in)."""
+    load_sample_sheets()
     round = services.round_create(cycle=cycle, tier=tier, unit=unit, name=f"Đợt trước {next(_seq)}", by=by)
+    EvaluationRound.objects.filter(pk=round.pk).update(state=RoundState.CLOSED)
+    # A rule set without a loaded sheet (qd1048-2019) borrows any: only the forward matters here.
     template = template_for(rule_set=cycle.rule_set, product_set=application.product.product_set)
-    return RoundEntry.objects.create(round=round, application=application, template=template, forwarded=True)
+    template = template or SheetTemplate.objects.order_by("pk").first()
+    entry = RoundEntry.objects.create(
+        round=round, application=application, template=template, forwarded=True, total=total
+    )
+    if set_state:
+        state = ApplicationState.FORWARDED_CENTRAL if tier == Tier.PROVINCE else ApplicationState.FORWARDED_PROVINCE
+        Application.objects.filter(pk=application.pk).update(state=state)
+        application.state = state
+    return entry
 
 
 def score(*, entry, member, target, submit=True, skip_mandatory=()):

@@ -10,8 +10,14 @@ S = ApplicationState
 # An application in one of these states was submitted with the producer's vault as it stood then: the commune
 # and the councils read those documents. A return after submission keeps relying on them, because resubmission
 # goes straight back to the check state without checking the vault again.
-VAULT_RELIANT_STATES = (S.DOSSIER_SUBMITTED, S.DOSSIER_CHECKED, S.SENT_FOR_EVALUATION)
-VAULT_RELIANT_RETURNS = (S.DOSSIER_SUBMITTED, S.DOSSIER_CHECKED)
+VAULT_RELIANT_STATES = (
+    S.DOSSIER_SUBMITTED,
+    S.DOSSIER_CHECKED,
+    S.SENT_FOR_EVALUATION,
+    S.FORWARDED_PROVINCE,
+    S.FORWARDED_CENTRAL,
+)
+VAULT_RELIANT_RETURNS = (S.DOSSIER_SUBMITTED, S.DOSSIER_CHECKED, S.SENT_FOR_EVALUATION)
 
 # Product groups whose products need a food-safety certificate (food and drinks).
 FOOD_SAFETY_GROUPS = {"TP", "DU"}

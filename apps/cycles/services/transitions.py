@@ -16,8 +16,23 @@ dossier_submitted      dossier_checked        commune
 dossier_submitted      returned               commune     reason required
 dossier_checked        sent_for_evaluation    commune     the commune forwards the dossier up
 dossier_checked        returned               commune or approving (the tier that receives it)
+sent_for_evaluation    returned               approving   the receiving tier returns it, reason required
 returned               <returned_from>        commune     resubmission; a dossier is checked again
+(any state before an outcome)  withdrawn      commune     the producer withdraws, reason required
+sent_for_evaluation    forwarded_province     council     pre-check passed (1489) / district forwards (148)
+sent_for_evaluation    not_proposed           council     the commune pre-check did not pass (1489)
+sent_for_evaluation    recognised             council     the district's decision (148), with the stars
+sent_for_evaluation    not_recognised         council
+forwarded_province     recognised             council     the province's decision
+forwarded_province     not_recognised         council
+forwarded_province     forwarded_central      council     ≥ 90 at the province: a 5★ candidate
+forwarded_central      recognised             council     the central council's decision
+forwarded_central      not_recognised         council
 =====================  =====================  ==========  ===========================================
+
+"council" moves are never offered as buttons: :func:`application_transition` makes them only when it is given
+the round whose result (a closed pre-check or a recorded decision) decides them. Returning or withdrawing an
+application removes it from the open rounds it was entered in (audited).
 
 "commune" is a commune officer whose unit is the product's commune. "approving" is, under ``qd148-2023``,
 a district officer whose district contains the commune and, under ``qd1489-2025`` (no districts), a
@@ -59,9 +74,35 @@ TRANSITIONS = {
     (S.DOSSIER_SUBMITTED, S.RETURNED): {Tier.COMMUNE},
     (S.DOSSIER_CHECKED, S.SENT_FOR_EVALUATION): {Tier.COMMUNE},
     (S.DOSSIER_CHECKED, S.RETURNED): {Tier.COMMUNE, Tier.APPROVING},
+    (S.SENT_FOR_EVALUATION, S.RETURNED): {Tier.APPROVING},
+    (S.SENT_FOR_EVALUATION, S.FORWARDED_PROVINCE): {Tier.COUNCIL},
+    (S.SENT_FOR_EVALUATION, S.NOT_PROPOSED): {Tier.COUNCIL},
+    (S.SENT_FOR_EVALUATION, S.RECOGNISED): {Tier.COUNCIL},
+    (S.SENT_FOR_EVALUATION, S.NOT_RECOGNISED): {Tier.COUNCIL},
+    (S.FORWARDED_PROVINCE, S.RECOGNISED): {Tier.COUNCIL},
+    (S.FORWARDED_PROVINCE, S.NOT_RECOGNISED): {Tier.COUNCIL},
+    (S.FORWARDED_PROVINCE, S.FORWARDED_CENTRAL): {Tier.COUNCIL},
+    (S.FORWARDED_CENTRAL, S.RECOGNISED): {Tier.COUNCIL},
+    (S.FORWARDED_CENTRAL, S.NOT_RECOGNISED): {Tier.COUNCIL},
 }
+# The producer may withdraw (through the commune) at any point before an outcome.
+WITHDRAWABLE_STATES = (
+    S.IDEA_REGISTERED,
+    S.IDEA_ACCEPTED,
+    S.PLAN_SUBMITTED,
+    S.IMPLEMENTING,
+    S.DOSSIER_SUBMITTED,
+    S.DOSSIER_CHECKED,
+    S.SENT_FOR_EVALUATION,
+    S.RETURNED,
+    S.FORWARDED_PROVINCE,
+    S.FORWARDED_CENTRAL,
+)
+TRANSITIONS.update({(state, S.WITHDRAWN): {Tier.COMMUNE} for state in WITHDRAWABLE_STATES})
+# Moves that need a written reason.
+REASON_REQUIRED = (S.RETURNED, S.WITHDRAWN)
 # The check states an application may be returned from; resubmission goes back to the same state.
-CHECK_STATES = (S.IDEA_REGISTERED, S.PLAN_SUBMITTED, S.DOSSIER_SUBMITTED, S.DOSSIER_CHECKED)
+CHECK_STATES = (S.IDEA_REGISTERED, S.PLAN_SUBMITTED, S.DOSSIER_SUBMITTED, S.DOSSIER_CHECKED, S.SENT_FOR_EVALUATION)
 RESUBMIT_TIERS = {Tier.COMMUNE}
 
 # Who is asked to act once an application reaches a state (the notification e-mail goes to them).
@@ -75,6 +116,13 @@ NEXT_ACTOR = {
     S.DOSSIER_CHECKED: Tier.COMMUNE,
     S.SENT_FOR_EVALUATION: Tier.APPROVING,
     S.RETURNED: Tier.COMMUNE,
+    # The outcomes go to the commune, which tells the producer.
+    S.WITHDRAWN: Tier.COMMUNE,
+    S.FORWARDED_PROVINCE: Tier.COMMUNE,
+    S.FORWARDED_CENTRAL: Tier.COMMUNE,
+    S.NOT_PROPOSED: Tier.COMMUNE,
+    S.RECOGNISED: Tier.COMMUNE,
+    S.NOT_RECOGNISED: Tier.COMMUNE,
 }
 
 # Button labels for each target state (the verb of the action, not the state's name).
@@ -87,6 +135,7 @@ ACTION_LABELS = {
     S.DOSSIER_CHECKED: _("Confirm the dossier check"),
     S.SENT_FOR_EVALUATION: _("Send up for evaluation"),
     S.RETURNED: _("Return for correction"),
+    S.WITHDRAWN: _("Withdraw the application"),
 }
 RESUBMIT_LABEL = _("Resubmit after correction")
 
@@ -96,16 +145,17 @@ class TransitionNotAllowed(ValidationError):
 
 
 def _legal_tiers(state, returned_from, to_state):
-    if state == S.RETURNED:
-        return RESUBMIT_TIERS if returned_from and to_state == returned_from else None
+    if state == S.RETURNED and returned_from and to_state == returned_from:
+        return RESUBMIT_TIERS
     return TRANSITIONS.get((state, to_state))
 
 
 def allowed_targets(state, returned_from=""):
     """The states an application in ``state`` may legally move to (ignoring who asks)."""
-    if state == S.RETURNED:
-        return [S(returned_from)] if returned_from else []
-    return [to for (frm, to) in TRANSITIONS if frm == state]
+    targets = [to for (frm, to) in TRANSITIONS if frm == state]
+    if state == S.RETURNED and returned_from:
+        targets.insert(0, S(returned_from))
+    return targets
 
 
 def user_tiers(user, application):
@@ -160,11 +210,15 @@ def _state_label(state):
 
 
 @transaction.atomic
-def application_transition(*, application, to_state, by, reason="", expected_state=None):
+def application_transition(
+    *, application, to_state, by, reason="", expected_state=None, council_round=None, stars=None
+):
     """Move ``application`` to ``to_state`` as ``by``. The only function that changes an application's state.
 
     ``expected_state`` is the state the user saw when they pressed the button: if the application has moved
     on since (a double click, two officers at once), the move is refused and nothing changes.
+    ``council_round`` is given only by the councils' services (closing a pre-check, recording a decision): the
+    round in which ``application`` was rated; it makes the "council" moves, ``stars`` with ``recognised``.
     """
     locked = (
         Application.objects.select_for_update()
@@ -188,14 +242,27 @@ def application_transition(*, application, to_state, by, reason="", expected_sta
             code="illegal",
             params={"from": _state_label(from_state), "to": _state_label(to_state)},
         )
-    if not (tiers & user_tiers(by, locked)):
+    acting = user_tiers(by, locked)
+    if council_round is not None:
+        if council_round.cycle_id != locked.cycle_id or not council_round.entries.filter(application=locked).exists():
+            raise PermissionDenied(gettext("This round did not rate this application."))
+        acting = {Tier.COUNCIL}
+    if not (tiers & acting):
         raise PermissionDenied(gettext("You are not the officer who may take this step for this application."))
     if to_state == S.RETURNED and not reason:
         raise TransitionNotAllowed(
             {"reason": _("A reason is required to return an application for correction.")}, code="reason_required"
         )
+    if to_state == S.WITHDRAWN and not reason:
+        raise TransitionNotAllowed(
+            {"reason": _("A reason is required to withdraw an application.")}, code="reason_required"
+        )
+    if to_state == S.RECOGNISED and stars not in (3, 4, 5):
+        raise TransitionNotAllowed(_("A recognition records 3, 4 or 5 stars."), code="stars_required")
     # A resubmitted dossier is checked again: a document may have expired while it was being corrected.
-    if to_state == S.DOSSIER_SUBMITTED or (from_state == S.RETURNED and to_state == S.DOSSIER_CHECKED):
+    if to_state == S.DOSSIER_SUBMITTED or (
+        from_state == S.RETURNED and to_state in (S.DOSSIER_CHECKED, S.SENT_FOR_EVALUATION)
+    ):
         problems = dossier_problems(locked)
         if problems:
             raise TransitionNotAllowed(
@@ -204,21 +271,31 @@ def application_transition(*, application, to_state, by, reason="", expected_sta
 
     locked.state = to_state
     locked.returned_from = from_state if to_state == S.RETURNED else ""
-    locked.save(update_fields=["state", "returned_from", "updated_at"])
+    locked.stars = stars if to_state == S.RECOGNISED else None
+    locked.save(update_fields=["state", "returned_from", "stars", "updated_at"])
     ApplicationTransition.objects.create(
         application=locked, from_state=from_state, to_state=to_state, by=by, reason=reason
     )
+    after = {"state": to_state}
+    if to_state == S.RECOGNISED:
+        after["stars"] = stars
     audit_record(
         action="application.transition",
         obj=locked,
         by=by,
         before={"state": from_state},
-        after={"state": to_state},
+        after=after,
         reason=reason,
     )
+    if to_state in (S.RETURNED, S.WITHDRAWN):
+        # Imported here: the councils' app builds on this one.
+        from apps.evaluation.services.entries import entries_remove_for_application
+
+        entries_remove_for_application(application=locked, by=by, reason=reason)
     _notify_on_commit(locked, to_state, by=by, reason=reason)
     application.state = locked.state
     application.returned_from = locked.returned_from
+    application.stars = locked.stars
     return locked
 
 

@@ -1,7 +1,9 @@
 """Every write of the councils: rounds, members, conflicts, sheets, closing, pre-checks and recognition."""
 
+from ..eligibility import PREVIOUS_TIER
 from .decisions import decision_record
-from .rounds import COUNCIL_ROLES, PREVIOUS_TIER, conflict_declare, entry_add, member_add, round_close, round_create
+from .entries import entries_remove_for_application, entry_add, entry_remove
+from .rounds import COUNCIL_ROLES, conflict_declare, member_add, round_close, round_create
 from .sheets import precheck_record, sheet_compute_total, sheet_open, sheet_reopen, sheet_save
 
 __all__ = [
@@ -9,7 +11,9 @@ __all__ = [
     "PREVIOUS_TIER",
     "conflict_declare",
     "decision_record",
+    "entries_remove_for_application",
     "entry_add",
+    "entry_remove",
     "member_add",
     "precheck_record",
     "round_close",

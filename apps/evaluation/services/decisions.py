@@ -6,11 +6,16 @@ from django.utils.translation import gettext as _
 
 from apps.audit.services import audit_record
 from apps.certificates.services import certificates_create_for_decision
+from apps.cycles.enums import ApplicationState as S
+from apps.cycles.models import Application
+from apps.cycles.services import application_transition
 
+from ..eligibility import required_state
 from ..enums import (
     FORWARD_THRESHOLDS,
     RECOGNISABLE_STARS,
     RoundState,
+    Tier,
 )
 from ..models import (
     EvaluationRound,
@@ -48,9 +53,25 @@ def decision_record(*, round, number, date, issuer_name, signer_title, signer_na
         raise ValidationError(_("This tier does not recognise stars; it forwards products."))
     if round.decisions.exists():
         raise ValidationError(_("A decision was already recorded for this round."))
-    entries = list(round.entries.select_related("application__product"))
+    entries = list(round.entries.select_related("application__product").order_by("pk"))
+    # Lock the applications; only those still at the step this round rated can be decided. One that was returned
+    # or withdrawn after the round closed (or entered by mistake) is left out: never recognised, never certified.
+    expected = required_state(round)
+    locked = {
+        a.pk: a for a in Application.objects.select_for_update().filter(pk__in=[e.application_id for e in entries])
+    }
+    excluded = [
+        {"product": e.application.product.name, "state": locked[e.application_id].state}
+        for e in entries
+        if locked[e.application_id].state != expected
+    ]
+    entries = [e for e in entries if locked[e.application_id].state == expected]
+    if not entries:
+        raise ValidationError(_("No product of this round is still at the step this round rated: nothing to decide."))
     awards = {int(k): int(v) for k, v in (awards or {}).items()}
     errors = []
+    if set(awards) - {e.pk for e in entries}:
+        errors.append(_("A product that this decision cannot cover was given stars."))
     for entry in entries:
         if entry.pk in awards:
             stars = awards[entry.pk]
@@ -84,8 +105,11 @@ def decision_record(*, round, number, date, issuer_name, signer_title, signer_na
     decision.full_clean()
     decision.save()
     threshold = FORWARD_THRESHOLDS.get((round.rule_set, round.tier))
+    forward_to = S.FORWARDED_PROVINCE if round.tier in (Tier.DISTRICT, Tier.COMMUNE) else S.FORWARDED_CENTRAL
+    in_decision = _("Decision %(number)s") % {"number": number}
     recognised, refused, forwarded = [], [], []
     for entry in entries:
+        application = locked[entry.application_id]
         stars = awards.get(entry.pk)
         goes_up = threshold is not None and entry.total is not None and entry.total >= threshold
         if stars is None and (entry.stars or 0) in allowed:
@@ -94,11 +118,21 @@ def decision_record(*, round, number, date, issuer_name, signer_title, signer_na
             entry.forwarded = True
             entry.save(update_fields=["forwarded"])
             forwarded.append(entry.application.product.name)
+            application_transition(
+                application=application, to_state=forward_to, by=by, reason=in_decision, council_round=round
+            )
             continue
         if stars is None:
             reason = _refusal_reason(entry, allowed)
             NonRecognition.objects.create(decision=decision, entry=entry, total_score=entry.total or 0, reason=reason)
             refused.append({"product": entry.application.product.name, "reason": reason})
+            application_transition(
+                application=application,
+                to_state=S.NOT_RECOGNISED,
+                by=by,
+                reason=f"{in_decision}: {reason}",
+                council_round=round,
+            )
             continue
         item = RecognitionItem(
             decision=decision,
@@ -110,11 +144,25 @@ def decision_record(*, round, number, date, issuer_name, signer_title, signer_na
         item.full_clean()
         item.save()
         recognised.append({"product": item.product.name, "stars": stars})
+        application_transition(
+            application=application,
+            to_state=S.RECOGNISED,
+            stars=stars,
+            by=by,
+            reason=in_decision,
+            council_round=round,
+        )
     audit_record(
         action="evaluation.decision_recorded",
         obj=decision,
         by=by,
-        after={"number": number, "recognised": recognised, "refused": refused, "forwarded": forwarded},
+        after={
+            "number": number,
+            "recognised": recognised,
+            "refused": refused,
+            "forwarded": forwarded,
+            "excluded": excluded,
+        },
     )
     certificates_create_for_decision(decision=decision)
     return decision

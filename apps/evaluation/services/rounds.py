@@ -9,7 +9,11 @@ from django.utils.translation import gettext as _
 from apps.accounts.enums import Role
 from apps.audit.services import audit_record
 from apps.core.enums import RuleSet
+from apps.cycles.enums import ApplicationState as S
+from apps.cycles.models import Application
+from apps.cycles.services import application_transition
 
+from ..eligibility import required_state
 from ..enums import (
     TIER_LEVELS,
     TIERS_BY_RULE_SET,
@@ -21,10 +25,9 @@ from ..models import (
     ConflictDeclaration,
     CouncilMember,
     EvaluationRound,
-    RoundEntry,
     ScoreSheet,
 )
-from ..selectors import round_results, template_for
+from ..selectors import round_results
 
 # Who may sit on a council besides council members: the officers of the round's unit.
 COUNCIL_ROLES = {
@@ -33,15 +36,6 @@ COUNCIL_ROLES = {
     Role.DISTRICT_OFFICER,
     Role.PROVINCE_OFFICER,
     Role.CENTRAL_OFFICER,
-}
-# The tier a product must come from (forwarded) before a round of this tier may rate it.
-PREVIOUS_TIER = {
-    (RuleSet.QD148_2023, Tier.PROVINCE): Tier.DISTRICT,
-    (RuleSet.QD1048_2019, Tier.PROVINCE): Tier.DISTRICT,
-    (RuleSet.QD1489_2025, Tier.PROVINCE): Tier.COMMUNE,
-    (RuleSet.QD148_2023, Tier.CENTRAL): Tier.PROVINCE,
-    (RuleSet.QD1048_2019, Tier.CENTRAL): Tier.PROVINCE,
-    (RuleSet.QD1489_2025, Tier.CENTRAL): Tier.PROVINCE,
 }
 
 
@@ -105,30 +99,6 @@ def member_add(*, round, user, role, by):
 
 
 @transaction.atomic
-def entry_add(*, round, application, by):
-    _require_open(round)
-    product = application.product
-    if application.cycle_id != round.cycle_id or not round.unit.covers(product.commune):
-        raise ValidationError(_("This application does not belong to the round's cycle and unit."))
-    previous = PREVIOUS_TIER.get((round.rule_set, round.tier))
-    if (
-        previous is not None
-        and not RoundEntry.objects.filter(
-            round__cycle=round.cycle, round__tier=previous, application=application, forwarded=True
-        ).exists()
-    ):
-        raise ValidationError(_("This product was not forwarded by the previous tier."))
-    template = template_for(rule_set=round.rule_set, product_set=product.product_set)
-    if template is None:
-        raise ValidationError(_("No score sheet is loaded for this product set and rule set."))
-    entry = RoundEntry(round=round, application=application, template=template)
-    entry.full_clean()
-    entry.save()
-    audit_record(action="evaluation.entry_added", obj=entry, by=by, after={"application": application.pk})
-    return entry
-
-
-@transaction.atomic
 def conflict_declare(*, entry, member, reason, by):
     _require_open(entry.round)
     if member.round_id != entry.round_id:
@@ -144,6 +114,29 @@ def conflict_declare(*, entry, member, reason, by):
     return conflict
 
 
+def _precheck_outcomes(round, entries, prechecks, *, by):
+    """The pre-check's result moves each application: forwarded to the province, or not proposed."""
+    expected = required_state(round)
+    locked = {
+        a.pk: a for a in Application.objects.select_for_update().filter(pk__in=[e.application_id for e in entries])
+    }
+    for entry in entries:
+        application = locked[entry.application_id]
+        precheck = prechecks[entry.pk]
+        # An application that left the step meanwhile is not forwarded (and its state is left alone).
+        entry.forwarded = precheck.passed and application.state == expected
+        entry.save(update_fields=["forwarded"])
+        if application.state != expected:
+            continue
+        application_transition(
+            application=application,
+            to_state=S.FORWARDED_PROVINCE if precheck.passed else S.NOT_PROPOSED,
+            by=by,
+            reason=precheck.reason,
+            council_round=round,
+        )
+
+
 @transaction.atomic
 def round_close(*, round, by):
     """Lock the round: freeze each product's result, render the minutes. Refused while a product lacks quorum."""
@@ -157,9 +150,7 @@ def round_close(*, round, by):
         unchecked = [str(e.application.product) for e in entries if e.pk not in prechecks]
         if unchecked:
             raise ValidationError(_("Pre-check every product first: %(names)s.") % {"names": ", ".join(unchecked)})
-        for entry in entries:
-            entry.forwarded = prechecks[entry.pk].passed
-            entry.save(update_fields=["forwarded"])
+        _precheck_outcomes(round, entries, prechecks, by=by)
     else:
         results = round_results(round=round)
         short = [str(r.entry.application.product) for r in results if not r.quorum_met]

@@ -9,7 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.audit.services import audit_record
+from apps.cycles.enums import ApplicationState
+from apps.cycles.models import Application
 
+from ..eligibility import required_state
 from ..enums import (
     SCORING_ROLES,
     SheetState,
@@ -23,6 +26,18 @@ from ..models import (
     ScoreSheet,
 )
 from .rounds import _require_open
+
+
+def _lock_eligible_application(entry):
+    """Lock the entry's application; refuse scoring once it has left the step this round rates."""
+    application = Application.objects.select_for_update().get(pk=entry.application_id)
+    expected = required_state(entry.round)
+    if application.state != expected:
+        raise ValidationError(
+            _("This application is now at the step “%(state)s”: it can no longer be scored in this round.")
+            % {"state": ApplicationState(application.state).label}
+        )
+    return application
 
 
 def sheet_open(*, entry, member):
@@ -60,6 +75,7 @@ def sheet_save(*, sheet, choices, by, submit=False):
     _require_open(sheet.round)
     if sheet.member.user_id != by.pk:
         raise PermissionDenied
+    _lock_eligible_application(sheet.entry)
     if sheet.state != SheetState.DRAFT:
         raise ValidationError(_("This sheet was submitted; only the chair can reopen it."))
     criteria = {c.pk: c for c in sheet.entry.template.criteria.prefetch_related("options")}
@@ -130,6 +146,7 @@ def precheck_record(*, entry, by, passed, reason, **criteria):
     _require_open(entry.round)
     if entry.round.tier != Tier.COMMUNE:
         raise ValidationError(_("Only a commune pre-check round records pre-checks."))
+    _lock_eligible_application(entry)
     existing = CommunePreCheck.objects.filter(entry=entry).first()
     before = None
     if existing is not None:
