@@ -1,8 +1,9 @@
 """Demo data of the annual cycle: the 2025 cycles of the four seed provinces, applications of the demo
 products spread over every state with a believable history, and yearly plans with targets.
 
-Runs after the producers and products demo. Idempotent: a second run changes nothing. The history rows are
-written directly (the demo replays what officers did during 2025), so no e-mail is sent while seeding.
+It also opens this year's cycle of each province with windows around the day the demo is seeded, so ideas,
+plans and dossiers can be submitted in the demo at once. Runs after the producers and products demo.
+Idempotent: a second run changes nothing. The history rows are written directly (the demo replays what officers did during 2025), so no e-mail is sent while seeding.
 """
 
 import datetime
@@ -108,6 +109,33 @@ def _seed_cycle(edition, code, rule_set):
     return cycle
 
 
+def open_windows(today):
+    """Six ordered windows around ``today``: every dated step of the current cycle is open in the demo."""
+    return {
+        step: (today - datetime.timedelta(days=70 - 10 * step), today + datetime.timedelta(days=20 + 10 * step))
+        for step in CycleStep.values
+    }
+
+
+def _seed_current_cycle(edition, code, rule_set):
+    """This year's cycle, open for ideas, plans and dossiers today (its dates follow the day the demo is seeded)."""
+    unit = AdministrativeUnit.objects.filter(edition=edition, level=Level.PROVINCE, code=code).first()
+    today = timezone.localdate()
+    if unit is None or today.year == YEAR:
+        return None
+    cycle, created = Cycle.objects.get_or_create(
+        unit=unit,
+        year=today.year,
+        defaults={"rule_set": rule_set, "name": f"Chu trình OCOP năm {today.year} — {unit.name}"},
+    )
+    if created:
+        CycleStepPeriod.objects.bulk_create(
+            CycleStepPeriod(cycle=cycle, step=step, starts_on=starts, ends_on=ends)
+            for step, (starts, ends) in open_windows(today).items()
+        )
+    return cycle
+
+
 def _fill_dossier(application, product, index):
     producer = product.producer
     scores = {"A1": 3 + index % 3, "A2": 4, "A3": 2 + index % 4, "B1": 3, "B2": 2 + index % 2, "C1": 4, "C2": 5}
@@ -188,3 +216,5 @@ def seed():
         for index, product in enumerate(products):
             _seed_application(cycle, product, TARGET_STATES[index % len(TARGET_STATES)], index, fallback)
     _seed_plans(cycles)
+    for spec in CYCLES:
+        _seed_current_cycle(*spec)

@@ -37,6 +37,21 @@ class IdeaForm(forms.Form):
             self.fields["cycle"].initial = first.pk
 
 
+class StepExtendForm(forms.Form):
+    step = forms.TypedChoiceField(label=_("Step"), choices=CycleStep.choices, coerce=int)
+    ends_on = forms.DateField(label=_("New end date"), widget=DATE_INPUT)
+    reason = forms.CharField(label=_("Reason (recorded)"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+
+
+class LateAllowanceForm(forms.Form):
+    step = forms.TypedChoiceField(
+        label=_("Step"),
+        choices=[(CycleStep.PLANS, CycleStep.PLANS.label), (CycleStep.EVALUATION, CycleStep.EVALUATION.label)],
+        coerce=int,
+    )
+    reason = forms.CharField(label=_("Reason (recorded)"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+
+
 class TransitionForm(forms.Form):
     to_state = forms.ChoiceField(choices=ApplicationState.choices, widget=forms.HiddenInput)
     expected_state = forms.ChoiceField(choices=ApplicationState.choices, widget=forms.HiddenInput)

@@ -134,6 +134,32 @@ class ApplicationTransition(models.Model):
         return self.application.jurisdiction_unit
 
 
+class LateAllowance(models.Model):
+    """The organiser let one application through a step after its window closed, for a recorded reason."""
+
+    application = models.ForeignKey(
+        Application, verbose_name=_("application"), on_delete=models.CASCADE, related_name="late_allowances"
+    )
+    step = models.PositiveSmallIntegerField(_("step"), choices=CycleStep.choices)
+    reason = models.TextField(_("reason"))
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("granted by"), on_delete=models.PROTECT, related_name="+"
+    )
+    granted_at = models.DateTimeField(_("granted at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("late allowance")
+        verbose_name_plural = _("late allowances")
+        constraints = [models.UniqueConstraint(fields=["application", "step"], name="cycles_late_once_per_step")]
+
+    def __str__(self):
+        return f"{self.application} · {self.get_step_display()}"
+
+    @property
+    def jurisdiction_unit(self):
+        return self.application.jurisdiction_unit
+
+
 class Dossier(models.Model):
     """The dossier of an application: the registration form (phiếu đăng ký), self-assessment and samples."""
 

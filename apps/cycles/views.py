@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import FileResponse, Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -22,7 +22,16 @@ from apps.producers.selectors import producers_visible_to
 from . import services
 from .enums import ApplicationState
 from .filters import ApplicationFilter
-from .forms import CycleForm, DossierForm, EvidenceForm, IdeaForm, PlanForm, TransitionForm
+from .forms import (
+    CycleForm,
+    DossierForm,
+    EvidenceForm,
+    IdeaForm,
+    LateAllowanceForm,
+    PlanForm,
+    StepExtendForm,
+    TransitionForm,
+)
 from .models import Application, EvidenceFile, Plan
 from .selectors import (
     application_counts_by_commune,
@@ -134,8 +143,47 @@ def application_detail(request, pk):
             "actions": actions,
             "may_edit": may_edit,
             "problems": problems,
+            "late_form": LateAllowanceForm() if services.may_organise(request.user, application.cycle) else None,
         },
     )
+
+
+@login_required
+@require_POST
+def late_allow(request, pk):
+    application = _application(request, pk, "cycles.view_application")
+    form = LateAllowanceForm(request.POST)
+    if form.is_valid():
+        try:
+            services.late_allowance_grant(application=application, by=request.user, **form.cleaned_data)
+        except PermissionDenied:
+            raise
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("This application may now be submitted late for that step."))
+    else:
+        messages.error(request, _("Choose the step and give the reason; nothing was changed."))
+    return redirect("cycles:application_detail", pk=pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def step_extend(request, pk):
+    cycle = get_object_or_404(cycles_visible_to(request.user).prefetch_related("steps"), pk=pk)
+    if not services.may_organise(request.user, cycle):
+        raise PermissionDenied
+    form = StepExtendForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.cycle_step_extend(cycle=cycle, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The step's dates have been changed."))
+            return redirect("cycles:cycle_list")
+    return render(request, "cycles/step_extend_form.html", {"form": form, "cycle": cycle})
 
 
 @login_required
@@ -259,6 +307,8 @@ def cycle_list(request):
     _require(request, "cycles.view_cycle")
     cycles = cycles_visible_to(request.user).prefetch_related("steps").order_by("-year", "unit__path")
     page = Paginator(cycles, PAGE_SIZE).get_page(request.GET.get("page"))
+    for cycle in page.object_list:
+        cycle.may_organise = services.may_organise(request.user, cycle)
     return render(request, "cycles/cycle_list.html", {"page": page})
 
 

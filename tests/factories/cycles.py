@@ -5,6 +5,7 @@ import datetime
 
 import factory
 from django.core.files.base import ContentFile
+from django.utils import timezone
 
 from apps.core.enums import RuleSet
 from apps.core.text import fold
@@ -66,6 +67,15 @@ def step_dates(year=2025):
     ]
 
 
+def open_step_dates(today=None):
+    """Six ordered windows that all contain ``today`` (so every dated action of a test is in its step)."""
+    today = today or timezone.localdate()
+    return [
+        (step, today - datetime.timedelta(days=70 - 10 * step), today + datetime.timedelta(days=10 * step))
+        for step in CycleStep.values
+    ]
+
+
 class CycleFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Cycle
@@ -79,7 +89,8 @@ class CycleFactory(factory.django.DjangoModelFactory):
     def steps(obj, create, extracted, **kwargs):
         if create:
             CycleStepPeriod.objects.bulk_create(
-                CycleStepPeriod(cycle=obj, step=s, starts_on=a, ends_on=b) for s, a, b in step_dates(obj.year)
+                CycleStepPeriod(cycle=obj, step=s, starts_on=a, ends_on=b)
+                for s, a, b in (extracted or open_step_dates())
             )
 
 

@@ -43,6 +43,14 @@ from .transitions import (
     next_actors,
     user_tiers,
 )
+from .windows import (
+    STEP_OF_MOVE,
+    cycle_step_extend,
+    late_allowance_grant,
+    may_organise,
+    require_step_open,
+    step_window_problem,
+)
 
 __all__ = [
     "ACTION_LABELS",
@@ -58,6 +66,7 @@ __all__ = [
     "VAULT_RELIANT_RETURNS",
     "VAULT_RELIANT_STATES",
     "WITHDRAWABLE_STATES",
+    "STEP_OF_MOVE",
     "StepDates",
     "TransitionNotAllowed",
     "allowed_targets",
@@ -65,6 +74,11 @@ __all__ = [
     "application_transition",
     "available_actions",
     "cycle_create",
+    "cycle_step_extend",
+    "late_allowance_grant",
+    "may_organise",
+    "require_step_open",
+    "step_window_problem",
     "cycles_open_for",
     "dossier_problems",
     "dossier_update",

@@ -9,8 +9,10 @@ from apps.accounts.enums import Role
 from apps.audit.services import audit_record
 from apps.products.services import product_create
 
+from ..enums import CycleStep
 from ..models import Application, Dossier
 from .transitions import _notify_on_commit
+from .windows import require_step_open
 
 
 def application_create(*, cycle, product, by):
@@ -21,6 +23,7 @@ def application_create(*, cycle, product, by):
         raise ValidationError({"cycle": _("This cycle does not cover the product's commune.")})
     if Application.objects.filter(cycle=cycle, product=product).exists():
         raise ValidationError({"cycle": _("This product already has an application in this cycle.")})
+    require_step_open(cycle=cycle, step=CycleStep.IDEAS, field="cycle")
     application = Application(cycle=cycle, product=product, created_by=by)
     try:
         with transaction.atomic():

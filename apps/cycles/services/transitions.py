@@ -58,6 +58,7 @@ from apps.core.policy import user_covers_unit
 from ..enums import ApplicationState, Tier
 from ..models import Application, ApplicationTransition
 from .checks import dossier_problems
+from .windows import STEP_OF_MOVE, step_window_problem
 
 S = ApplicationState
 
@@ -259,6 +260,11 @@ def application_transition(
         )
     if to_state == S.RECOGNISED and stars not in (3, 4, 5):
         raise TransitionNotAllowed(_("A recognition records 3, 4 or 5 stars."), code="stars_required")
+    step = STEP_OF_MOVE.get((from_state, to_state))
+    if step is not None:
+        problem = step_window_problem(cycle=locked.cycle, step=step, application=locked)
+        if problem:
+            raise TransitionNotAllowed(problem, code="step_closed")
     # A resubmitted dossier is checked again: a document may have expired while it was being corrected.
     if to_state == S.DOSSIER_SUBMITTED or (
         from_state == S.RETURNED and to_state in (S.DOSSIER_CHECKED, S.SENT_FOR_EVALUATION)

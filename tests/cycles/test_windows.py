@@ -1,0 +1,141 @@
+"""The cycle's dated steps: ideas, plans and dossiers only inside their windows; the organiser may extend."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from apps.audit.models import AuditEvent
+from apps.cycles import demo
+from apps.cycles.enums import ApplicationState as S
+from apps.cycles.enums import CycleStep
+from apps.cycles.models import Application, ApplicationTransition, Cycle, CycleStepPeriod, LateAllowance
+from apps.cycles.services import (
+    TransitionNotAllowed,
+    application_transition,
+    cycle_step_extend,
+    dossier_update,
+    idea_register,
+    late_allowance_grant,
+)
+from apps.products.models import Product, ProductSet
+from tests.factories.cycles import CycleFactory, ProducerFactory
+
+pytestmark = pytest.mark.django_db
+
+TODAY = timezone.localdate()
+DAY = datetime.timedelta(days=1)
+
+
+def _close(cycle, step):
+    """Put ``step``'s window in the past (ended yesterday)."""
+    CycleStepPeriod.objects.filter(cycle=cycle, step=step).update(starts_on=TODAY - 30 * DAY, ends_on=TODAY - DAY)
+
+
+def _dates(cycle, step):
+    period = CycleStepPeriod.objects.get(cycle=cycle, step=step)
+    return f"từ {period.starts_on:%d/%m/%Y} đến {period.ends_on:%d/%m/%Y}"
+
+
+def test_idea_outside_its_step_is_refused_with_the_dates(tree, cycle, users):
+    _close(cycle, CycleStep.IDEAS)
+    producer = ProducerFactory(commune=tree.x)
+    with pytest.raises(ValidationError) as exc:
+        idea_register(
+            cycle=cycle, producer=producer, name="Mắm ruốc", product_set=ProductSet.objects.get(code="TP09"),
+            by=users.commune_x,
+        )  # fmt: skip
+    message = exc.value.message_dict["cycle"][0]
+    assert _dates(cycle, CycleStep.IDEAS) in message
+    assert f"hôm nay là {TODAY:%d/%m/%Y}" in message
+    assert (Application.objects.count(), Product.objects.filter(producer=producer).count()) == (0, 0)
+
+
+def test_plan_outside_its_step_is_refused_then_allowed_late(make_application, cycle, users):
+    application = make_application(S.IDEA_ACCEPTED)
+    _close(cycle, CycleStep.PLANS)
+    with pytest.raises(TransitionNotAllowed) as exc:
+        application_transition(application=application, to_state=S.PLAN_SUBMITTED, by=users.commune_x)
+    assert _dates(cycle, CycleStep.PLANS) in exc.value.messages[0]
+    application.refresh_from_db()
+    assert application.state == S.IDEA_ACCEPTED
+    assert ApplicationTransition.objects.count() == 0
+
+    late_allowance_grant(application=application, step=CycleStep.PLANS, reason="Lũ lụt tháng 9", by=users.province)
+    application_transition(application=application, to_state=S.PLAN_SUBMITTED, by=users.commune_x)
+    application.refresh_from_db()
+    assert application.state == S.PLAN_SUBMITTED
+    event = AuditEvent.objects.get(action="application.late_allowed")
+    assert (event.reason, event.after, event.actor) == ("Lũ lụt tháng 9", {"step": 3}, users.province)
+
+
+def test_dossier_outside_the_evaluation_step_is_refused(make_application, cycle, users):
+    application = make_application(S.IMPLEMENTING)
+    dossier_update(application=application, by=users.commune_x, applicant_name="Nguyễn Văn A", sample_count=5)
+    _close(cycle, CycleStep.EVALUATION)
+    with pytest.raises(TransitionNotAllowed) as exc:
+        application_transition(application=application, to_state=S.DOSSIER_SUBMITTED, by=users.commune_x)
+    assert _dates(cycle, CycleStep.EVALUATION) in exc.value.messages[0]
+    application.refresh_from_db()
+    assert application.state == S.IMPLEMENTING
+
+
+def test_organiser_extends_a_step_with_a_reason(make_application, cycle, users):
+    application = make_application(S.IDEA_ACCEPTED)
+    _close(cycle, CycleStep.PLANS)
+    cycle_step_extend(cycle=cycle, step=CycleStep.PLANS, ends_on=TODAY + DAY, reason="Kéo dài", by=users.province)
+    application_transition(application=application, to_state=S.PLAN_SUBMITTED, by=users.commune_x)
+    event = AuditEvent.objects.get(action="cycle.step_extended")
+    assert (event.before["ends_on"], event.after["ends_on"], event.reason) == (
+        (TODAY - DAY).isoformat(),
+        (TODAY + DAY).isoformat(),
+        "Kéo dài",
+    )
+
+
+@pytest.mark.parametrize("who", ["commune_x", "district", "province_q"])
+def test_only_the_organiser_extends_or_allows_late(make_application, cycle, users, who):
+    application = make_application(S.IDEA_ACCEPTED)
+    _close(cycle, CycleStep.PLANS)
+    by = getattr(users, who)
+    with pytest.raises(PermissionDenied):
+        cycle_step_extend(cycle=cycle, step=CycleStep.PLANS, ends_on=TODAY + DAY, reason="x", by=by)
+    with pytest.raises(PermissionDenied):
+        late_allowance_grant(application=application, step=CycleStep.PLANS, reason="x", by=by)
+    assert CycleStepPeriod.objects.get(cycle=cycle, step=CycleStep.PLANS).ends_on == TODAY - DAY
+    assert LateAllowance.objects.count() == 0
+    assert not AuditEvent.objects.filter(action__in=["cycle.step_extended", "application.late_allowed"]).exists()
+
+
+def test_extension_and_allowance_need_a_reason(make_application, cycle, users):
+    application = make_application(S.IDEA_ACCEPTED)
+    _close(cycle, CycleStep.PLANS)
+    with pytest.raises(ValidationError):
+        cycle_step_extend(cycle=cycle, step=CycleStep.PLANS, ends_on=TODAY + DAY, reason=" ", by=users.province)
+    with pytest.raises(ValidationError):
+        late_allowance_grant(application=application, step=CycleStep.PLANS, reason="", by=users.province)
+    assert CycleStepPeriod.objects.get(cycle=cycle, step=CycleStep.PLANS).ends_on == TODAY - DAY
+    assert LateAllowance.objects.count() == 0
+
+
+def test_step_extend_page_for_the_organiser(client, cycle, users):
+    _close(cycle, CycleStep.IDEAS)
+    client.force_login(users.province)
+    url = reverse("cycles:step_extend", args=[cycle.pk])
+    response = client.post(url, {"step": 2, "ends_on": (TODAY + 5 * DAY).isoformat(), "reason": "Bổ sung"})
+    assert response.status_code == 302
+    assert CycleStepPeriod.objects.get(cycle=cycle, step=CycleStep.IDEAS).ends_on == TODAY + 5 * DAY
+    client.force_login(users.commune_x)
+    assert client.get(url).status_code == 403
+
+
+def test_demo_opens_this_years_cycle_around_today(tree, users):
+    CycleFactory(unit=tree.q, year=2024)  # an unrelated cycle stays as it is
+    demo.seed()
+    cycle = Cycle.objects.get(unit=tree.p, year=TODAY.year)
+    periods = list(cycle.steps.order_by("step"))
+    assert [p.step for p in periods] == list(CycleStep.values)
+    assert all(p.starts_on <= TODAY <= p.ends_on for p in periods)
+    assert [p.starts_on for p in periods] == sorted(p.starts_on for p in periods)
