@@ -3,7 +3,8 @@ products spread over every state with a believable history, and yearly plans wit
 
 It also opens this year's cycle of each province with windows around the day the demo is seeded, so ideas,
 plans and dossiers can be submitted in the demo at once. Runs after the producers and products demo.
-Idempotent: a second run changes nothing. The history rows are written directly (the demo replays what officers did during 2025), so no e-mail is sent while seeding.
+Idempotent: a second run changes nothing. The history rows are written directly (the demo replays what
+officers did during 2025), so no e-mail is sent while seeding.
 """
 
 import datetime
