@@ -14,14 +14,15 @@ any            central             forwarded_central     the province forwarded 
 An application sits in one round per tier and cycle (removing it from a round frees it again).
 """
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 
+from apps.accounts.enums import Role
 from apps.core.enums import RuleSet
 from apps.cycles.enums import ApplicationState
-from apps.cycles.models import Application
+from apps.cycles.models import Application, Cycle
 
-from .enums import FORWARD_THRESHOLDS, RoundState, Tier
+from .enums import FORWARD_THRESHOLDS, TIERS_BY_RULE_SET, RoundState, Tier
 from .models import RoundEntry
 
 S = ApplicationState
@@ -46,6 +47,45 @@ PREVIOUS_TIER = {
     (RuleSet.QD1048_2019, Tier.CENTRAL): Tier.PROVINCE,
     (RuleSet.QD1489_2025, Tier.CENTRAL): Tier.PROVINCE,
 }
+
+
+# The tier each officer sets up rounds for (national roles: see :func:`creatable_tiers`).
+ROLE_TIER = {
+    Role.COMMUNE_OFFICER: Tier.COMMUNE,
+    Role.DISTRICT_OFFICER: Tier.DISTRICT,
+    Role.PROVINCE_OFFICER: Tier.PROVINCE,
+    Role.CENTRAL_OFFICER: Tier.CENTRAL,
+}
+
+
+def creatable_tiers(user):
+    """The tiers whose rounds ``user`` may set up (for their own unit)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    if user.role == Role.SYSTEM_ADMIN:
+        return list(Tier.values)
+    tier = ROLE_TIER.get(user.role)
+    return [tier] if tier else []
+
+
+def creatable_cycles(user):
+    """The cycles in which ``user`` may set up a round: those that run their tier and cover their unit."""
+    tiers = creatable_tiers(user)
+    rule_sets = [rs for rs, run in TIERS_BY_RULE_SET.items() if set(run) & set(tiers)]
+    qs = Cycle.objects.select_related("unit").filter(rule_set__in=rule_sets).order_by("-year", "unit__path")
+    if user.is_national:
+        return qs
+    if not user.unit_id:
+        return qs.none()
+    # The cycle's unit is the user's unit or one above it (a district's round runs in its province's cycle).
+    parts = user.unit.path.strip("/").split("/")
+    above = ["/".join(parts[: i + 1]) + "/" for i in range(1, len(parts))]
+    return qs.filter(Q(unit__path__in=above) | Q(unit__path__startswith=user.unit.path))
+
+
+def may_create_rounds(user):
+    """Whether the "new round" button is offered: a commune officer only where a 1489 cycle covers the commune."""
+    return creatable_cycles(user).exists()
 
 
 def required_state(round):

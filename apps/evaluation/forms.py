@@ -5,12 +5,11 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.enums import Role
 from apps.accounts.models import User
-from apps.core.policy import scope
-from apps.cycles.models import Application, Cycle
+from apps.cycles.models import Application
 from apps.geo.enums import Level
 from apps.geo.models import AdministrativeUnit
 
-from .eligibility import eligible_applications
+from .eligibility import creatable_cycles, creatable_tiers, eligible_applications
 from .enums import MemberRole, Tier
 from .models import CommunePreCheck, EvaluationRound
 from .services import COUNCIL_ROLES
@@ -41,12 +40,15 @@ class RoundCreateForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["cycle"].queryset = scope(Cycle.objects.select_related("unit"), user, unit_field="unit")
+        tiers = creatable_tiers(user)
+        self.fields["cycle"].queryset = creatable_cycles(user)
+        self.fields["tier"].choices = [(t, label) for t, label in Tier.choices if t in tiers]
+        if len(tiers) == 1:
+            self.fields["tier"].initial = tiers[0]
         units = AdministrativeUnit.objects.filter(level=Level.PROVINCE)
         if not user.is_national:
-            units = AdministrativeUnit.objects.filter(pk=user.unit_id) | AdministrativeUnit.objects.filter(
-                parent_id=user.unit_id
-            )
+            units = AdministrativeUnit.objects.filter(pk=user.unit_id)
+            self.fields["unit"].initial = user.unit_id
         self.fields["unit"].queryset = units.order_by("path")
         self.fields["council_decision_number"].required = True
         self.fields["council_decision_date"].required = True

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from apps.core.policy import get_object_or_403, is_staff_member
 
 from . import services
+from .eligibility import may_create_rounds
 from .enums import RECOGNISABLE_STARS, SheetState, Tier
 from .forms import (
     ConflictForm,
@@ -28,7 +29,6 @@ from .forms import (
     SheetForm,
 )
 from .models import CommunePreCheck, EvaluationRound, RoundEntry, ScoreSheet
-from .rules import is_officer
 from .selectors import council_of, member_for, round_results, rounds_visible_to, sheet_structure
 
 
@@ -53,12 +53,14 @@ def _errors(request, exc):
 @login_required
 def round_list(request):
     rounds = rounds_visible_to(user=request.user).select_related("cycle", "unit").order_by("-created_at")
-    return render(request, "evaluation/round_list.html", {"rounds": rounds})
+    return render(
+        request, "evaluation/round_list.html", {"rounds": rounds, "may_create": may_create_rounds(request.user)}
+    )
 
 
 @login_required
 def round_create(request):
-    if not is_officer(request.user):
+    if not may_create_rounds(request.user):
         raise PermissionDenied
     form = RoundCreateForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():

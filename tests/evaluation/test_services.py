@@ -282,7 +282,7 @@ def test_province_round_refuses_product_not_forwarded(council, users):
         tier=Tier.DISTRICT,
         unit=council.round.unit,
         application=council.entry.application,
-        by=users.province,
+        by=users.district,
     )
     entry = services.entry_add(round=round, application=council.entry.application, by=users.province)
     assert entry.round_id == round.pk

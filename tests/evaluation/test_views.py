@@ -245,7 +245,8 @@ def test_commune_precheck_recorded_by_province_officer(client, users):
     cycle = make_cycle(unit=hue, rule_set=RuleSet.QD1489_2025, year=2025)
     app = make_application(commune=ward, cycle=cycle, created_by=officer)
     load_sample_sheets()
-    round = services.round_create(cycle=cycle, tier=Tier.COMMUNE, unit=ward, name="Rà soát", by=officer)
+    ward_officer = UserFactory(role=Role.COMMUNE_OFFICER, unit=ward)
+    round = services.round_create(cycle=cycle, tier=Tier.COMMUNE, unit=ward, name="Rà soát", by=ward_officer)
     entry = services.entry_add(round=round, application=app, by=officer)
     url = reverse("evaluation:precheck", kwargs={"pk": round.pk, "entry_pk": entry.pk})
     client.force_login(users.province)  # Quảng Ninh: another province

@@ -3,7 +3,7 @@
 from ..eligibility import PREVIOUS_TIER
 from .decisions import decision_record
 from .entries import entries_remove_for_application, entry_add, entry_remove
-from .rounds import COUNCIL_ROLES, conflict_declare, member_add, round_close, round_create
+from .rounds import COUNCIL_ROLES, conflict_declare, may_create_round, member_add, round_close, round_create
 from .sheets import precheck_record, sheet_compute_total, sheet_open, sheet_reopen, sheet_save
 
 __all__ = [
@@ -14,6 +14,7 @@ __all__ = [
     "entries_remove_for_application",
     "entry_add",
     "entry_remove",
+    "may_create_round",
     "member_add",
     "precheck_record",
     "round_close",

@@ -44,6 +44,25 @@ def _require_open(round):
         raise ValidationError(_("This round is closed; its sheets are locked."))
 
 
+# Each tier sets up its own councils: the officer of the round's unit, for the tier of that unit.
+CREATOR_ROLE = {
+    Tier.COMMUNE: Role.COMMUNE_OFFICER,
+    Tier.DISTRICT: Role.DISTRICT_OFFICER,
+    Tier.PROVINCE: Role.PROVINCE_OFFICER,
+}
+
+
+def may_create_round(user, *, tier, unit):
+    """``user`` may set up a ``tier`` round for ``unit``: its own unit's officer, the central officer, an admin."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.role == Role.SYSTEM_ADMIN:
+        return True
+    if tier == Tier.CENTRAL:
+        return user.role == Role.CENTRAL_OFFICER
+    return user.role == CREATOR_ROLE.get(tier) and user.unit_id == unit.pk
+
+
 @transaction.atomic
 def round_create(
     *,
@@ -68,6 +87,8 @@ def round_create(
         )
     if unit.level != TIER_LEVELS[tier] or not cycle.unit.covers(unit) and not unit.covers(cycle.unit):
         raise ValidationError(_("The council's unit does not match this tier and cycle."))
+    if not may_create_round(by, tier=tier, unit=unit):
+        raise PermissionDenied(_("Each tier sets up the councils of its own unit only."))
     round = EvaluationRound(
         cycle=cycle,
         tier=tier,
