@@ -16,4 +16,12 @@ class CertificateStatus(models.TextChoices):
     NOT_YET_VALID = "not_yet_valid", _("Not yet in force")
     EXPIRED = "expired", _("Expired")
     REVOKED = "revoked", _("Revoked")
-    SUPERSEDED = "superseded", _("Superseded by an upgrade")
+    SUPERSEDED = "superseded", _("Replaced by a newer certificate")
+
+
+class Replacement(models.TextChoices):
+    """What the newer certificate of a re-evaluated product did to its star rank."""
+
+    RENEWED = "renewed", _("Renewed at the same star rank")
+    UPGRADED = "upgraded", _("Upgraded")
+    DOWNGRADED = "downgraded", _("Downgraded")

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.core.enums import Stars
 from apps.core.storage import get_private_storage
 
-from .enums import CertificateStatus, RenderState
+from .enums import CertificateStatus, RenderState, Replacement
 
 
 class RenderedDocument(models.Model):
@@ -133,6 +133,27 @@ class Certificate(RenderedDocument):
     def jurisdiction_unit(self):
         return self.product.commune
 
+    @property
+    def replacement(self):
+        """Renewed, upgraded or downgraded: how the certificate that superseded this one changed the stars."""
+        if not self.superseded_by_id:
+            return None
+        return replacement_kind(self.stars, self.superseded_by.stars)
+
+    @property
+    def replacement_label(self):
+        kind = self.replacement
+        if kind is None:
+            return ""
+        new = self.superseded_by
+        if kind == Replacement.RENEWED:
+            text = _("Renewed at %(stars)s★ by certificate %(serial)s.")
+        elif kind == Replacement.UPGRADED:
+            text = _("Upgraded from %(old)s★ to %(stars)s★ by certificate %(serial)s.")
+        else:
+            text = _("Downgraded from %(old)s★ to %(stars)s★ by certificate %(serial)s.")
+        return text % {"old": self.stars, "stars": new.stars, "serial": new.serial}
+
     def status(self, today=None):
         today = today or timezone.localdate()
         if self.revoked_at:
@@ -144,6 +165,12 @@ class Certificate(RenderedDocument):
         if self.valid_from > today:
             return CertificateStatus.NOT_YET_VALID
         return CertificateStatus.VALID
+
+
+def replacement_kind(old_stars, new_stars):
+    if new_stars == old_stars:
+        return Replacement.RENEWED
+    return Replacement.UPGRADED if new_stars > old_stars else Replacement.DOWNGRADED
 
 
 class DecisionDocument(RenderedDocument):

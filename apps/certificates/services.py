@@ -30,7 +30,7 @@ from apps.geo.models import AdministrativeUnit
 
 from . import rendering
 from .enums import RenderState
-from .models import Certificate, DecisionDocument
+from .models import Certificate, DecisionDocument, replacement_kind
 
 logger = logging.getLogger(__name__)
 
@@ -104,8 +104,12 @@ def certificates_create_for_decision(*, decision):
                     action="certificate.supersede",
                     obj=old,
                     by=None,
-                    before={"superseded_by": None},
-                    after={"superseded_by": cert.serial},
+                    before={"superseded_by": None, "stars": old.stars},
+                    after={
+                        "superseded_by": cert.serial,
+                        "stars": cert.stars,
+                        "replacement": str(replacement_kind(old.stars, cert.stars)),
+                    },
                 )
         certificates.append(cert)
     document, _created = DecisionDocument.objects.get_or_create(decision=decision)

@@ -42,6 +42,15 @@ FINAL_STATES = (
 )
 
 
+class ApplicationPurpose(models.TextChoices):
+    """Why a product enters a cycle: a new idea, or an existing product evaluated again."""
+
+    NEW = "new", _("New product")
+    RE_EVALUATION = "re_evaluation", _("Re-evaluation before the certificate expires")
+    UPGRADE = "upgrade", _("Attempt at a higher star rank")
+    RETRY = "retry", _("Evaluated again after an unsuccessful evaluation")
+
+
 class Tier(models.TextChoices):
     """Who acts on an application: the product's commune, or the tier above that approves ideas and plans."""
 

@@ -7,9 +7,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.enums import RuleSet
-from apps.products.models import ProductSet
+from apps.products.models import Product, ProductSet
 
-from .enums import ApplicationState, CycleStep, TargetKind
+from .enums import ApplicationPurpose, ApplicationState, CycleStep, TargetKind
 from .models import Cycle, Dossier
 from .services import DOSSIER_FIELDS
 
@@ -19,9 +19,20 @@ DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 class IdeaForm(forms.Form):
     cycle = forms.ModelChoiceField(label=_("Cycle"), queryset=Cycle.objects.none())
     producer = forms.ModelChoiceField(label=_("Producer"), queryset=None)
-    name = forms.CharField(label=_("Product name"), max_length=255)
+    product = forms.ModelChoiceField(
+        label=_("Existing product (evaluated again)"),
+        queryset=None,
+        required=False,
+        help_text=_("Leave empty for a new product. Choose one to re-evaluate it, aim higher, or try again."),
+    )
+    purpose = forms.ChoiceField(
+        label=_("Purpose"), choices=ApplicationPurpose.choices, initial=ApplicationPurpose.NEW, required=False
+    )
+    name = forms.CharField(label=_("Product name"), max_length=255, required=False)
     product_set = forms.ModelChoiceField(
-        label=_("Product set"), queryset=ProductSet.objects.select_related("group").order_by("code")
+        label=_("Product set"),
+        queryset=ProductSet.objects.select_related("group").order_by("code"),
+        required=False,
     )
     description = forms.CharField(
         label=_("Short description of the idea"), widget=forms.Textarea(attrs={"rows": 4}), required=False
@@ -31,10 +42,22 @@ class IdeaForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["cycle"].queryset = cycles
         self.fields["producer"].queryset = producers
+        self.fields["product"].queryset = (
+            Product.objects.filter(producer__in=producers).select_related("producer").order_by("producer__name", "name")
+        )
+        self.fields["product"].label_from_instance = lambda p: f"{p.name} — {p.producer.name}"
         self.fields["product_set"].label_from_instance = lambda s: f"{s.code} — {s.name}"
         first = cycles.first()
         if first is not None:
             self.fields["cycle"].initial = first.pk
+
+    def clean(self):
+        data = super().clean()
+        data["purpose"] = data.get("purpose") or ApplicationPurpose.NEW
+        if data.get("product") is not None and data["purpose"] == ApplicationPurpose.NEW:
+            # Picking an existing product without a purpose: it is a re-evaluation.
+            data["purpose"] = ApplicationPurpose.RE_EVALUATION
+        return data
 
 
 class StepExtendForm(forms.Form):

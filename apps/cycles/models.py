@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.core.enums import RuleSet, Stars
 from apps.core.storage import get_private_storage
 
-from .enums import ApplicationState, CycleStep, TargetKind
+from .enums import ApplicationPurpose, ApplicationState, CycleStep, TargetKind
 
 
 class Cycle(models.Model):
@@ -69,6 +69,9 @@ class Application(models.Model):
     # The check state an application was returned from; resubmitting takes it back there.
     returned_from = models.CharField(
         _("returned from"), max_length=24, choices=ApplicationState.choices, blank=True, default=""
+    )
+    purpose = models.CharField(
+        _("purpose"), max_length=16, choices=ApplicationPurpose.choices, default=ApplicationPurpose.NEW
     )
     # The stars of the recognition decision, once the application is recognised (its outcome).
     stars = models.PositiveSmallIntegerField(_("recognised stars"), null=True, blank=True, choices=Stars.choices)

@@ -93,15 +93,21 @@ def idea_create(request):
     cycles = services.cycles_open_for(request.user.unit).order_by("-year")
     producers = producers_visible_to(request.user).filter(commune=request.user.unit).order_by("name")
     form = IdeaForm(request.POST or None, cycles=cycles, producers=producers)
+    duplicate = None
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
         try:
-            application = services.idea_register(by=request.user, **form.cleaned_data)
+            application = services.idea_register(by=request.user, **data)
         except ValidationError as exc:
             add_service_errors(form, exc)
+            if not data.get("product"):
+                duplicate = services.duplicate_product(producer=data["producer"], name=data.get("name"))
         else:
             messages.success(request, _("The product idea has been registered."))
             return redirect("cycles:application_detail", pk=application.pk)
-    return render(request, "cycles/idea_form.html", {"form": form, "has_cycle": cycles.exists()})
+    return render(
+        request, "cycles/idea_form.html", {"form": form, "has_cycle": cycles.exists(), "duplicate": duplicate}
+    )
 
 
 def _application(request, pk, perm):

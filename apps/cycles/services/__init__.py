@@ -8,7 +8,7 @@
 - :mod:`.plans`: yearly plans and targets.
 """
 
-from .applications import application_create, idea_register
+from .applications import application_create, duplicate_product, idea_register
 from .checks import (
     FOOD_SAFETY_GROUPS,
     VAULT_RELIANT_RETURNS,
@@ -81,6 +81,7 @@ __all__ = [
     "step_window_problem",
     "cycles_open_for",
     "dossier_problems",
+    "duplicate_product",
     "dossier_update",
     "evidence_remove",
     "evidence_upload",

@@ -7,15 +7,16 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.enums import Role
 from apps.audit.services import audit_record
+from apps.core.text import fold
 from apps.products.services import product_create
 
-from ..enums import CycleStep
+from ..enums import FINAL_STATES, ApplicationPurpose, CycleStep
 from ..models import Application, Dossier
 from .transitions import _notify_on_commit
 from .windows import require_step_open
 
 
-def application_create(*, cycle, product, by):
+def application_create(*, cycle, product, by, purpose=ApplicationPurpose.NEW):
     """Register a product idea in ``cycle`` (state idea_registered). Only the product's commune officer may."""
     if not (by.role == Role.COMMUNE_OFFICER and by.unit_id == product.commune_id):
         raise PermissionDenied(gettext("Only the officer of the product's commune may register its idea."))
@@ -23,24 +24,73 @@ def application_create(*, cycle, product, by):
         raise ValidationError({"cycle": _("This cycle does not cover the product's commune.")})
     if Application.objects.filter(cycle=cycle, product=product).exists():
         raise ValidationError({"cycle": _("This product already has an application in this cycle.")})
+    running = (
+        Application.objects.filter(product=product).exclude(state__in=FINAL_STATES).select_related("cycle").first()
+    )
+    if running is not None:
+        raise ValidationError(
+            {
+                "product": _("This product is still in progress in “%(cycle)s” (%(state)s).")
+                % {"cycle": running.cycle.name, "state": running.get_state_display()}
+            }
+        )
     require_step_open(cycle=cycle, step=CycleStep.IDEAS, field="cycle")
-    application = Application(cycle=cycle, product=product, created_by=by)
+    application = Application(cycle=cycle, product=product, created_by=by, purpose=purpose)
     try:
         with transaction.atomic():
             application.save()
     except IntegrityError as exc:
         raise ValidationError({"cycle": _("This product already has an application in this cycle.")}) from exc
     Dossier.objects.create(application=application)
-    audit_record(action="application.create", obj=application, by=by, after={"state": application.state})
+    audit_record(
+        action="application.create", obj=application, by=by, after={"state": application.state, "purpose": purpose}
+    )
     _notify_on_commit(application, application.state, by=by, reason="")
     return application
 
 
+def duplicate_product(*, producer, name):
+    """The producer's product whose name matches ``name`` ignoring case, diacritics and spacing, or None."""
+    folded = fold(name)
+    if not folded:
+        return None
+    return next((p for p in producer.products.order_by("pk") if fold(p.name) == folded), None)
+
+
 @transaction.atomic
-def idea_register(*, cycle, producer, name, product_set, description="", by):
-    """The idea form: create the product, then its application in ``cycle``."""
+def idea_register(
+    *, cycle, producer, by, name="", product_set=None, description="", product=None, purpose=ApplicationPurpose.NEW
+):
+    """The idea form: a new product (refused when the producer already has one by that name), or an existing
+    product of the producer evaluated again (re-evaluation at expiry, an upgrade attempt, a retry)."""
     if not (by.role == Role.COMMUNE_OFFICER and by.unit_id == producer.commune_id):
         raise PermissionDenied(gettext("Only the officer of the producer's commune may register its idea."))
+    if product is not None:
+        if product.producer_id != producer.pk:
+            raise ValidationError({"product": _("This product belongs to another producer.")})
+        if purpose == ApplicationPurpose.NEW:
+            raise ValidationError({"purpose": _("Say why this existing product is evaluated again.")})
+        return application_create(cycle=cycle, product=product, by=by, purpose=purpose)
+    if purpose != ApplicationPurpose.NEW:
+        raise ValidationError({"product": _("Choose the existing product that is evaluated again.")})
+    errors = {}
+    if not (name or "").strip():
+        errors["name"] = _("Give the new product's name.")
+    if product_set is None:
+        errors["product_set"] = _("Choose the product set.")
+    if errors:
+        raise ValidationError(errors)
+    existing = duplicate_product(producer=producer, name=name)
+    if existing is not None:
+        raise ValidationError(
+            {
+                "name": ValidationError(
+                    _("This producer already has the product “%(name)s”: choose it as an existing product instead."),
+                    code="duplicate_product",
+                    params={"name": existing.name},
+                )
+            }
+        )
     product = product_create(
         producer=producer,
         name=name,
