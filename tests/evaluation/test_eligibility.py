@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 
 from apps.audit.models import AuditEvent
 from apps.certificates.models import Certificate
@@ -305,3 +306,17 @@ def test_a_closed_rounds_entry_stays_but_is_left_out_of_the_decision(council, tr
         )
     assert not RecognitionItem.objects.exists()
     assert not Certificate.objects.exists()
+
+
+def test_entry_remove_view_needs_a_reason_and_removes(client, council, users):
+    url = reverse("evaluation:entry_remove", kwargs={"pk": council.round.pk, "entry_pk": council.entry.pk})
+    client.force_login(users.district)
+    client.post(url, {"reason": ""})
+    assert RoundEntry.objects.filter(pk=council.entry.pk).exists()
+    page = client.get(reverse("evaluation:round_detail", kwargs={"pk": council.round.pk})).text
+    assert "Rút khỏi đợt đánh giá" in page
+    response = client.post(url, {"reason": "Sản phẩm trùng"}, follow=True)
+    assert "Đã rút sản phẩm khỏi đợt đánh giá." in response.text
+    assert not RoundEntry.objects.filter(pk=council.entry.pk).exists()
+    client.force_login(council.member.user)
+    assert client.post(url, {"reason": "x"}).status_code in (403, 404)
