@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from apps.certificates.enums import RenderState
 from apps.core.policy import get_object_or_403, is_staff_member
 
 from . import services
@@ -282,7 +283,12 @@ def round_close(request, pk):
         raise PermissionDenied
     try:
         services.round_close(round=round, by=request.user)
-        messages.success(request, _("The round is closed; all sheets are locked."))
+        if round.tier == Tier.COMMUNE:
+            messages.success(request, _("The round is closed; all sheets are locked."))
+        else:
+            messages.success(
+                request, _("The round is closed; all sheets are locked. The minutes will be ready in a few moments.")
+            )
     except ValidationError as exc:
         _errors(request, exc)
     return redirect("evaluation:round_detail", pk=round.pk)
@@ -291,7 +297,7 @@ def round_close(request, pk):
 @login_required
 def minutes_download(request, pk):
     round = _round(request, pk, "evaluation.view_minutes")
-    if not round.minutes:
+    if not round.minutes or round.minutes_state != RenderState.READY:
         raise Http404
     return FileResponse(
         round.minutes.open("rb"),
