@@ -45,6 +45,16 @@ def issuing_body(unit_name):
     return [PEOPLES_COMMITTEE, unit_name.upper()]
 
 
+def issuer_lines(issuer_name):
+    """An issuing body typed as one name ("Ủy ban nhân dân tỉnh Quảng Ninh", "UBND huyện X") as its two lines."""
+    name = " ".join((issuer_name or "").split())
+    folded = fold(name)
+    for prefix in ("uy ban nhan dan ", "ubnd "):
+        if folded.startswith(prefix):
+            return issuing_body(name[len(prefix) :])
+    return [name.upper()]
+
+
 def authority_lines(signer_title):
     """The lines above a People's Committee signature: who signs on whose behalf (Decree 30, article 13).
 

@@ -23,6 +23,11 @@ def authority_lines(signer_title):
 
 
 @register.filter
+def issuer_lines(issuer_name):
+    return documents.issuer_lines(issuer_name)
+
+
+@register.filter
 def issuing_body(unit_name):
     return documents.issuing_body(unit_name)
 
