@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from apps.certificates.enums import RenderState
@@ -30,6 +31,7 @@ from .forms import (
 from .models import CommunePreCheck, EvaluationRound, RoundEntry, ScoreSheet
 from .rules import is_officer
 from .selectors import council_of, member_for, round_results, rounds_visible_to, sheet_structure
+from .stars import awarded_stars
 
 
 def _round(request, pk, perm="evaluation.view_evaluationround"):
@@ -183,6 +185,14 @@ def sheet_edit(request, pk, entry_pk):
             else:
                 messages.success(request, _("Sheet submitted.") if "submit" in request.POST else _("Draft saved."))
                 return redirect("evaluation:sheet_edit", pk=round.pk, entry_pk=entry.pk)
+    points = {k: a.points for k, a in answers.items()}
+    # Each refused answer is shown at its criterion (a tampered or stale option id is a field error).
+    field_errors = {int(n[1:]): e for n, e in form.errors.items() if n.startswith("c") and n[1:].isdigit()}
+    criteria = [c for part in parts for group in part.groups.all() for c in group.criteria.all()]
+    for criterion in criteria:
+        criterion.form_errors = field_errors.get(criterion.pk, [])
+    mandatory = [c for c in criteria if c.mandatory_for_stars]
+    missing = [c for c in mandatory if points.get(c.pk, 0) <= 0]
     return render(
         request,
         "evaluation/sheet_form.html",
@@ -193,7 +203,11 @@ def sheet_edit(request, pk, entry_pk):
             "form": form,
             "editable": editable,
             "selected": selected,
-            "part_totals": _part_totals(parts, {k: a.points for k, a in answers.items()}),
+            "part_totals": _part_totals(parts, points),
+            "has_field_errors": bool(field_errors),
+            "mandatory": mandatory,
+            "missing_ids": {c.pk for c in missing},
+            "running_stars": awarded_stars(sum(points.values(), 0), [c.mandatory_for_stars for c in missing]),
         },
     )
 
@@ -321,17 +335,51 @@ def precheck(request, pk, entry_pk):
     return render(request, "evaluation/precheck_form.html", {"round": round, "entry": entry, "form": form})
 
 
+def _decision_message(decision):
+    """What the decision did, product by product: recognised (certificates follow), forwarded, not recognised."""
+    recognised = decision.items.count()
+    refused = decision.refusals.count()
+    forwarded = [
+        e.application.product.name
+        for e in decision.round.entries.filter(forwarded=True).select_related("application__product")
+    ]
+    parts = [_("Recognition decision recorded.")]
+    if recognised:
+        parts.append(
+            ngettext(
+                "%(n)s product recognised; its certificate is being prepared.",
+                "%(n)s products recognised; their certificates are being prepared.",
+                recognised,
+            )
+            % {"n": recognised}
+        )
+    if forwarded:
+        parts.append(
+            ngettext(
+                "%(n)s product forwarded to the next tier's council (no certificate at this tier): %(names)s.",
+                "%(n)s products forwarded to the next tier's council (no certificate at this tier): %(names)s.",
+                len(forwarded),
+            )
+            % {"n": len(forwarded), "names": ", ".join(forwarded)}
+        )
+    if refused:
+        parts.append(
+            ngettext("%(n)s product not recognised.", "%(n)s products not recognised.", refused) % {"n": refused}
+        )
+    return " ".join(parts)
+
+
 @login_required
 def decision_create(request, pk):
     round = _round(request, pk, "evaluation.record_decision")
     form = DecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.decision_record(round=round, by=request.user, **form.cleaned_data)
+            decision = services.decision_record(round=round, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, _("Recognition decision recorded; certificates are being prepared."))
+            messages.success(request, _decision_message(decision))
             return redirect("evaluation:round_detail", pk=round.pk)
     entries = round.entries.select_related("application__product").order_by("-total")
     return render(request, "evaluation/decision_form.html", {"round": round, "form": form, "entries": entries})
