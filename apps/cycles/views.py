@@ -30,6 +30,8 @@ from .selectors import (
     applications_visible_to,
     cycles_visible_to,
     plans_visible_to,
+    waiting_on,
+    with_waiting,
 )
 
 PAGE_SIZE = 50
@@ -43,14 +45,23 @@ def _require(request, perm, obj=None):
 def _filtered(request):
     cycles = cycles_visible_to(request.user).order_by("-year", "unit__path")
     queryset = applications_visible_to(request.user).order_by("-updated_at", "-pk")
-    return ApplicationFilter(request.GET or None, queryset=queryset, cycles=cycles)
+    return ApplicationFilter(request.GET or None, queryset=queryset, cycles=cycles, request=request)
+
+
+def _page_with_waiting(request, queryset):
+    """One page of applications, each row carrying whose move it is (``a.waiting``)."""
+    page = Paginator(with_waiting(queryset), PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    for application in page.object_list:
+        application.waiting = waiting_on(application)
+    return page
 
 
 @login_required
 def work_list(request):
     _require(request, "cycles.view_work_list")
     filterset = _filtered(request)
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = _page_with_waiting(request, filterset.qs)
     state_counts = dict(applications_visible_to(request.user).order_by().values_list("state").annotate(n=Count("pk")))
     by_state = [(value, label, state_counts.get(value, 0)) for value, label in ApplicationState.choices]
     return render(request, "cycles/work_list.html", {"filter": filterset, "page": page, "by_state": by_state})
@@ -60,7 +71,7 @@ def work_list(request):
 def overview(request):
     _require(request, "cycles.view_overview")
     filterset = _filtered(request)
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = _page_with_waiting(request, filterset.qs)
     rows = application_counts_by_commune(filterset.qs)
     totals = [sum(r["cells"][i] for r in rows) for i in range(len(ApplicationState.values))]
     return render(
@@ -134,6 +145,7 @@ def application_detail(request, pk):
             "actions": actions,
             "may_edit": may_edit,
             "problems": problems,
+            "waiting": waiting_on(application),
         },
     )
 
