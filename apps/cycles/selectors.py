@@ -12,6 +12,7 @@ from apps.accounts.enums import Role
 from apps.core.enums import RuleSet
 from apps.core.policy import scope
 from apps.core.text import fold
+from apps.evaluation.stars import awarded_stars
 
 from .enums import ApplicationState, CycleStep, Tier
 from .models import Application, ApplicationTransition, Cycle, Plan
@@ -187,3 +188,39 @@ def waiting_for(queryset, user):
     if user.role == Role.PROVINCE_OFFICER:
         return queryset.filter(state__in=approving_states).exclude(cycle__rule_set=RuleSet.QD148_2023)
     return queryset.none()
+
+
+# --- The applicant's self-assessment on the product set's sheet ----------------------------------------------
+
+
+def self_assessment_context(dossier, parts):
+    """What the self-assessment sheet shows: chosen options, part totals, the star the total would reach.
+
+    Shared by the applicant's form and the council's view of it (``apps.evaluation`` shows it beside each sheet).
+    """
+    sheet = (dossier.self_assessment_sheet or {}) if dossier else {}
+    chosen = {int(c): o for c, o in sheet.get("choices", {}).items()}
+    criteria = [c for part in parts for group in part.groups.all() for c in group.criteria.all()]
+    points = {}
+    for criterion in criteria:
+        option = next((o for o in criterion.options.all() if o.pk == chosen.get(criterion.pk)), None)
+        criterion.self_assessed = option
+        if option is not None:
+            points[criterion.pk] = option.points
+    part_totals = [
+        {"part": part, "points": sum(points.get(c.pk, 0) for g in part.groups.all() for c in g.criteria.all())}
+        for part in parts
+    ]
+    mandatory = [c for c in criteria if c.mandatory_for_stars]
+    missing = [c for c in mandatory if points.get(c.pk, 0) <= 0]
+    total = sum(points.values(), 0)
+    return {
+        "chosen": set(chosen.values()),
+        "part_totals": part_totals,
+        "total": total,
+        "mandatory": mandatory,
+        "missing_ids": {c.pk for c in missing},
+        "stars": awarded_stars(total, [c.mandatory_for_stars for c in missing]),
+        "answered": len(points),
+        "criteria_count": len(criteria),
+    }

@@ -22,7 +22,7 @@ from apps.producers.selectors import producers_visible_to
 from . import services
 from .enums import ApplicationState
 from .filters import ApplicationFilter
-from .forms import CycleForm, DossierForm, EvidenceForm, IdeaForm, PlanForm, TransitionForm
+from .forms import CycleForm, DossierForm, EvidenceForm, IdeaForm, PlanForm, SelfAssessmentForm, TransitionForm
 from .models import Application, EvidenceFile, Plan
 from .selectors import (
     application_counts_by_commune,
@@ -30,6 +30,7 @@ from .selectors import (
     applications_visible_to,
     cycles_visible_to,
     plans_visible_to,
+    self_assessment_context,
     waiting_on,
     with_waiting,
 )
@@ -193,6 +194,43 @@ def dossier_edit(request, pk):
             messages.success(request, _("The dossier has been saved."))
             return redirect("cycles:application_detail", pk=pk)
     return render(request, "cycles/dossier_form.html", {"form": form, "application": application})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def self_assessment_edit(request, pk):
+    """The applicant's self-assessment, filled in on the product set's own score sheet."""
+    from apps.evaluation.selectors import sheet_structure
+
+    application = _application(request, pk, "cycles.change_dossier")
+    dossier = getattr(application, "dossier", None)
+    template = services.self_assessment_template(application)
+    parts = sheet_structure(template=template) if template else []
+    initial = {
+        int(c): o for c, o in ((dossier.self_assessment_sheet or {}).get("choices", {}) if dossier else {}).items()
+    }
+    form = SelfAssessmentForm(request.POST or None, parts=parts, initial_choices=initial)
+    if request.method == "POST" and template is not None and form.is_valid():
+        try:
+            services.dossier_self_assess(application=application, by=request.user, choices=form.choices())
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The self-assessment has been saved."))
+            return redirect("cycles:application_detail", pk=pk)
+    criteria = [c for part in parts for group in part.groups.all() for c in group.criteria.all()]
+    for criterion in criteria:
+        criterion.form_errors = form.errors.get(f"c{criterion.pk}", [])
+    context = self_assessment_context(dossier, parts)
+    if form.is_bound:  # show what was posted, not what is stored
+        context["chosen"] = {
+            int(v) for k, v in request.POST.items() if k[:1] == "c" and k[1:].isdigit() and v.isdigit()
+        }
+    return render(
+        request,
+        "cycles/self_assessment_form.html",
+        {"application": application, "template": template, "form": form, "parts": parts, **context},
+    )
 
 
 @login_required

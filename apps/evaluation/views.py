@@ -15,6 +15,8 @@ from django.views.decorators.http import require_POST
 
 from apps.certificates.enums import RenderState
 from apps.core.policy import get_object_or_403, is_staff_member
+from apps.cycles.models import Dossier
+from apps.cycles.selectors import self_assessment_context
 
 from . import services
 from .enums import RECOGNISABLE_STARS, SheetState, Tier
@@ -222,6 +224,7 @@ def sheet_detail(request, pk, entry_pk, sheet_pk):
         raise PermissionDenied
     parts = sheet_structure(template=entry.template)
     answers = {a.criterion_id: a for a in sheet.answers.select_related("option")}
+    self_assessment = _self_assessment(entry, parts)
     return render(
         request,
         "evaluation/sheet_detail.html",
@@ -229,6 +232,7 @@ def sheet_detail(request, pk, entry_pk, sheet_pk):
             "round": round,
             "entry": entry,
             "sheet": sheet,
+            "self_assessment": self_assessment,
             "rows": [
                 (criterion, answers.get(criterion.pk))
                 for part in parts
@@ -238,6 +242,14 @@ def sheet_detail(request, pk, entry_pk, sheet_pk):
             "part_totals": _part_totals(parts, {k: a.points for k, a in answers.items()}),
         },
     )
+
+
+def _self_assessment(entry, parts):
+    """The applicant's self-assessment on this sheet (its options set on ``parts``' criteria), or None."""
+    dossier = Dossier.objects.filter(application_id=entry.application_id).first()
+    if dossier is None or not (dossier.self_assessment_sheet or {}).get("choices"):
+        return None
+    return self_assessment_context(dossier, parts)
 
 
 def _may_see_all_sheets(user, round, entry):
@@ -266,6 +278,7 @@ def entry_result(request, pk, entry_pk):
             "round": round,
             "entry": entry,
             "result": result,
+            "self_assessment": _self_assessment(entry, sheet_structure(template=entry.template)),
             "may_chair": request.user.has_perm("evaluation.chair_round", round),
             "reopen_form": ReopenForm(),
         },

@@ -127,3 +127,27 @@ def test_refusal_reason_uses_the_decimal_comma(council, users):
     reason = decision.refusals.get().reason
     assert "28,00" in reason and "28.00" not in reason
     assert ScoreSheet.objects.count() == 3
+
+
+def test_council_sees_the_applicants_self_assessment_beside_each_sheet(client, council, users):
+    from apps.cycles.models import Application
+    from apps.cycles.services import dossier_self_assess
+
+    application = council.entry.application
+    sent = application.state
+    # The commune filled the self-assessment while the dossier was still being prepared.
+    Application.objects.filter(pk=application.pk).update(state="implementing")
+    dossier_self_assess(
+        application=application, by=users.commune_x, choices=choices_for_target(council.entry.template, Decimal(72))
+    )
+    Application.objects.filter(pk=application.pk).update(state=sent)
+    chair_sheet = score(entry=council.entry, member=council.chair, target=Decimal(61))
+    score(entry=council.entry, member=council.member, target=Decimal(63))
+    client.force_login(council.member.user)
+    kwargs = {"pk": council.round.pk, "entry_pk": council.entry.pk}
+    result = client.get(reverse("evaluation:entry_result", kwargs=kwargs)).text
+    box = result.split('data-testid="self-assessment"', 1)[1].split("</li>", 1)[0]
+    assert "Chủ thể tự đánh giá" in box and "72 · 4★" in box
+    detail = client.get(reverse("evaluation:sheet_detail", kwargs={**kwargs, "sheet_pk": chair_sheet.pk})).text
+    assert detail.count('class="self-assessed') > 10  # one cell per criterion
+    assert "72 · 4★" in detail
