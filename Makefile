@@ -22,8 +22,12 @@ $(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(VENV)/bin/acti
 
 venv: $(VENV)/.runtime-installed
 
-## make run: migrate, load the demo, print the logins and serve on http://127.0.0.1:8000
+## make run: migrate, load the demo, print the logins and serve on http://$(ADDR) (127.0.0.1:8000 unless set)
+## (ADDR=192.168.1.20:8000 make run serves on that address; the demo's QR codes and e-mail links follow it)
+ADDR ?= 127.0.0.1:8000
+run: export OCOP_SITE_DOMAIN := $(or $(OCOP_SITE_DOMAIN),$(ADDR))
 run: venv
+	@echo "Certificate QR codes and e-mail links point at http://$(OCOP_SITE_DOMAIN)"
 	$(PY) manage.py compile_translations
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
@@ -31,9 +35,9 @@ run: venv
 	  echo "Starting a Celery worker with beat on $$CELERY_BROKER_URL"; \
 	  $(VENV)/bin/celery -A ocop_portal worker -B --loglevel=INFO & worker=$$!; \
 	  trap "kill $$worker" EXIT; \
-	  $(PY) manage.py runserver 127.0.0.1:8000; \
+	  $(PY) manage.py runserver $(ADDR); \
 	else \
-	  $(PY) manage.py runserver 127.0.0.1:8000; \
+	  $(PY) manage.py runserver $(ADDR); \
 	fi
 
 ## make test: start PostgreSQL/Redis/Chromium if needed, lint, check migrations, run pytest

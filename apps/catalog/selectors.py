@@ -206,6 +206,24 @@ def product_entry(*, slug, today=None):
     return entry
 
 
+def former_product(*, slug, today=None):
+    """A product that was certified but is no longer (revoked, expired): its last certificate, or None.
+
+    Its public page stays, to say so, instead of vanishing: a buyer holding the packaging must learn the status.
+    """
+    from apps.certificates.models import Certificate
+
+    certificate = (
+        Certificate.objects.filter(product__slug=slug, superseded_by__isnull=True)
+        .select_related("product__producer", "product__commune", "product__product_set", "recognition__decision")
+        .order_by("-valid_until", "-pk")
+        .first()
+    )
+    if certificate is None:
+        return None
+    return {"certificate": certificate, "product": certificate.product, "status": certificate.status(today)}
+
+
 def product_photos(product):
     return list(ProductPhoto.objects.filter(product=product).order_by("order", "pk"))
 

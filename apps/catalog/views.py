@@ -1,10 +1,12 @@
 """Public pages: catalogue, product, producer, statistics, points of sale and fairs. No login anywhere here."""
 
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
+
+from apps.certificates.enums import CertificateStatus
 
 from . import selectors
 from .cache import cache_public_page
@@ -61,7 +63,13 @@ def product_list(request):
 @require_GET
 @cache_public_page
 def product_detail(request, slug):
-    entry = selectors.product_entry(slug=slug)
+    try:
+        entry = selectors.product_entry(slug=slug)
+    except Http404:
+        former = selectors.former_product(slug=slug)
+        if former is None:
+            raise
+        return render(request, "catalog/product_former.html", {**former, "Status": CertificateStatus})
     product = entry.product
     photos = selectors.product_photos(product)
     verify_url = verification_url(entry.certificate)

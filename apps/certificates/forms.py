@@ -17,3 +17,15 @@ class RevokeForm(forms.Form):
         if not reason:
             raise forms.ValidationError(_("Give the reason for the revocation."))
         return reason
+
+
+class VerifyLookupForm(forms.Form):
+    """Someone holding a printed certificate types the serial number (or the code under the QR code)."""
+
+    ma = forms.CharField(
+        label=_("Serial number or verification code"),
+        max_length=40,
+        strip=True,
+        widget=forms.TextInput(attrs={"placeholder": "OCOP-22-2026-00001", "autocomplete": "off"}),
+        help_text=_("Printed under the QR code of the certificate."),
+    )

@@ -24,6 +24,15 @@ def certificate_by_token(token):
     return Certificate.objects.select_related(*DETAIL_RELATED).filter(token=token).first()
 
 
+def certificate_by_serial_or_token(code):
+    """The certificate whose serial (any case) or verification code is ``code``, or None."""
+    code = (code or "").strip()
+    if not code or len(code) > 40:
+        return None
+    qs = Certificate.objects.select_related(*DETAIL_RELATED)
+    return qs.filter(serial__iexact=code).first() or qs.filter(token=code).first()
+
+
 def certificates_visible_to(user):
     return scope(Certificate.objects.select_related(*DETAIL_RELATED), user, unit_field="product__commune")
 

@@ -201,7 +201,10 @@ def certificates_render(*, certificate_ids):
     rows = list(
         Certificate.objects.filter(render_claim=claim)
         .select_related(
-            "product__producer", "product__product_set", "recognition__decision__issuing_unit", "product__commune"
+            "product__producer__commune__parent__parent",
+            "product__product_set",
+            "recognition__decision__issuing_unit",
+            "product__commune",
         )
         .order_by("serial")
     )
@@ -230,9 +233,9 @@ def decision_document_render(*, document_id):
     if document is None:
         return False
     items = list(
-        document.decision.items.select_related("product__producer", "product__product_set", "certificate").order_by(
-            "product__name", "pk"
-        )
+        document.decision.items.select_related(
+            "product__producer__commune__parent__parent", "product__product_set", "certificate"
+        ).order_by("product__name", "pk")
     )
     try:
         pdf = rendering.render_decision_document(document.decision, items)

@@ -15,10 +15,11 @@ from apps.core.storage import private_storage
 
 from .enums import CertificateStatus, RenderState
 from .filters import CertificateFilter
-from .forms import RevokeForm
+from .forms import RevokeForm, VerifyLookupForm
 from .models import Certificate, DecisionDocument
 from .selectors import (
     DETAIL_RELATED,
+    certificate_by_serial_or_token,
     certificate_by_token,
     certificate_list_for_staff,
     decision_documents_failed_for_staff,
@@ -40,6 +41,23 @@ def verify(request, token):
         "certificates/verify.html",
         {"certificate": certificate, "status": certificate.status(), "Status": CertificateStatus},
     )
+
+
+@never_cache
+@require_safe
+def verify_lookup(request):
+    """/xac-thuc/ without a token: a form to type the serial number or code printed on a certificate."""
+    form = VerifyLookupForm(request.GET or None)
+    if form.is_valid():
+        certificate = certificate_by_serial_or_token(form.cleaned_data["ma"])
+        if certificate is not None:
+            return render(
+                request,
+                "certificates/verify.html",
+                {"certificate": certificate, "status": certificate.status(), "Status": CertificateStatus},
+            )
+        return render(request, "certificates/verify_lookup.html", {"form": form, "not_found": True}, status=404)
+    return render(request, "certificates/verify_lookup.html", {"form": form, "not_found": False})
 
 
 @login_required

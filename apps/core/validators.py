@@ -12,6 +12,9 @@ _SIGNATURES = {
 }
 DOCUMENT_TYPES = ("application/pdf", "image/jpeg", "image/png")
 IMAGE_TYPES = ("image/jpeg", "image/png")
+# A photo field names only the image types: a PDF is never a photo.
+IMAGE_TYPE_ERROR = _("This file is not a genuine JPEG or PNG image. Its content does not match an accepted type.")
+TYPE_ERROR = _("This file is not a genuine PDF, JPEG or PNG file. Its content does not match an accepted type.")
 
 
 def sniff_content_type(uploaded):
@@ -37,10 +40,7 @@ def validate_upload(uploaded, *, allowed=DOCUMENT_TYPES, max_bytes=None):
         )
     content_type = sniff_content_type(uploaded)
     if content_type not in allowed:
-        raise ValidationError(
-            _("This file is not a genuine PDF, JPEG or PNG file. Its content does not match an accepted type."),
-            code="bad_type",
-        )
+        raise ValidationError(IMAGE_TYPE_ERROR if set(allowed) <= set(IMAGE_TYPES) else TYPE_ERROR, code="bad_type")
     if content_type in IMAGE_TYPES:
         from PIL import Image, UnidentifiedImageError
 

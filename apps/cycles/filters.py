@@ -8,7 +8,7 @@ from apps.products.models import ProductSet
 
 from .enums import ApplicationState
 from .models import Application, Cycle
-from .selectors import application_search
+from .selectors import application_search, waiting_for
 
 
 class ApplicationFilter(django_filters.FilterSet):
@@ -28,13 +28,20 @@ class ApplicationFilter(django_filters.FilterSet):
         empty_label=_("All product sets"),
     )
 
+    waiting = django_filters.BooleanFilter(
+        label=_("Waiting for me"), method="waiting_for_me", widget=forms.CheckboxInput
+    )
+
     class Meta:
         model = Application
-        fields = ["q", "state", "cycle", "product_set"]
+        fields = ["q", "state", "cycle", "product_set", "waiting"]
 
     def __init__(self, *args, cycles, **kwargs):
         super().__init__(*args, **kwargs)
         self.filters["cycle"].queryset = cycles
+
+    def waiting_for_me(self, queryset, name, value):
+        return waiting_for(queryset, self.request.user) if value and self.request else queryset
 
     def search(self, queryset, name, value):
         return application_search(queryset, value)

@@ -3,7 +3,6 @@
 import datetime
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.enums import RuleSet
@@ -84,13 +83,6 @@ class TransitionForm(forms.Form):
 
 
 class DossierForm(forms.ModelForm):
-    self_assessment_text = forms.CharField(
-        label=_("Self-assessment"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 8, "placeholder": "A1 = 3\nA2 = 2\nB1 = 4"}),
-        help_text=_("One criterion per line: the criterion code, an equals sign and the points (e.g. “A1 = 3”)."),
-    )
-
     class Meta:
         model = Dossier
         fields = DOSSIER_FIELDS
@@ -106,31 +98,31 @@ class DossierForm(forms.ModelForm):
             self.fields["sample_count"].help_text = _("Usually 5 samples; at least 1 is required to submit.")
         else:
             self.fields["sample_count"].help_text = _("This product set brings no samples to the council.")
-        if self.instance and self.instance.self_assessment and not self.is_bound:
-            self.initial["self_assessment_text"] = "\n".join(
-                f"{code} = {points}" for code, points in self.instance.self_assessment.items()
-            )
-
-    def clean_self_assessment_text(self):
-        scores = {}
-        for number, line in enumerate(self.cleaned_data["self_assessment_text"].splitlines(), start=1):
-            if not line.strip():
-                continue
-            code, sep, points = line.partition("=")
-            code = code.strip().upper()
-            try:
-                value = float(points.strip().replace(",", "."))
-            except ValueError:
-                value = None
-            if not sep or not code or value is None or value < 0 or value > 100:
-                raise ValidationError(_("Line %(number)s is not “criterion code = points”."), params={"number": number})
-            scores[code] = int(value) if value.is_integer() else value
-        return scores
 
     def service_kwargs(self):
-        data = {f: self.cleaned_data[f] for f in DOSSIER_FIELDS}
-        data["self_assessment"] = self.cleaned_data["self_assessment_text"]
-        return data
+        return {f: self.cleaned_data[f] for f in DOSSIER_FIELDS}
+
+
+class SelfAssessmentForm(forms.Form):
+    """The product set's score sheet as the applicant fills it: one radio group per criterion (option ids)."""
+
+    def __init__(self, *args, parts, initial_choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.parts = parts
+        for part in parts:
+            for group in part.groups.all():
+                for criterion in group.criteria.all():
+                    self.fields[f"c{criterion.pk}"] = forms.TypedChoiceField(
+                        label=f"{criterion.code}. {criterion.text}",
+                        choices=[(o.pk, o.text) for o in criterion.options.all()],
+                        coerce=int,
+                        required=False,
+                        widget=forms.RadioSelect,
+                        initial=initial_choices.get(criterion.pk),
+                    )
+
+    def choices(self):
+        return {int(name[1:]): value for name, value in self.cleaned_data.items() if name.startswith("c") and value}
 
 
 class EvidenceForm(forms.Form):

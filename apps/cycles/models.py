@@ -181,6 +181,8 @@ class Dossier(models.Model):
     # The producer's self-assessment: {criterion code: points}, and {part code: total} computed from it.
     self_assessment = models.JSONField(_("self-assessment"), default=dict, blank=True)
     self_assessment_totals = models.JSONField(_("self-assessment totals"), default=dict, blank=True)
+    # The options picked on the product set's score sheet: {"template": id, "choices": {criterion id: option id}}.
+    self_assessment_sheet = models.JSONField(_("self-assessment sheet"), default=dict, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

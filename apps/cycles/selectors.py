@@ -1,12 +1,20 @@
 """Reads of the cycles app: what each user may see, the work list, counts and timelines."""
 
-from django.db.models import Count, Prefetch, Q
+from dataclasses import dataclass
+
+from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from apps.accounts.enums import Role
+from apps.core.enums import RuleSet
 from apps.core.policy import scope
 from apps.core.text import fold
+from apps.evaluation.stars import awarded_stars
 
-from .enums import ApplicationState
+from .enums import ApplicationState, CycleStep, Tier
 from .models import Application, ApplicationTransition, Cycle, Plan
 
 
@@ -86,3 +94,133 @@ def cycles_visible_to(user):
 
 def plans_visible_to(user):
     return scope(Plan.objects.select_related("unit").prefetch_related("targets"), user, unit_field="unit")
+
+
+# --- Whose move it is -------------------------------------------------------------------------------------
+# For each state: who acts next (the product's commune, or the approving tier: district under 148, province
+# under 1489), what they are asked to do, and the cycle step whose last day is the deadline. A rejected idea
+# waits for nobody.
+S = ApplicationState
+WAITING = {
+    S.IDEA_REGISTERED: (Tier.APPROVING, _("Waiting for the %(tier)s to review the idea"), CycleStep.IDEAS),
+    S.IDEA_ACCEPTED: (Tier.COMMUNE, _("Waiting for the %(tier)s to submit the business plan"), CycleStep.PLANS),
+    S.PLAN_SUBMITTED: (Tier.APPROVING, _("Waiting for the %(tier)s to approve the plan"), CycleStep.PLANS),
+    S.IMPLEMENTING: (Tier.COMMUNE, _("Waiting for the %(tier)s to submit the dossier"), CycleStep.IMPLEMENTATION),
+    S.DOSSIER_SUBMITTED: (Tier.COMMUNE, _("Waiting for the %(tier)s to check the dossier"), CycleStep.IMPLEMENTATION),
+    S.DOSSIER_CHECKED: (
+        Tier.COMMUNE,
+        _("Waiting for the %(tier)s to send the dossier up for evaluation"),
+        CycleStep.IMPLEMENTATION,
+    ),
+    S.SENT_FOR_EVALUATION: (Tier.APPROVING, _("Waiting for the %(tier)s council to evaluate"), CycleStep.EVALUATION),
+    S.RETURNED: (Tier.COMMUNE, _("Waiting for the %(tier)s to correct and resubmit"), None),
+}
+TIER_WORDS = {
+    "commune": pgettext_lazy("waiting for", "commune"),
+    "district": pgettext_lazy("waiting for", "district"),
+    "province": pgettext_lazy("waiting for", "province"),
+}
+
+
+def _approving_word(rule_set):
+    return "district" if rule_set == RuleSet.QD148_2023 else "province"
+
+
+@dataclass
+class Waiting:
+    """Whose move it is on an application: the sentence, since when, and the deadline from the cycle's steps."""
+
+    tier: str
+    text: str
+    since: object
+    deadline: object = None
+
+    @property
+    def days_left(self):
+        return None if self.deadline is None else (self.deadline - timezone.localdate()).days
+
+    @property
+    def overdue(self):
+        return self.days_left is not None and self.days_left < 0
+
+    @property
+    def days_late(self):
+        return -self.days_left if self.overdue else 0
+
+
+def waiting_on(application, *, since=None):
+    """A :class:`Waiting` for ``application``, or None when nobody is to act (a rejected idea).
+
+    Reads ``application.cycle.steps`` (prefetch them for a list) and, without ``since``, the last transition.
+    """
+    entry = WAITING.get(application.state)
+    if entry is None:
+        return None
+    tier, text, step = entry
+    if application.state == S.RETURNED and application.returned_from in WAITING:
+        step = WAITING[application.returned_from][2]
+    word = "commune" if tier == Tier.COMMUNE else _approving_word(application.cycle.rule_set)
+    if since is None:
+        since = getattr(application, "waiting_since", None)
+    if since is None:
+        last = application.transitions.order_by("-at").values_list("at", flat=True).first()
+        since = last or application.created_at
+    deadline = next((s.ends_on for s in application.cycle.steps.all() if s.step == step), None) if step else None
+    return Waiting(tier=tier, text=text % {"tier": TIER_WORDS[word]}, since=since, deadline=deadline)
+
+
+def with_waiting(queryset):
+    """Annotate a list with ``waiting_since`` (the last move, one subquery) and prefetch the cycle's steps."""
+    last_move = ApplicationTransition.objects.filter(application=OuterRef("pk")).order_by("-at").values("at")[:1]
+    return queryset.annotate(waiting_since=Coalesce(Subquery(last_move), F("created_at"))).prefetch_related(
+        "cycle__steps"
+    )
+
+
+def waiting_for(queryset, user):
+    """The applications of ``queryset`` on which it is ``user``'s move."""
+    commune_states = [s for s, (tier, *_rest) in WAITING.items() if tier == Tier.COMMUNE]
+    approving_states = [s for s, (tier, *_rest) in WAITING.items() if tier == Tier.APPROVING]
+    if user.role == Role.COMMUNE_OFFICER and user.unit_id:
+        return queryset.filter(state__in=commune_states, product__commune_id=user.unit_id)
+    if user.role == Role.DISTRICT_OFFICER:
+        return queryset.filter(state__in=approving_states, cycle__rule_set=RuleSet.QD148_2023)
+    if user.role == Role.PROVINCE_OFFICER:
+        return queryset.filter(state__in=approving_states).exclude(cycle__rule_set=RuleSet.QD148_2023)
+    return queryset.none()
+
+
+# --- The applicant's self-assessment on the product set's sheet ----------------------------------------------
+
+
+def self_assessment_context(dossier, parts):
+    """What the self-assessment sheet shows: chosen options, part totals, the star the total would reach.
+
+    Shared by the applicant's form and the council's view of it (``apps.evaluation`` shows it beside each sheet).
+    """
+    sheet = (dossier.self_assessment_sheet or {}) if dossier else {}
+    chosen = {int(c): o for c, o in sheet.get("choices", {}).items()}
+    criteria = [c for part in parts for group in part.groups.all() for c in group.criteria.all()]
+    points = {}
+    for criterion in criteria:
+        option = next((o for o in criterion.options.all() if o.pk == chosen.get(criterion.pk)), None)
+        criterion.self_assessed = option
+        if option is not None:
+            points[criterion.pk] = option.points
+    part_totals = [
+        {"part": part, "points": sum(points.get(c.pk, 0) for g in part.groups.all() for c in g.criteria.all())}
+        for part in parts
+    ]
+    mandatory = [c for c in criteria if c.mandatory_for_stars]
+    missing = [c for c in mandatory if points.get(c.pk, 0) <= 0]
+    total = sum(points.values(), 0)
+    return {
+        "chosen": set(chosen.values()),
+        "part_totals": part_totals,
+        "total": total,
+        "mandatory": mandatory,
+        "missing_ids": {c.pk for c in missing},
+        "stars": awarded_stars(total, [c.mandatory_for_stars for c in missing]),
+        "answered": len(points),
+        "criteria_count": len(criteria),
+    }

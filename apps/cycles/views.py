@@ -29,6 +29,7 @@ from .forms import (
     IdeaForm,
     LateAllowanceForm,
     PlanForm,
+    SelfAssessmentForm,
     StepExtendForm,
     TransitionForm,
 )
@@ -39,6 +40,9 @@ from .selectors import (
     applications_visible_to,
     cycles_visible_to,
     plans_visible_to,
+    self_assessment_context,
+    waiting_on,
+    with_waiting,
 )
 
 PAGE_SIZE = 50
@@ -52,14 +56,23 @@ def _require(request, perm, obj=None):
 def _filtered(request):
     cycles = cycles_visible_to(request.user).order_by("-year", "unit__path")
     queryset = applications_visible_to(request.user).order_by("-updated_at", "-pk")
-    return ApplicationFilter(request.GET or None, queryset=queryset, cycles=cycles)
+    return ApplicationFilter(request.GET or None, queryset=queryset, cycles=cycles, request=request)
+
+
+def _page_with_waiting(request, queryset):
+    """One page of applications, each row carrying whose move it is (``a.waiting``)."""
+    page = Paginator(with_waiting(queryset), PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    for application in page.object_list:
+        application.waiting = waiting_on(application)
+    return page
 
 
 @login_required
 def work_list(request):
     _require(request, "cycles.view_work_list")
     filterset = _filtered(request)
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = _page_with_waiting(request, filterset.qs)
     state_counts = dict(applications_visible_to(request.user).order_by().values_list("state").annotate(n=Count("pk")))
     by_state = [(value, label, state_counts.get(value, 0)) for value, label in ApplicationState.choices]
     return render(request, "cycles/work_list.html", {"filter": filterset, "page": page, "by_state": by_state})
@@ -69,7 +82,7 @@ def work_list(request):
 def overview(request):
     _require(request, "cycles.view_overview")
     filterset = _filtered(request)
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = _page_with_waiting(request, filterset.qs)
     rows = application_counts_by_commune(filterset.qs)
     totals = [sum(r["cells"][i] for r in rows) for i in range(len(ApplicationState.values))]
     return render(
@@ -150,6 +163,7 @@ def application_detail(request, pk):
             "may_edit": may_edit,
             "problems": problems,
             "late_form": LateAllowanceForm() if services.may_organise(request.user, application.cycle) else None,
+            "waiting": waiting_on(application),
         },
     )
 
@@ -235,6 +249,43 @@ def dossier_edit(request, pk):
             messages.success(request, _("The dossier has been saved."))
             return redirect("cycles:application_detail", pk=pk)
     return render(request, "cycles/dossier_form.html", {"form": form, "application": application})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def self_assessment_edit(request, pk):
+    """The applicant's self-assessment, filled in on the product set's own score sheet."""
+    from apps.evaluation.selectors import sheet_structure
+
+    application = _application(request, pk, "cycles.change_dossier")
+    dossier = getattr(application, "dossier", None)
+    template = services.self_assessment_template(application)
+    parts = sheet_structure(template=template) if template else []
+    initial = {
+        int(c): o for c, o in ((dossier.self_assessment_sheet or {}).get("choices", {}) if dossier else {}).items()
+    }
+    form = SelfAssessmentForm(request.POST or None, parts=parts, initial_choices=initial)
+    if request.method == "POST" and template is not None and form.is_valid():
+        try:
+            services.dossier_self_assess(application=application, by=request.user, choices=form.choices())
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The self-assessment has been saved."))
+            return redirect("cycles:application_detail", pk=pk)
+    criteria = [c for part in parts for group in part.groups.all() for c in group.criteria.all()]
+    for criterion in criteria:
+        criterion.form_errors = form.errors.get(f"c{criterion.pk}", [])
+    context = self_assessment_context(dossier, parts)
+    if form.is_bound:  # show what was posted, not what is stored
+        context["chosen"] = {
+            int(v) for k, v in request.POST.items() if k[:1] == "c" and k[1:].isdigit() and v.isdigit()
+        }
+    return render(
+        request,
+        "cycles/self_assessment_form.html",
+        {"application": application, "template": template, "form": form, "parts": parts, **context},
+    )
 
 
 @login_required

@@ -1,8 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class EvaluationConfig(AppConfig):
     name = "apps.evaluation"
+    verbose_name = _("Evaluation councils")
 
     def ready(self):
         from .aggregates import connect

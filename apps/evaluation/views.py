@@ -10,9 +10,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from apps.certificates.enums import RenderState
 from apps.core.policy import get_object_or_403, is_staff_member
+from apps.cycles.models import Dossier
+from apps.cycles.selectors import self_assessment_context
 
 from . import services
 from .eligibility import may_create_rounds
@@ -30,6 +34,7 @@ from .forms import (
 )
 from .models import CommunePreCheck, EvaluationRound, RoundEntry, ScoreSheet
 from .selectors import council_of, member_for, round_results, rounds_visible_to, sheet_structure
+from .stars import awarded_stars
 
 
 def _round(request, pk, perm="evaluation.view_evaluationround"):
@@ -204,6 +209,14 @@ def sheet_edit(request, pk, entry_pk):
             else:
                 messages.success(request, _("Sheet submitted.") if "submit" in request.POST else _("Draft saved."))
                 return redirect("evaluation:sheet_edit", pk=round.pk, entry_pk=entry.pk)
+    points = {k: a.points for k, a in answers.items()}
+    # Each refused answer is shown at its criterion (a tampered or stale option id is a field error).
+    field_errors = {int(n[1:]): e for n, e in form.errors.items() if n.startswith("c") and n[1:].isdigit()}
+    criteria = [c for part in parts for group in part.groups.all() for c in group.criteria.all()]
+    for criterion in criteria:
+        criterion.form_errors = field_errors.get(criterion.pk, [])
+    mandatory = [c for c in criteria if c.mandatory_for_stars]
+    missing = [c for c in mandatory if points.get(c.pk, 0) <= 0]
     return render(
         request,
         "evaluation/sheet_form.html",
@@ -214,7 +227,11 @@ def sheet_edit(request, pk, entry_pk):
             "form": form,
             "editable": editable,
             "selected": selected,
-            "part_totals": _part_totals(parts, {k: a.points for k, a in answers.items()}),
+            "part_totals": _part_totals(parts, points),
+            "has_field_errors": bool(field_errors),
+            "mandatory": mandatory,
+            "missing_ids": {c.pk for c in missing},
+            "running_stars": awarded_stars(sum(points.values(), 0), [c.mandatory_for_stars for c in missing]),
         },
     )
 
@@ -229,6 +246,7 @@ def sheet_detail(request, pk, entry_pk, sheet_pk):
         raise PermissionDenied
     parts = sheet_structure(template=entry.template)
     answers = {a.criterion_id: a for a in sheet.answers.select_related("option")}
+    self_assessment = _self_assessment(entry, parts)
     return render(
         request,
         "evaluation/sheet_detail.html",
@@ -236,6 +254,7 @@ def sheet_detail(request, pk, entry_pk, sheet_pk):
             "round": round,
             "entry": entry,
             "sheet": sheet,
+            "self_assessment": self_assessment,
             "rows": [
                 (criterion, answers.get(criterion.pk))
                 for part in parts
@@ -245,6 +264,14 @@ def sheet_detail(request, pk, entry_pk, sheet_pk):
             "part_totals": _part_totals(parts, {k: a.points for k, a in answers.items()}),
         },
     )
+
+
+def _self_assessment(entry, parts):
+    """The applicant's self-assessment on this sheet (its options set on ``parts``' criteria), or None."""
+    dossier = Dossier.objects.filter(application_id=entry.application_id).first()
+    if dossier is None or not (dossier.self_assessment_sheet or {}).get("choices"):
+        return None
+    return self_assessment_context(dossier, parts)
 
 
 def _may_see_all_sheets(user, round, entry):
@@ -273,6 +300,7 @@ def entry_result(request, pk, entry_pk):
             "round": round,
             "entry": entry,
             "result": result,
+            "self_assessment": _self_assessment(entry, sheet_structure(template=entry.template)),
             "may_chair": request.user.has_perm("evaluation.chair_round", round),
             "reopen_form": ReopenForm(),
         },
@@ -304,7 +332,12 @@ def round_close(request, pk):
         raise PermissionDenied
     try:
         services.round_close(round=round, by=request.user)
-        messages.success(request, _("The round is closed; all sheets are locked."))
+        if round.tier == Tier.COMMUNE:
+            messages.success(request, _("The round is closed; all sheets are locked."))
+        else:
+            messages.success(
+                request, _("The round is closed; all sheets are locked. The minutes will be ready in a few moments.")
+            )
     except ValidationError as exc:
         _errors(request, exc)
     return redirect("evaluation:round_detail", pk=round.pk)
@@ -313,7 +346,7 @@ def round_close(request, pk):
 @login_required
 def minutes_download(request, pk):
     round = _round(request, pk, "evaluation.view_minutes")
-    if not round.minutes:
+    if not round.minutes or round.minutes_state != RenderState.READY:
         raise Http404
     return FileResponse(
         round.minutes.open("rb"),
@@ -337,17 +370,51 @@ def precheck(request, pk, entry_pk):
     return render(request, "evaluation/precheck_form.html", {"round": round, "entry": entry, "form": form})
 
 
+def _decision_message(decision):
+    """What the decision did, product by product: recognised (certificates follow), forwarded, not recognised."""
+    recognised = decision.items.count()
+    refused = decision.refusals.count()
+    forwarded = [
+        e.application.product.name
+        for e in decision.round.entries.filter(forwarded=True).select_related("application__product")
+    ]
+    parts = [_("Recognition decision recorded.")]
+    if recognised:
+        parts.append(
+            ngettext(
+                "%(n)s product recognised; its certificate is being prepared.",
+                "%(n)s products recognised; their certificates are being prepared.",
+                recognised,
+            )
+            % {"n": recognised}
+        )
+    if forwarded:
+        parts.append(
+            ngettext(
+                "%(n)s product forwarded to the next tier's council (no certificate at this tier): %(names)s.",
+                "%(n)s products forwarded to the next tier's council (no certificate at this tier): %(names)s.",
+                len(forwarded),
+            )
+            % {"n": len(forwarded), "names": ", ".join(forwarded)}
+        )
+    if refused:
+        parts.append(
+            ngettext("%(n)s product not recognised.", "%(n)s products not recognised.", refused) % {"n": refused}
+        )
+    return " ".join(parts)
+
+
 @login_required
 def decision_create(request, pk):
     round = _round(request, pk, "evaluation.record_decision")
     form = DecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.decision_record(round=round, by=request.user, **form.cleaned_data)
+            decision = services.decision_record(round=round, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, _("Recognition decision recorded; certificates are being prepared."))
+            messages.success(request, _decision_message(decision))
             return redirect("evaluation:round_detail", pk=round.pk)
     entries = round.entries.select_related("application__product").order_by("-total")
     return render(request, "evaluation/decision_form.html", {"round": round, "form": form, "entries": entries})

@@ -1,6 +1,7 @@
 from django.apps import AppConfig
 from django.db import connections
 from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
 
 
 def _ensure_classification(sender, using, apps=None, **kwargs):
@@ -19,6 +20,7 @@ def _ensure_classification(sender, using, apps=None, **kwargs):
 
 class ProductsConfig(AppConfig):
     name = "apps.products"
+    verbose_name = _("Products")
 
     def ready(self):
         post_migrate.connect(_ensure_classification, sender=self, dispatch_uid="products_ensure_classification")

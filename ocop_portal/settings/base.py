@@ -230,3 +230,6 @@ CORS_ALLOW_ALL_ORIGINS = True
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 CORS_ALLOW_CREDENTIALS = False
 CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified"]
+
+# --- ux (issue 9): data labels (groups, sets, opening hours, unit names) in the page's language everywhere ---
+TEMPLATES[0]["OPTIONS"].setdefault("builtins", []).append("apps.core.templatetags.data_labels")

@@ -1,7 +1,22 @@
-"""Production: hardens the base settings. There is no default secret key: DJANGO_SECRET_KEY must be set."""
+"""Production: hardens the base settings. There is no default secret key: DJANGO_SECRET_KEY must be set.
+
+Nor is there a default public domain: OCOP_SITE_DOMAIN is printed in every certificate's QR code and every
+e-mail link, and a certificate pointing at 127.0.0.1 cannot be verified by anyone.
+"""
+
+from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
 from .base import env
+
+SITE_DOMAIN = env("OCOP_SITE_DOMAIN", default="").strip()
+if not SITE_DOMAIN or SITE_DOMAIN.split(":")[0] in ("127.0.0.1", "localhost", "0.0.0.0", "::1", "[::1]"):
+    raise ImproperlyConfigured(
+        "Set OCOP_SITE_DOMAIN to the portal's public domain (e.g. ocop.quangninh.gov.vn): it is printed in the "
+        "QR code of every certificate and in e-mail links, and must not be a local address."
+    )
+SITE_SCHEME = env("OCOP_SITE_SCHEME", default="https")
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = SITE_SCHEME
 
 DEBUG = False
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -58,7 +58,13 @@ def test_catalogue_revoked_product_disappears_at_once(client, catalog):
     response = client.get(LIST_URL)
     assert "Nước mắm Phú Quốc truyền thống" not in listed_names(response)
     assert [o.count for o in response.context["facets"]["stars"]] == [1, 2]
-    assert client.get(detail).status_code == 404
+    # The product's page stays, to say the certificate was revoked (a buyer may hold the packaging).
+    page = client.get(detail)
+    assert page.status_code == 200
+    status = page.text.split('data-testid="former-status"', 1)[1].split("</div>", 1)[0]
+    assert "Giấy chứng nhận OCOP đã bị thu hồi" in status
+    assert "Không đánh giá lại đúng hạn" in status
+    assert '<meta name="robots" content="noindex">' in page.text
     assert not CatalogEntry.objects.filter(product=catalog.fish).exists()
 
 
@@ -68,7 +74,8 @@ def test_catalogue_expired_product_disappears_without_any_write_to_the_entry(cli
         valid_until=timezone.localdate() - datetime.timedelta(days=1)
     )
     assert "Rượu cần Đắk Kôi" not in listed_names(client.get(LIST_URL))
-    assert client.get(reverse("catalog:product_detail", args=[catalog.wine.slug])).status_code == 404
+    page = client.get(reverse("catalog:product_detail", args=[catalog.wine.slug]))
+    assert (page.status_code, "Giấy chứng nhận OCOP đã hết hiệu lực" in page.text) == (200, True)
 
 
 def test_catalogue_upgrade_shows_the_new_stars_only(client, catalog):
@@ -307,7 +314,7 @@ def test_public_page_cache_is_dropped_by_a_revocation(client, catalog, users):
     assert client.get(detail).status_code == 200
     certificate_revoke(certificate=catalog.fish.certificates.get(), reason="Vi phạm an toàn thực phẩm", by=users.admin)
     assert "Nước mắm Phú Quốc truyền thống" not in listed_names(client.get(LIST_URL))
-    assert client.get(detail).status_code == 404
+    assert "Giấy chứng nhận OCOP đã bị thu hồi" in client.get(detail).text
 
 
 def test_public_page_cache_keeps_languages_apart(client, catalog):

@@ -89,6 +89,7 @@ def test_check_deploy_with_prod_settings_reports_nothing():
         "DJANGO_SETTINGS_MODULE": "ocop_portal.settings.prod",
         "DJANGO_SECRET_KEY": "k" * 20 + "-Vx9#q2Lm!8rT@4zW&6yBn0pQs3Df5Gh7Jk",
         "DJANGO_ALLOWED_HOSTS": "ocop.example.gov.vn",
+        "OCOP_SITE_DOMAIN": "ocop.example.gov.vn",
         "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/postgres",
     }
     result = subprocess.run(
@@ -109,6 +110,55 @@ def test_prod_settings_refuse_to_start_without_a_secret_key():
     )
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+@pytest.mark.parametrize("domain", [None, "", "127.0.0.1:8000", "localhost"])
+def test_prod_settings_refuse_to_start_without_a_public_site_domain(domain):
+    # A printed QR code must never point at 127.0.0.1: production names its public domain or does not start.
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "DJANGO_SETTINGS_MODULE": "ocop_portal.settings.prod",
+        "DJANGO_SECRET_KEY": "k" * 20 + "-Vx9#q2Lm!8rT@4zW&6yBn0pQs3Df5Gh7Jk",
+        "DJANGO_ALLOWED_HOSTS": "ocop.example.gov.vn",
+        "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/postgres",
+        **({"OCOP_SITE_DOMAIN": domain} if domain is not None else {}),
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=settings.BASE_DIR, env=env, capture_output=True, text=True
+    )
+    assert result.returncode != 0
+    assert "OCOP_SITE_DOMAIN" in result.stderr
+
+
+def test_prod_settings_use_the_public_domain_for_qr_codes():
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "DJANGO_SETTINGS_MODULE": "ocop_portal.settings.prod",
+        "DJANGO_SECRET_KEY": "k" * 20 + "-Vx9#q2Lm!8rT@4zW&6yBn0pQs3Df5Gh7Jk",
+        "DJANGO_ALLOWED_HOSTS": "ocop.example.gov.vn",
+        "OCOP_SITE_DOMAIN": "ocop.example.gov.vn",
+        "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/postgres",
+    }
+    code = "from apps.certificates.rendering import verification_url; print(verification_url('abc'))"
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "https://ocop.example.gov.vn/xac-thuc/abc/"
+
+
+def test_make_run_demo_domain_follows_the_address_it_serves_on():
+    env = {"PATH": "/usr/bin:/bin"}  # no OCOP_SITE_DOMAIN of its own
+    result = subprocess.run(
+        ["make", "-n", "run", "ADDR=10.1.2.3:8000"], cwd=settings.BASE_DIR, env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    assert "QR codes and e-mail links point at http://10.1.2.3:8000" in result.stdout
+    assert "runserver 10.1.2.3:8000" in result.stdout
 
 
 @pytest.mark.parametrize(

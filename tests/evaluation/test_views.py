@@ -21,6 +21,7 @@ from apps.evaluation.models import (
     ScoreSheet,
     SheetTemplate,
 )
+from apps.evaluation.services.minutes import minutes_render_stored
 from apps.geo.enums import Edition
 from tests.factories import UserFactory, commune, province
 from tests.factories.evaluation import choices_for_target, make_application, make_cycle, make_round, score
@@ -137,6 +138,10 @@ def test_chair_closes_and_result_shows_stars(client, council):
     assert client.post(_url("round_close", council)).status_code == 302
     response = client.get(_url("round_detail", council))
     assert "3★" in response.text
+    assert "Biên bản đang được tạo" in response.text
+    assert "Tải biên bản (PDF)" not in response.text
+    assert minutes_render_stored(round_id=council.round.pk) is True
+    response = client.get(_url("round_detail", council))
     assert "Tải biên bản (PDF)" in response.text
 
 
@@ -144,6 +149,8 @@ def test_minutes_download_member_ok_other_province_forbidden(client, council, us
     _score_three(council)
     services.round_close(round=council.round, by=council.chair.user)
     client.force_login(council.member.user)
+    assert client.get(_url("minutes_download", council)).status_code == 404  # not generated yet
+    minutes_render_stored(round_id=council.round.pk)
     response = client.get(_url("minutes_download", council))
     assert (response.status_code, response["Content-Type"]) == (200, "application/pdf")
     assert b"".join(response.streaming_content).startswith(b"%PDF")

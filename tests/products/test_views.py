@@ -159,7 +159,9 @@ def test_photo_upload_view_refuses_executable(client, users, products):
     client.force_login(users.commune_x)
     response = client.post(reverse("products:photo_upload", args=[products.x.pk]), {"image": elf_upload("anh.png")})
     assert response.status_code == 200
-    assert "Tệp này không phải là tệp PDF, JPEG hoặc PNG thật." in response.content.decode()
+    text = response.content.decode()
+    assert "Tệp này không phải ảnh JPEG hoặc PNG thật." in text
+    assert "PDF" not in text.split("Tệp này không phải", 1)[1].split("</", 1)[0]  # a photo is never a PDF
     assert ProductPhoto.objects.count() == 0
 
 

@@ -21,9 +21,11 @@ from .cycle import StepDates, cycle_create, cycles_open_for
 from .dossier import (
     DOSSIER_EDITABLE_STATES,
     DOSSIER_FIELDS,
+    dossier_self_assess,
     dossier_update,
     evidence_remove,
     evidence_upload,
+    self_assessment_template,
     self_assessment_totals,
 )
 from .plans import may_edit_plan, plan_save
@@ -81,8 +83,10 @@ __all__ = [
     "step_window_problem",
     "cycles_open_for",
     "dossier_problems",
+    "dossier_self_assess",
     "duplicate_product",
     "dossier_update",
+    "self_assessment_template",
     "evidence_remove",
     "evidence_upload",
     "idea_register",

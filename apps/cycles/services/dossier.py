@@ -139,3 +139,68 @@ def evidence_remove(*, evidence, by):
     )
     delete_file_on_commit(evidence.file)
     evidence.delete()
+
+
+def self_assessment_template(application):
+    """The score sheet the applicant assesses the product against: the council's sheet for its product set."""
+    from apps.evaluation.selectors import template_for
+
+    return template_for(rule_set=application.cycle.rule_set, product_set=application.product.product_set)
+
+
+@transaction.atomic
+def dossier_self_assess(*, application, by, choices):
+    """Record the applicant's self-assessment on the product set's sheet: one option per criterion.
+
+    ``choices`` is ``{criterion id: option id}``; every criterion must be on the sheet and every option must
+    belong to its criterion, or nothing is saved. Stores the points per criterion code and the part totals.
+    """
+    application = (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("product__commune", "product__product_set", "cycle")
+        .get(pk=application.pk)
+    )
+    _require_commune_editor(application, by)
+    template = self_assessment_template(application)
+    if template is None:
+        raise ValidationError(_("No score sheet is loaded for this product set: the self-assessment cannot be made."))
+    criteria = {c.pk: c for c in template.criteria.select_related("group__part").prefetch_related("options")}
+    errors, resolved = {}, {}
+    for criterion_id, option_id in choices.items():
+        criterion = criteria.get(int(criterion_id))
+        if criterion is None:
+            errors["__all__"] = _("A criterion that is not on this product set's sheet was submitted.")
+            continue
+        option = next((o for o in criterion.options.all() if o.pk == int(option_id)), None)
+        if option is None:
+            errors[f"c{criterion.pk}"] = _("This option does not belong to criterion %(code)s.") % {
+                "code": criterion.code
+            }
+            continue
+        resolved[criterion] = option
+    if errors:
+        raise ValidationError(errors)
+    dossier, _created = Dossier.objects.get_or_create(application=application)
+    before = {"self_assessment": dossier.self_assessment, "totals": dossier.self_assessment_totals}
+    points = {c.code: float(o.points) for c, o in sorted(resolved.items(), key=lambda item: item[0].code)}
+    totals = {}
+    for criterion, option in resolved.items():
+        part = criterion.group.part.code
+        totals[part] = round(totals.get(part, 0) + float(option.points), 2)
+    dossier.self_assessment = points
+    dossier.self_assessment_totals = dict(sorted(totals.items()))
+    dossier.self_assessment_sheet = {
+        "template": template.pk,
+        "choices": {str(c.pk): o.pk for c, o in resolved.items()},
+    }
+    dossier.updated_by = by
+    dossier.full_clean()
+    dossier.save()
+    audit_record(
+        action="dossier.self_assessment",
+        obj=dossier,
+        by=by,
+        before=before,
+        after={"self_assessment": dossier.self_assessment, "totals": dossier.self_assessment_totals},
+    )
+    return dossier

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from apps.certificates.enums import RenderState
 from apps.core.enums import Stars
 from apps.core.storage import get_private_storage
 
@@ -41,6 +42,17 @@ class EvaluationRound(models.Model):
     minutes = models.FileField(
         _("minutes (PDF)"), upload_to="evaluation/minutes/%Y/", storage=get_private_storage, blank=True
     )
+    # The minutes' render lifecycle, as for certificates: blank until the round closes, then pending →
+    # rendering → ready | failed. A worker claims the row with a conditional UPDATE stamping minutes_claim.
+    minutes_state = models.CharField(
+        _("minutes generation state"), max_length=12, choices=RenderState.choices, blank=True, default=""
+    )
+    minutes_checksum = models.CharField(_("minutes SHA-256 checksum"), max_length=64, blank=True)
+    minutes_error = models.TextField(_("minutes generation error"), blank=True)
+    minutes_attempts = models.PositiveSmallIntegerField(_("minutes generation attempts"), default=0)
+    minutes_claim = models.UUIDField(null=True, blank=True, editable=False)
+    minutes_started_at = models.DateTimeField(null=True, blank=True, editable=False)
+    minutes_rendered_at = models.DateTimeField(_("minutes generated at"), null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -56,6 +68,10 @@ class EvaluationRound(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(spread_threshold__gte=0, spread_threshold__lte=100), name="evaluation_round_spread_range"
+            ),
+            models.CheckConstraint(
+                condition=~Q(minutes_state=RenderState.READY) | (~Q(minutes="") & ~Q(minutes_checksum="")),
+                name="evaluation_round_ready_minutes_have_file",
             ),
         ]
 

@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from apps.audit.services import audit_record
@@ -27,7 +28,9 @@ from ..models import (
 
 def _refusal_reason(entry, allowed):
     if entry.total is not None and entry.total < 50:
-        return _("Total %(total)s is below 50 points: only 3★ and above are recognised.") % {"total": entry.total}
+        return _("Total %(total)s is below 50 points: only 3★ and above are recognised.") % {
+            "total": number_format(entry.total, 2)
+        }
     if entry.missing_mandatory and (entry.stars or 0) < 3:
         codes = ", ".join(m["code"] for m in entry.missing_mandatory)
         return _("Mandatory criteria not met (%(codes)s): no star can be recognised.") % {"codes": codes}

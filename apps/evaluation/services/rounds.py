@@ -1,13 +1,13 @@
 """Rounds: creating them, their members and products, conflicts of interest, and closing them."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.enums import Role
 from apps.audit.services import audit_record
+from apps.certificates.enums import RenderState
 from apps.core.enums import RuleSet
 from apps.cycles.enums import ApplicationState as S
 from apps.cycles.models import Application
@@ -28,6 +28,7 @@ from ..models import (
     ScoreSheet,
 )
 from ..selectors import round_results
+from .minutes import minutes_enqueue_rendering
 
 # Who may sit on a council besides council members: the officers of the round's unit.
 COUNCIL_ROLES = {
@@ -198,11 +199,13 @@ def round_close(*, round, by):
     round.state = RoundState.CLOSED
     round.closed_at = timezone.now()
     round.closed_by = by
-    round.save(update_fields=["state", "closed_at", "closed_by"])
+    update_fields = ["state", "closed_at", "closed_by"]
     if round.tier != Tier.COMMUNE:
-        from ..minutes import minutes_render
-
-        round.minutes.save(f"bien-ban-{round.pk}.pdf", ContentFile(minutes_render(round=round)), save=True)
+        # The minutes are rendered by a worker once this commits (rendering is slow and must not hold the lock).
+        round.minutes_state, round.minutes_attempts, round.minutes_error = RenderState.PENDING, 0, ""
+        update_fields += ["minutes_state", "minutes_attempts", "minutes_error"]
+        minutes_enqueue_rendering(round_id=round.pk)
+    round.save(update_fields=update_fields)
     audit_record(
         action="evaluation.round_closed",
         obj=round,
