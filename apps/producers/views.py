@@ -103,7 +103,9 @@ def producer_rehome_view(request, pk):
     producer = get_object_or_403(
         Producer.objects.select_related("commune"), request.user, "producers.rehome_producer", pk=pk
     )
-    form = RehomeForm(request.POST or None, targets=rehome_targets(producer))
+    form = RehomeForm(
+        request.POST or None, targets=rehome_targets(producer), initial={"commune": producer.commune.successor_id}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             producer_rehome(producer=producer, commune=form.cleaned_data["commune"], by=request.user)
@@ -113,7 +115,12 @@ def producer_rehome_view(request, pk):
             messages.success(request, _("The producer and its products now belong to the new commune."))
             return redirect("producers:producer_detail", pk=producer.pk)
     products = producer.products.filter(commune__edition="2024").order_by("name")
-    return render(request, "producers/producer_rehome.html", {"form": form, "producer": producer, "products": products})
+    candidates = producer.commune.candidates.select_related("candidate").order_by("-is_default", "candidate__name")
+    return render(
+        request,
+        "producers/producer_rehome.html",
+        {"form": form, "producer": producer, "products": products, "candidates": candidates},
+    )
 
 
 @login_required
