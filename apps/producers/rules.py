@@ -71,3 +71,15 @@ rules.add_perm(
     & commune_needs_assigning
     & ((has_role(Role.PROVINCE_OFFICER) & works_for_a_2025_province & in_user_subtree) | has_role(Role.SYSTEM_ADMIN)),
 )
+
+
+@rules.predicate
+def is_pre_2025_unit(user, unit):
+    return unit is not None and unit.edition == Edition.THREE_TIER_2024
+
+
+# Moving every producer of an old commune, district or province to its 2025 commune in one action.
+may_bulk_rehome = (has_role(Role.PROVINCE_OFFICER) & works_for_a_2025_province) | has_role(Role.SYSTEM_ADMIN)
+rules.add_perm("producers.bulk_rehome", is_pre_2025_unit & may_bulk_rehome & in_user_subtree)
+rules.add_perm("producers.view_bulkrehoming", may_bulk_rehome & in_user_subtree)
+rules.add_perm("producers.start_bulk_rehoming", may_bulk_rehome)
