@@ -10,6 +10,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from apps.core.policy import scope
+from apps.geo.enums import Edition
 from apps.geo.models import AdministrativeUnit
 from apps.producers.models import Producer
 from apps.products.models import ProductPhoto, ProductSet
@@ -19,9 +20,13 @@ from .filters import CatalogFilter, search_words
 from .models import CatalogEntry, Fair, PointOfSale
 
 FACET_COLUMNS = {
-    "province": "province_id",
+    # By default the public side speaks the 2025 map: old records count under their successors.
+    "province": "current_province_id",
+    "commune": "current_commune_id",
+    # The old list (``edition=2024``), for people who still think in old names.
+    "old_province": "province_id",
     "district": "district_id",
-    "commune": "commune_id",
+    "old_commune": "commune_id",
     "group": "group_id",
     "product_set": "product_set_id",
     "stars": "stars",
@@ -52,13 +57,16 @@ def with_card_data(entries):
 def attach_places(entries):
     """Set province, district and commune on ``entries`` from one query; returns them as a list."""
     entries = list(entries)
-    ids = {pk for e in entries for pk in (e.province_id, e.district_id, e.commune_id) if pk}
+    columns = ("province_id", "district_id", "commune_id", "current_province_id", "current_commune_id")
+    ids = {pk for e in entries for pk in (getattr(e, c) for c in columns) if pk}
     # The successor comes along so a card can say which 2025 province an old one is now part of.
     units = AdministrativeUnit.objects.select_related("successor").in_bulk(ids) if ids else {}
     for entry in entries:
         entry.province = units.get(entry.province_id)
         entry.commune = units.get(entry.commune_id)
         entry.district = units.get(entry.district_id) if entry.district_id else None
+        entry.current_province = units.get(entry.current_province_id) if entry.current_province_id else None
+        entry.current_commune = units.get(entry.current_commune_id) if entry.current_commune_id else None
     return entries
 
 
@@ -71,12 +79,23 @@ def catalog_filter(data, *, today=None):
 
 
 def _facet_dimensions(cleaned):
-    """Province, group, set, stars and year always; districts once a province is chosen, communes below that."""
-    dims = ["province", "group", "product_set", "stars", "year"]
+    """Province, group, set, stars and year always; communes once a province is chosen (the old list: districts
+    and communes). Dimensions keep their public names; ``FACET_COLUMNS`` says which column each groups by."""
+    old = cleaned.get("edition") == Edition.THREE_TIER_2024 or bool(
+        # A pre-2025 province picked by its own id (an old link, or a province with no successor): its districts.
+        cleaned.get("province")
+        and AdministrativeUnit.objects.filter(pk=cleaned["province"], edition=Edition.THREE_TIER_2024).exists()
+    )
+    dims = ["old_province" if old else "province", "group", "product_set", "stars", "year"]
     if cleaned.get("province") or cleaned.get("district"):
-        dims.insert(1, "district")
-        dims.insert(2, "commune")
+        dims[1:1] = ["district", "old_commune"] if old else ["commune"]
     return dims
+
+
+def _public_names(facets):
+    """The old list's dimensions under the names the form and the API use."""
+    renamed = {"old_province": "province", "old_commune": "commune"}
+    return {renamed.get(k, k): v for k, v in facets.items()}
 
 
 def _grouped_counts(queryset, dims):
@@ -115,12 +134,13 @@ def _unit_label(name, edition, clashes):
 
 def _label_counts(counts):
     """Attach names and order: units by name, groups and sets in the official order, stars and years descending."""
-    unit_ids = {v for d in ("province", "district", "commune") for v in counts.get(d, {})}
+    unit_dims = ("province", "district", "commune", "old_province", "old_commune")
+    unit_ids = {v for d in unit_dims for v in counts.get(d, {})}
     rows = AdministrativeUnit.objects.filter(pk__in=unit_ids).values_list("pk", "name", "edition") if unit_ids else []
     units = {pk: (name, edition) for pk, name, edition in rows}
     result = {}
     for dim, by_value in counts.items():
-        if dim in ("province", "district", "commune"):
+        if dim in unit_dims:
             names = [units.get(v, ("", ""))[0] for v in by_value]
             # Both editions may hold a unit of the same name (Cần Thơ before and after July 2025): say which.
             clashes = {name for name in names if names.count(name) > 1}
@@ -158,10 +178,10 @@ def catalog_facets(filterset, *, today=None):
     """Counts per facet under the current filters, cached until the catalogue changes or the day ends."""
     today = today or timezone.localdate()
     params = _facet_params(filterset)
-    dims = _facet_dimensions(params)
 
     def compute():
-        return _label_counts(_grouped_counts(filterset.qs, dims))
+        dims = _facet_dimensions(params)
+        return _public_names(_label_counts(_grouped_counts(filterset.qs, dims)))
 
     return cached("facets", today, compute, **params)
 
@@ -179,11 +199,11 @@ def catalog_statistics(*, today=None):
 
     def compute():
         entries = visible_entries(today)
-        facets = _label_counts(_grouped_counts(entries, ["stars", "group", "province"]))
+        facets = _label_counts(_grouped_counts(entries, ["stars", "group", "province", "old_province"]))
         totals = entries.aggregate(
             products=Count("pk"),
             producers=Count("producer_id", distinct=True),
-            provinces=Count("province_id", distinct=True),
+            provinces=Count("current_province_id", distinct=True),
         )
         return {"totals": totals, **facets}
 

@@ -12,7 +12,7 @@ from apps.audit.services import audit_record
 from apps.certificates.models import Certificate
 from apps.core.policy import user_covers_unit
 from apps.core.text import fold
-from apps.geo.enums import Level
+from apps.geo.enums import Edition, Level
 from apps.geo.models import AdministrativeUnit
 from apps.producers.services import unique_slug
 
@@ -24,7 +24,7 @@ _CERTIFICATE_RELATED = (
     "recognition__decision",
     "product__producer",
     "product__product_set__group",
-    "product__commune",
+    "product__commune__successor",
 )
 
 
@@ -43,7 +43,22 @@ def _ancestor_paths(path):
 
 def _units_by_path(communes):
     paths = {p for commune in communes for p in _ancestor_paths(commune.path)}
-    return {unit.path: unit for unit in AdministrativeUnit.objects.filter(path__in=paths)}
+    return {unit.path: unit for unit in AdministrativeUnit.objects.filter(path__in=paths).select_related("successor")}
+
+
+def current_units(province, commune):
+    """The 2025 province and commune of a place (``commune`` in ``province``).
+
+    An old commune split between several new ones has no current commune (None) until its producer is assigned;
+    an old unit with no link at all (units loaded without the reform data) stands for itself.
+    """
+    if province.edition == Edition.TWO_TIER_2025:
+        return province, commune
+    if commune.split_on_reform:
+        current_commune = None
+    else:
+        current_commune = commune.successor if commune.successor_id else commune
+    return (province.successor if province.successor_id else province), current_commune
 
 
 def _entry_fields(cert, units_by_path):
@@ -52,6 +67,7 @@ def _entry_fields(cert, units_by_path):
     province = next(u for u in above if u.level == Level.PROVINCE)
     district = next((u for u in above if u.level == Level.DISTRICT), None)
     recognised_on = cert.recognition.decision.date
+    current_province, current_commune = current_units(province, product.commune)
     searchable = [
         product.name,
         product.producer.name,
@@ -60,6 +76,10 @@ def _entry_fields(cert, units_by_path):
         product.commune.name,
         district.name if district else "",
         province.name,
+    ]
+    # Found by its old or its new place name.
+    searchable += [
+        u.name for u in (current_commune, current_province) if u is not None and u.edition != province.edition
     ]
     return {
         "certificate": cert,
@@ -73,6 +93,8 @@ def _entry_fields(cert, units_by_path):
         "province": province,
         "district": district,
         "commune": product.commune,
+        "current_province": current_province,
+        "current_commune": current_commune,
         "recognised_on": recognised_on,
         "recognised_year": recognised_on.year,
         "valid_from": cert.valid_from,

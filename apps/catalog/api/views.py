@@ -3,7 +3,7 @@
 import hashlib
 
 import django_filters
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
@@ -123,7 +123,8 @@ class ProducerFilter(django_filters.FilterSet):
         fields = []
 
     def filter_province(self, queryset, name, value):
-        return queryset.filter(pk__in=visible_entries().filter(province_id=value).values("producer_id"))
+        entries = visible_entries().filter(Q(province_id=value) | Q(current_province_id=value))
+        return queryset.filter(pk__in=entries.values("producer_id"))
 
 
 class ProducerList(ConditionalGetMixin, generics.ListAPIView):
@@ -198,6 +199,7 @@ class Statistics(ConditionalGetMixin, APIView):
             "by_stars": [{"stars": int(o.value), "count": o.count} for o in stats["stars"]],
             "by_group": [{"code": o.value, "name": o.label, "count": o.count} for o in stats["group"]],
             "by_province": [{"id": int(o.value), "name": o.label, "count": o.count} for o in stats["province"]],
+            "by_old_province": [{"id": int(o.value), "name": o.label, "count": o.count} for o in stats["old_province"]],
         }
         return Response(StatisticsSerializer(data).data)
 
