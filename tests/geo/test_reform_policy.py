@@ -117,3 +117,15 @@ def test_no_one_by_one_move_for_a_wholly_merged_commune(client, communes_2025):
     assert not AuditEvent.objects.filter(action="producer.rehome").exists()
     page = client.get(reverse("producers:producer_detail", args=[r.merged_producer.pk]))
     assert "Chuyển sang xã mới" not in page.content.decode()
+
+
+def test_unit_pages_show_the_units_history(client, communes_2025):
+    r = communes_2025
+    client.force_login(r.province_officer)
+    new = client.get(reverse("geo:unit_detail", args=[r.new_dak_koi.pk])).content.decode()
+    assert "Được hình thành từ:" in new and "Xã Đắk Kôi, Huyện Kon Rẫy" in new
+    assert "Và một phần của" in new and "Xã Đắk Pne" in new
+    old = client.get(reverse("geo:unit_detail", args=[r.dak_pne.pk])).content.decode()
+    assert "Được chia về:" in old and "Xã Kon Braih" in old and "(đề xuất)" in old
+    merged = client.get(reverse("geo:unit_detail", args=[r.dak_koi.pk])).content.decode()
+    assert "Nhập vào:" in merged and "<strong>Xã Đăk Kôi</strong>" in merged
