@@ -10,6 +10,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from apps.core.policy import scope
+from apps.geo import maps
 from apps.geo.enums import Edition
 from apps.geo.models import AdministrativeUnit
 from apps.producers.models import Producer
@@ -396,3 +397,83 @@ def trade_product_candidates(obj, *, query="", limit=20, today=None):
     for word in search_words(query or ""):
         entries = entries.filter(search_text__contains=word)
     return list(entries.select_related("product", "producer", "province").order_by("sort_name", "pk")[:limit])
+
+
+# --- Maps (server-rendered SVG, apps/geo/maps.py) -----------------------------------------------------------------
+
+
+def _map_counts(province, today):
+    """{unit: certified products} on the 2025 map: per province, or per commune within a 2025 ``province`` (a
+    product of a split old commune, with no 2025 commune yet, counts at its old commune). Two queries."""
+    entries = visible_entries(today).order_by()
+    counts = {}
+    if province is None:
+        for pk, n in entries.values_list("current_province_id").annotate(n=Count("pk")):
+            if pk:
+                counts[pk] = n
+    else:
+        rows = entries.filter(current_province_id=province.pk).values_list("current_commune_id", "commune_id")
+        for current, old, n in rows.annotate(n=Count("pk")):
+            counts[current or old] = counts.get(current or old, 0) + n
+    units = AdministrativeUnit.objects.filter(pk__in=counts, latitude__isnull=False).only(
+        "pk", "name", "code", "edition", "level", "latitude", "longitude"
+    )
+    return [(u, counts[u.pk]) for u in units.order_by("name", "pk")]
+
+
+def catalog_map(*, province=None, today=None):
+    """Certified products per 2025 province, or per commune within ``province`` (a 2025 province), as an SVG map
+    (cached until the catalogue changes)."""
+    today = today or timezone.localdate()
+
+    def compute():
+        facet = "commune" if province else "province"
+        markers = [
+            {
+                "lat": u.latitude,
+                "lon": u.longitude,
+                "count": n,
+                "label": u.name,
+                "href": f"{reverse('catalog:product_list')}?{facet}={u.pk}",
+            }
+            for u, n in _map_counts(province, today)
+        ]
+        land = maps.unit_points(parent_path=province.path if province else None)
+        bounds = maps.bounds_of(land) if province else None
+        return maps.draw(land_points=land, markers=markers, bounds=bounds, width=360 if province else 320)
+
+    return cached("map", today, compute, province=province.pk if province else "")
+
+
+def catalog_map_features(*, province=None, today=None):
+    """The same counts as GeoJSON features (points, WGS 84 longitude/latitude), cached."""
+    today = today or timezone.localdate()
+
+    def compute():
+        return [
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [u.longitude, u.latitude]},
+                "properties": {
+                    "id": u.pk,
+                    "edition": u.edition,
+                    "level": u.level,
+                    "code": u.code,
+                    "name": u.name,
+                    "certified_products": n,
+                },
+            }
+            for u, n in _map_counts(province, today)
+        ]
+
+    return cached("map-features", today, compute, province=province.pk if province else "")
+
+
+def product_locator(entry):
+    """A small map of Vietnam with a dot where ``entry``'s product comes from (its places already attached)."""
+    places = [getattr(entry, "current_commune", None), entry.commune, getattr(entry, "current_province", None)]
+    spot = next((u for u in places if u is not None and u.latitude is not None), None)
+    markers = []
+    if spot is not None:
+        markers.append({"lat": spot.latitude, "lon": spot.longitude, "count": 1, "label": spot.name, "highlight": True})
+    return maps.draw(land_points=maps.unit_points(), markers=markers, width=120, max_radius=3.5)
