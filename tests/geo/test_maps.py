@@ -109,3 +109,13 @@ def test_the_statistics_map_costs_constant_queries(client, mapped, django_assert
     cache.clear()
     with django_assert_max_num_queries(len(first.captured_queries)):
         client.get(reverse("catalog:statistics"))
+
+
+def test_the_2025_province_dashboard_draws_its_communes(client, mapped):
+    client.force_login(mapped.province_officer)
+    page = client.get(reverse("core:dashboard")).content.decode()
+    assert "Sản phẩm được chứng nhận theo xã: Quảng Ngãi" in page
+    svg = page[page.index("<svg") : page.index("</svg>")]
+    assert "Xã Đăk Kôi: 1" in svg and "Xã Đắk Pne: 1" in svg
+    client.force_login(mapped.new_dak_koi_officer)
+    assert "<svg" not in client.get(reverse("core:dashboard")).content.decode()
