@@ -61,7 +61,19 @@ def current_units(province, commune):
     return (province.successor if province.successor_id else province), current_commune
 
 
-def _entry_fields(cert, units_by_path):
+def _former_names(units):
+    """{2025 unit id: names of the old units wholly merged into it}, for the 2025 units among ``units`` (one query):
+    a product registered since the reform is found by the old place names too."""
+    ids = {u.pk for u in units if u is not None and u.edition == Edition.TWO_TIER_2025}
+    names = {}
+    if ids:
+        rows = AdministrativeUnit.objects.filter(successor_id__in=ids, split_on_reform=False)
+        for successor_id, name in rows.values_list("successor_id", "name"):
+            names.setdefault(successor_id, []).append(name)
+    return names
+
+
+def _entry_fields(cert, units_by_path, former_names=None):
     product = cert.product
     above = [units_by_path[p] for p in _ancestor_paths(product.commune.path) if p in units_by_path]
     province = next(u for u in above if u.level == Level.PROVINCE)
@@ -78,6 +90,8 @@ def _entry_fields(cert, units_by_path):
         province.name,
     ]
     # Found by its old or its new place name.
+    for unit in (product.commune, province):
+        searchable += (former_names or {}).get(unit.pk, [])
     searchable += [
         u.name for u in (current_commune, current_province) if u is not None and u.edition != province.edition
     ]
@@ -115,7 +129,8 @@ def catalog_entry_refresh(*, product_id, today=None):
         if deleted:
             catalog_version_bump()
         return None
-    fields = _entry_fields(cert, _units_by_path([cert.product.commune]))
+    units = _units_by_path([cert.product.commune])
+    fields = _entry_fields(cert, units, _former_names([cert.product.commune, *units.values()]))
     entry, _ = CatalogEntry.objects.update_or_create(product_id=product_id, defaults=fields)
     catalog_version_bump()
     return entry
@@ -127,7 +142,8 @@ def catalog_rebuild(*, today=None, batch_size=2000):
     today = today or timezone.localdate()
     best = _best_certificates(Certificate.objects.currently_valid(today).select_related(*_CERTIFICATE_RELATED))
     units = _units_by_path([cert.product.commune for cert in best.values()])
-    entries = [CatalogEntry(product_id=pid, **_entry_fields(cert, units)) for pid, cert in best.items()]
+    former = _former_names([*(cert.product.commune for cert in best.values()), *units.values()])
+    entries = [CatalogEntry(product_id=pid, **_entry_fields(cert, units, former)) for pid, cert in best.items()]
     CatalogEntry.objects.all().delete()
     CatalogEntry.objects.bulk_create(entries, batch_size=batch_size)
     catalog_version_bump()

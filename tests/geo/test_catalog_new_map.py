@@ -135,3 +135,15 @@ def test_catalogue_query_count_stays_constant_on_the_new_map(client, listed, dja
         certified_product(commune=listed.dak_koi, name=f"Sâm số {i}")
     with django_assert_max_num_queries(10):
         assert client.get(reverse("catalog:product_list"), params).status_code == 200
+
+
+@pytest.mark.parametrize("query", ["dak koi ca phe", "kon tum ca phe", "Đắk Kôi"])
+def test_search_finds_a_product_registered_since_by_the_old_names_of_its_place(client, listed, query):
+    for rebuilt in (False, True):
+        if rebuilt:
+            catalog_rebuild()
+        response = client.get(reverse("catalog:product_list"), {"q": query})
+        assert "Cà phê Đăk Kôi" in [e.name for e in response.context["page_obj"]]
+    # Old Đắk Pne was split: its name does not lead to new Đăk Kôi's products.
+    response = client.get(reverse("catalog:product_list"), {"q": "dak pne ca phe"})
+    assert response.context["page_obj"].paginator.count == 0
