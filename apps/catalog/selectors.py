@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from apps.core.policy import scope
 from apps.geo import maps
@@ -442,7 +443,8 @@ def catalog_map(*, province=None, today=None):
         bounds = maps.bounds_of(land) if province else None
         return maps.draw(land_points=land, markers=markers, bounds=bounds, width=360 if province else 320)
 
-    return cached("map", today, compute, province=province.pk if province else "")
+    # The markers link to the catalogue in the visitor's language.
+    return cached("map", today, compute, province=province.pk if province else "", language=get_language())
 
 
 def catalog_map_features(*, province=None, today=None):

@@ -103,16 +103,12 @@ class RehomingPreview:
 
 def rehoming_preview(unit):
     """The producers of the pre-2025 ``unit`` still registered in pre-2025 communes, sorted into what moves to its
-    2025 commune, what is blocked, and the split cases (3 queries whatever the number of producers)."""
+    2025 commune, what is blocked, and the split cases (2 queries whatever the number of producers)."""
     from .services import busy_producer_ids
 
-    producers = (
-        Producer.objects.filter(commune__path__startswith=unit.path, commune__edition=Edition.THREE_TIER_2024)
-        .select_related("commune__successor", "commune__parent")
-        .order_by("commune__path", "name", "pk")
-    )
-    rows = list(producers)
-    busy = busy_producer_ids(Producer.objects.filter(pk__in=[p.pk for p in rows])) if rows else set()
+    producers = Producer.objects.filter(commune__path__startswith=unit.path, commune__edition=Edition.THREE_TIER_2024)
+    rows = list(producers.select_related("commune__successor").order_by("commune__path", "name", "pk"))
+    busy = busy_producer_ids(producers) if rows else set()
     moves, blocked, split = [], [], []
     for producer in rows:
         if not producer.commune.wholly_merged:

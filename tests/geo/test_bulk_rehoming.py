@@ -187,3 +187,14 @@ def test_the_pages_preview_confirm_and_show_progress(client, old_commune_produce
     # Someone of another province may not see the run.
     client.force_login(r.new_dak_koi_officer)
     assert client.get(response["Location"]).status_code == 403
+
+
+def test_the_preview_costs_the_same_queries_for_2_or_20_producers(old_commune_producers, django_assert_num_queries):
+    r = old_commune_producers
+    with django_assert_num_queries(2):
+        rehoming_preview(r.kon_tum)
+    for i in range(18):
+        make_producer(commune=r.dak_koi if i % 2 else r.dak_pne, name=f"HTX thêm {i}")
+    with django_assert_num_queries(2):
+        preview = rehoming_preview(r.kon_tum)
+    assert len(preview.moves) == 11 and len(preview.split) == 10
