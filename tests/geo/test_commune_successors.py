@@ -193,3 +193,13 @@ def test_a_partial_import_links_what_is_loaded_and_a_later_one_completes_it(db):
     units_import_two_tier(province_codes={"51"})
     dak_koi = _unit(Edition.THREE_TIER_2024, "23482")
     assert dak_koi.successor.name == "Xã Đăk Kôi"
+
+
+def test_the_refresh_command_reports_without_writing_when_asked(capsys):
+    from io import StringIO
+
+    out = StringIO()
+    before = reform_data.COMMUNE_SUCCESSORS_CSV.stat().st_mtime_ns
+    call_command("refresh_reform_data", check=True, stdout=out)
+    assert "10051 old communes mapped (472 split)" in out.getvalue()
+    assert reform_data.COMMUNE_SUCCESSORS_CSV.stat().st_mtime_ns == before

@@ -129,3 +129,13 @@ def test_unit_pages_show_the_units_history(client, communes_2025):
     assert "Được chia về:" in old and "Xã Kon Braih" in old and "(đề xuất)" in old
     merged = client.get(reverse("geo:unit_detail", args=[r.dak_koi.pk])).content.decode()
     assert "Nhập vào:" in merged and "<strong>Xã Đăk Kôi</strong>" in merged
+
+
+def test_the_producer_page_names_the_2025_commune(client, communes_2025):
+    r = communes_2025
+    client.force_login(r.province_officer)
+    merged = client.get(reverse("producers:producer_detail", args=[r.merged_producer.pk])).content.decode()
+    assert 'Xã Đắk Kôi <span class="muted">(từ ngày 01/07/2025: Xã Đăk Kôi)</span>' in merged
+    split = client.get(reverse("producers:producer_detail", args=[r.split_producer.pk])).content.decode()
+    assert "(bị chia từ ngày 01/07/2025; đề xuất: Xã Đăk Kôi)" in split
+    assert "Chuyển sang xã mới" in split
