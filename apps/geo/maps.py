@@ -5,11 +5,13 @@ markers are circles whose area follows a count. The projection is equirectangula
 is faithful enough at Vietnam's scale.
 """
 
+import functools
 import math
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
 
+from . import reform_data
 from .enums import Edition, Level
 from .models import AdministrativeUnit
 
@@ -73,8 +75,22 @@ def land_path(points, projection, *, cell=4):
     return "".join(f"M{cx * cell} {cy * cell}h{cell}v{cell}h-{cell}z" for cx, cy in sorted(cells))
 
 
+@functools.lru_cache(maxsize=1)
+def country_points():
+    """(lat, lon) of every 2025 commune, from the shipped file: the country's shape does not depend on which
+    units an installation loaded (no query)."""
+    return tuple(
+        (float(r["latitude"]), float(r["longitude"]))
+        for r in reform_data.read_coordinates()
+        if r["edition"] == Edition.TWO_TIER_2025 and r["level"] == Level.COMMUNE
+    )
+
+
 def unit_points(*, edition=Edition.TWO_TIER_2025, level=Level.COMMUNE, parent_path=None):
-    """(lat, lon) of the units of an edition and level (under ``parent_path``), cached for a day (one query)."""
+    """(lat, lon) of the loaded units of an edition and level under ``parent_path`` (the whole country: the shipped
+    points), cached for a day (one query)."""
+    if parent_path is None and edition == Edition.TWO_TIER_2025 and level == Level.COMMUNE:
+        return country_points()
     key = f"geo:points:{edition}:{level}:{parent_path or ''}"
     points = cache.get(key)
     if points is None:

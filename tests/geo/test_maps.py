@@ -119,3 +119,10 @@ def test_the_2025_province_dashboard_draws_its_communes(client, mapped):
     assert "Xã Đăk Kôi: 1" in svg and "Xã Đắk Pne: 1" in svg
     client.force_login(mapped.new_dak_koi_officer)
     assert "<svg" not in client.get(reverse("core:dashboard")).content.decode()
+
+
+def test_the_country_is_drawn_from_the_shipped_points_whatever_units_are_loaded(client, mapped):
+    assert len(maps.country_points()) == 3318
+    page = client.get(reverse("catalog:statistics")).content.decode()
+    land = re.search(r'<path d="([^"]+)"', page).group(1)
+    assert land.count("M") > 1500  # the whole country, though this test loaded a handful of units
