@@ -1,10 +1,12 @@
 """The catalogue's facets, shared by the public pages and the open-data API (same names, same meaning)."""
 
 import django_filters
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.enums import Stars
 from apps.core.text import fold
+from apps.geo.enums import Edition
 
 from .enums import CatalogSort
 from .models import CatalogEntry
@@ -26,9 +28,14 @@ def search_words(text):
 
 class CatalogFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_search", label=_("Search"), max_length=200)
-    province = django_filters.NumberFilter(field_name="province_id", label=_("Province"))
+    # A unit of either edition: a 2025 province takes in its old provinces' products; an old one (the old list,
+    # ``edition=2024``) only its own.
+    province = django_filters.NumberFilter(method="filter_unit", label=_("Province"))
     district = django_filters.NumberFilter(field_name="district_id", label=_("District"))
-    commune = django_filters.NumberFilter(field_name="commune_id", label=_("Commune"))
+    commune = django_filters.NumberFilter(method="filter_unit", label=_("Commune"))
+    edition = django_filters.ChoiceFilter(
+        choices=Edition.choices, method="filter_edition", label=_("Administrative units"), empty_label=None
+    )
     group = django_filters.CharFilter(field_name="group__code", label=_("Product group"), max_length=8)
     product_set = django_filters.CharFilter(field_name="product_set__code", label=_("Product set"), max_length=12)
     stars = django_filters.TypedChoiceFilter(choices=RECOGNISED_STARS, coerce=int, label=_("Stars"))
@@ -43,6 +50,12 @@ class CatalogFilter(django_filters.FilterSet):
         for word in search_words(value):
             queryset = queryset.filter(search_text__contains=word)
         return queryset
+
+    def filter_unit(self, queryset, name, value):
+        return queryset.filter(Q(**{f"{name}_id": value}) | Q(**{f"current_{name}_id": value}))
+
+    def filter_edition(self, queryset, name, value):
+        return queryset  # only chooses how the facets group (see selectors.facet_columns)
 
     def filter_sort(self, queryset, name, value):
         return queryset.order_by(*SORT_ORDERS[value])

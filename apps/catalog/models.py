@@ -61,6 +61,25 @@ class CatalogEntry(models.Model):
     commune = models.ForeignKey(
         "geo.AdministrativeUnit", verbose_name=_("commune"), on_delete=models.PROTECT, related_name="+"
     )
+    # The 2025 map: the province and commune the product's place belongs to now. For a product registered before
+    # the reform, its old province's and (wholly merged) old commune's successors; a commune split in 2025 has no
+    # current commune until its producer is assigned one. The public side groups by these by default.
+    current_province = models.ForeignKey(
+        "geo.AdministrativeUnit",
+        verbose_name=_("province (since 1 July 2025)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    current_commune = models.ForeignKey(
+        "geo.AdministrativeUnit",
+        verbose_name=_("commune (since 1 July 2025)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     recognised_on = models.DateField(_("recognised on"))
     recognised_year = models.PositiveSmallIntegerField(_("year of recognition"))
     valid_from = models.DateField(_("valid from"))

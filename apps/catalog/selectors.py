@@ -8,8 +8,11 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from apps.core.policy import scope
+from apps.geo import maps
+from apps.geo.enums import Edition
 from apps.geo.models import AdministrativeUnit
 from apps.producers.models import Producer
 from apps.products.models import ProductPhoto, ProductSet
@@ -19,9 +22,13 @@ from .filters import CatalogFilter, search_words
 from .models import CatalogEntry, Fair, PointOfSale
 
 FACET_COLUMNS = {
-    "province": "province_id",
+    # By default the public side speaks the 2025 map: old records count under their successors.
+    "province": "current_province_id",
+    "commune": "current_commune_id",
+    # The old list (``edition=2024``), for people who still think in old names.
+    "old_province": "province_id",
     "district": "district_id",
-    "commune": "commune_id",
+    "old_commune": "commune_id",
     "group": "group_id",
     "product_set": "product_set_id",
     "stars": "stars",
@@ -52,13 +59,16 @@ def with_card_data(entries):
 def attach_places(entries):
     """Set province, district and commune on ``entries`` from one query; returns them as a list."""
     entries = list(entries)
-    ids = {pk for e in entries for pk in (e.province_id, e.district_id, e.commune_id) if pk}
+    columns = ("province_id", "district_id", "commune_id", "current_province_id", "current_commune_id")
+    ids = {pk for e in entries for pk in (getattr(e, c) for c in columns) if pk}
     # The successor comes along so a card can say which 2025 province an old one is now part of.
     units = AdministrativeUnit.objects.select_related("successor").in_bulk(ids) if ids else {}
     for entry in entries:
         entry.province = units.get(entry.province_id)
         entry.commune = units.get(entry.commune_id)
         entry.district = units.get(entry.district_id) if entry.district_id else None
+        entry.current_province = units.get(entry.current_province_id) if entry.current_province_id else None
+        entry.current_commune = units.get(entry.current_commune_id) if entry.current_commune_id else None
     return entries
 
 
@@ -71,12 +81,23 @@ def catalog_filter(data, *, today=None):
 
 
 def _facet_dimensions(cleaned):
-    """Province, group, set, stars and year always; districts once a province is chosen, communes below that."""
-    dims = ["province", "group", "product_set", "stars", "year"]
+    """Province, group, set, stars and year always; communes once a province is chosen (the old list: districts
+    and communes). Dimensions keep their public names; ``FACET_COLUMNS`` says which column each groups by."""
+    old = cleaned.get("edition") == Edition.THREE_TIER_2024 or bool(
+        # A pre-2025 province picked by its own id (an old link, or a province with no successor): its districts.
+        cleaned.get("province")
+        and AdministrativeUnit.objects.filter(pk=cleaned["province"], edition=Edition.THREE_TIER_2024).exists()
+    )
+    dims = ["old_province" if old else "province", "group", "product_set", "stars", "year"]
     if cleaned.get("province") or cleaned.get("district"):
-        dims.insert(1, "district")
-        dims.insert(2, "commune")
+        dims[1:1] = ["district", "old_commune"] if old else ["commune"]
     return dims
+
+
+def _public_names(facets):
+    """The old list's dimensions under the names the form and the API use."""
+    renamed = {"old_province": "province", "old_commune": "commune"}
+    return {renamed.get(k, k): v for k, v in facets.items()}
 
 
 def _grouped_counts(queryset, dims):
@@ -115,12 +136,13 @@ def _unit_label(name, edition, clashes):
 
 def _label_counts(counts):
     """Attach names and order: units by name, groups and sets in the official order, stars and years descending."""
-    unit_ids = {v for d in ("province", "district", "commune") for v in counts.get(d, {})}
+    unit_dims = ("province", "district", "commune", "old_province", "old_commune")
+    unit_ids = {v for d in unit_dims for v in counts.get(d, {})}
     rows = AdministrativeUnit.objects.filter(pk__in=unit_ids).values_list("pk", "name", "edition") if unit_ids else []
     units = {pk: (name, edition) for pk, name, edition in rows}
     result = {}
     for dim, by_value in counts.items():
-        if dim in ("province", "district", "commune"):
+        if dim in unit_dims:
             names = [units.get(v, ("", ""))[0] for v in by_value]
             # Both editions may hold a unit of the same name (Cần Thơ before and after July 2025): say which.
             clashes = {name for name in names if names.count(name) > 1}
@@ -158,10 +180,10 @@ def catalog_facets(filterset, *, today=None):
     """Counts per facet under the current filters, cached until the catalogue changes or the day ends."""
     today = today or timezone.localdate()
     params = _facet_params(filterset)
-    dims = _facet_dimensions(params)
 
     def compute():
-        return _label_counts(_grouped_counts(filterset.qs, dims))
+        dims = _facet_dimensions(params)
+        return _public_names(_label_counts(_grouped_counts(filterset.qs, dims)))
 
     return cached("facets", today, compute, **params)
 
@@ -179,11 +201,11 @@ def catalog_statistics(*, today=None):
 
     def compute():
         entries = visible_entries(today)
-        facets = _label_counts(_grouped_counts(entries, ["stars", "group", "province"]))
+        facets = _label_counts(_grouped_counts(entries, ["stars", "group", "province", "old_province"]))
         totals = entries.aggregate(
             products=Count("pk"),
             producers=Count("producer_id", distinct=True),
-            provinces=Count("province_id", distinct=True),
+            provinces=Count("current_province_id", distinct=True),
         )
         return {"totals": totals, **facets}
 
@@ -394,3 +416,84 @@ def trade_product_candidates(obj, *, query="", limit=20, today=None):
     for word in search_words(query or ""):
         entries = entries.filter(search_text__contains=word)
     return list(entries.select_related("product", "producer", "province").order_by("sort_name", "pk")[:limit])
+
+
+# --- Maps (server-rendered SVG, apps/geo/maps.py) -----------------------------------------------------------------
+
+
+def _map_counts(province, today):
+    """{unit: certified products} on the 2025 map: per province, or per commune within a 2025 ``province`` (a
+    product of a split old commune, with no 2025 commune yet, counts at its old commune). Two queries."""
+    entries = visible_entries(today).order_by()
+    counts = {}
+    if province is None:
+        for pk, n in entries.values_list("current_province_id").annotate(n=Count("pk")):
+            if pk:
+                counts[pk] = n
+    else:
+        rows = entries.filter(current_province_id=province.pk).values_list("current_commune_id", "commune_id")
+        for current, old, n in rows.annotate(n=Count("pk")):
+            counts[current or old] = counts.get(current or old, 0) + n
+    units = AdministrativeUnit.objects.filter(pk__in=counts, latitude__isnull=False).only(
+        "pk", "name", "code", "edition", "level", "latitude", "longitude"
+    )
+    return [(u, counts[u.pk]) for u in units.order_by("name", "pk")]
+
+
+def catalog_map(*, province=None, today=None):
+    """Certified products per 2025 province, or per commune within ``province`` (a 2025 province), as an SVG map
+    (cached until the catalogue changes)."""
+    today = today or timezone.localdate()
+
+    def compute():
+        facet = "commune" if province else "province"
+        markers = [
+            {
+                "lat": u.latitude,
+                "lon": u.longitude,
+                "count": n,
+                "label": u.name,
+                "href": f"{reverse('catalog:product_list')}?{facet}={u.pk}",
+            }
+            for u, n in _map_counts(province, today)
+        ]
+        land = maps.unit_points(parent_path=province.path if province else None)
+        bounds = maps.bounds_of(land) if province else None
+        return maps.draw(land_points=land, markers=markers, bounds=bounds, width=360 if province else 320)
+
+    # The markers link to the catalogue in the visitor's language.
+    return cached("map", today, compute, province=province.pk if province else "", language=get_language())
+
+
+def catalog_map_features(*, province=None, today=None):
+    """The same counts as GeoJSON features (points, WGS 84 longitude/latitude), cached."""
+    today = today or timezone.localdate()
+
+    def compute():
+        return [
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [u.longitude, u.latitude]},
+                "properties": {
+                    "id": u.pk,
+                    "edition": u.edition,
+                    "level": u.level,
+                    "code": u.code,
+                    "name": u.name,
+                    "certified_products": n,
+                },
+            }
+            for u, n in _map_counts(province, today)
+        ]
+
+    return cached("map-features", today, compute, province=province.pk if province else "")
+
+
+def product_locator(entry):
+    """A small map of Vietnam with a dot where ``entry``'s product comes from (its places already attached)."""
+    places = [getattr(entry, "current_commune", None), entry.commune, getattr(entry, "current_province", None)]
+    spot = next((u for u in places if u is not None and u.latitude is not None), None)
+    markers = []
+    if spot is not None:
+        markers.append({"lat": spot.latitude, "lon": spot.longitude, "count": 1, "label": spot.name, "highlight": True})
+    return maps.draw(land_points=maps.unit_points(), markers=markers, width=120, max_radius=3.5)

@@ -12,7 +12,7 @@ from apps.audit.services import audit_record
 from apps.certificates.models import Certificate
 from apps.core.policy import user_covers_unit
 from apps.core.text import fold
-from apps.geo.enums import Level
+from apps.geo.enums import Edition, Level
 from apps.geo.models import AdministrativeUnit
 from apps.producers.services import unique_slug
 
@@ -24,7 +24,7 @@ _CERTIFICATE_RELATED = (
     "recognition__decision",
     "product__producer",
     "product__product_set__group",
-    "product__commune",
+    "product__commune__successor",
 )
 
 
@@ -43,15 +43,43 @@ def _ancestor_paths(path):
 
 def _units_by_path(communes):
     paths = {p for commune in communes for p in _ancestor_paths(commune.path)}
-    return {unit.path: unit for unit in AdministrativeUnit.objects.filter(path__in=paths)}
+    return {unit.path: unit for unit in AdministrativeUnit.objects.filter(path__in=paths).select_related("successor")}
 
 
-def _entry_fields(cert, units_by_path):
+def current_units(province, commune):
+    """The 2025 province and commune of a place (``commune`` in ``province``).
+
+    An old commune split between several new ones has no current commune (None) until its producer is assigned;
+    an old unit with no link at all (units loaded without the reform data) stands for itself.
+    """
+    if province.edition == Edition.TWO_TIER_2025:
+        return province, commune
+    if commune.split_on_reform:
+        current_commune = None
+    else:
+        current_commune = commune.successor if commune.successor_id else commune
+    return (province.successor if province.successor_id else province), current_commune
+
+
+def _former_names(units):
+    """{2025 unit id: names of the old units wholly merged into it}, for the 2025 units among ``units`` (one query):
+    a product registered since the reform is found by the old place names too."""
+    ids = {u.pk for u in units if u is not None and u.edition == Edition.TWO_TIER_2025}
+    names = {}
+    if ids:
+        rows = AdministrativeUnit.objects.filter(successor_id__in=ids, split_on_reform=False)
+        for successor_id, name in rows.values_list("successor_id", "name"):
+            names.setdefault(successor_id, []).append(name)
+    return names
+
+
+def _entry_fields(cert, units_by_path, former_names=None):
     product = cert.product
     above = [units_by_path[p] for p in _ancestor_paths(product.commune.path) if p in units_by_path]
     province = next(u for u in above if u.level == Level.PROVINCE)
     district = next((u for u in above if u.level == Level.DISTRICT), None)
     recognised_on = cert.recognition.decision.date
+    current_province, current_commune = current_units(province, product.commune)
     searchable = [
         product.name,
         product.producer.name,
@@ -60,6 +88,12 @@ def _entry_fields(cert, units_by_path):
         product.commune.name,
         district.name if district else "",
         province.name,
+    ]
+    # Found by its old or its new place name.
+    for unit in (product.commune, province):
+        searchable += (former_names or {}).get(unit.pk, [])
+    searchable += [
+        u.name for u in (current_commune, current_province) if u is not None and u.edition != province.edition
     ]
     return {
         "certificate": cert,
@@ -73,6 +107,8 @@ def _entry_fields(cert, units_by_path):
         "province": province,
         "district": district,
         "commune": product.commune,
+        "current_province": current_province,
+        "current_commune": current_commune,
         "recognised_on": recognised_on,
         "recognised_year": recognised_on.year,
         "valid_from": cert.valid_from,
@@ -93,7 +129,8 @@ def catalog_entry_refresh(*, product_id, today=None):
         if deleted:
             catalog_version_bump()
         return None
-    fields = _entry_fields(cert, _units_by_path([cert.product.commune]))
+    units = _units_by_path([cert.product.commune])
+    fields = _entry_fields(cert, units, _former_names([cert.product.commune, *units.values()]))
     entry, _ = CatalogEntry.objects.update_or_create(product_id=product_id, defaults=fields)
     catalog_version_bump()
     return entry
@@ -105,7 +142,8 @@ def catalog_rebuild(*, today=None, batch_size=2000):
     today = today or timezone.localdate()
     best = _best_certificates(Certificate.objects.currently_valid(today).select_related(*_CERTIFICATE_RELATED))
     units = _units_by_path([cert.product.commune for cert in best.values()])
-    entries = [CatalogEntry(product_id=pid, **_entry_fields(cert, units)) for pid, cert in best.items()]
+    former = _former_names([*(cert.product.commune for cert in best.values()), *units.values()])
+    entries = [CatalogEntry(product_id=pid, **_entry_fields(cert, units, former)) for pid, cert in best.items()]
     CatalogEntry.objects.all().delete()
     CatalogEntry.objects.bulk_create(entries, batch_size=batch_size)
     catalog_version_bump()

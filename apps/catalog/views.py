@@ -7,6 +7,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from apps.certificates.enums import CertificateStatus
+from apps.geo.enums import Edition, Level
+from apps.geo.models import AdministrativeUnit
 
 from . import selectors
 from .cache import cache_public_page
@@ -83,6 +85,7 @@ def product_detail(request, slug):
             "points_of_sale": selectors.product_points_of_sale(product),
             "fairs": selectors.product_fairs(product),
             "verify_url": verify_url,
+            "locator": selectors.product_locator(entry),
             "json_ld": product_json_ld(request, entry, photos, verify_url),
             "today": timezone.localdate(),
         },
@@ -104,7 +107,18 @@ def producer_detail(request, slug):
 @cache_public_page
 def statistics(request):
     stats = selectors.catalog_statistics()
-    return render(request, "catalog/statistics.html", {"stats": stats})
+    # ``?tinh=<id>`` of a 2025 province: its communes on the map; anything else: the whole country.
+    raw = request.GET.get("tinh", "")
+    province = None
+    if raw.isdigit():
+        province = AdministrativeUnit.objects.filter(
+            pk=int(raw), edition=Edition.TWO_TIER_2025, level=Level.PROVINCE
+        ).first()
+    return render(
+        request,
+        "catalog/statistics.html",
+        {"stats": stats, "map": selectors.catalog_map(province=province), "map_province": province},
+    )
 
 
 @require_GET

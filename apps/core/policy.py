@@ -5,8 +5,10 @@ belongs to). A scoped user covers their own unit's subtree; national roles cover
 objects through :func:`scope` (lists) or :func:`get_object_or_403` (details), and app ``rules.py``
 modules build their permissions from the predicates defined here.
 
-A 2025 province also covers the pre-July-2025 provinces that became part of it (``AdministrativeUnit.successor``):
-records keep pointing at their old units, and the new province's staff take them over.
+A 2025 province also covers the pre-July-2025 provinces that became part of it (``AdministrativeUnit.successor``),
+and a 2025 commune the pre-2025 communes wholly merged into it: records keep pointing at their old units, and the
+new unit's staff take them over. A pre-2025 commune split between several 2025 communes (``split_on_reform``) is
+covered by none of them: its records stay with the province until a province officer assigns each one.
 """
 
 import rules
@@ -19,13 +21,15 @@ from apps.geo.enums import Edition, Level
 
 
 def covered_paths(user):
-    """The path prefixes of the subtrees a scoped user covers: their unit's, plus its predecessors' (cached)."""
+    """The path prefixes of the subtrees a scoped user covers: their unit's, plus its predecessors' (one query,
+    cached on the user). A 2025 commune's predecessors are the old communes wholly merged into it, not split ones."""
     cached = getattr(user, "_covered_paths", None)
     if cached is None or cached[0] != user.unit_id:
         unit = user.unit
         paths = [unit.path]
-        if unit.level == Level.PROVINCE and unit.edition == Edition.TWO_TIER_2025:
-            paths += sorted(unit.predecessors.values_list("path", flat=True))
+        if unit.edition == Edition.TWO_TIER_2025 and unit.level in (Level.PROVINCE, Level.COMMUNE):
+            predecessors = unit.predecessors.filter(split_on_reform=False)
+            paths += sorted(predecessors.values_list("path", flat=True))
         cached = user._covered_paths = (user.unit_id, tuple(paths))
     return cached[1]
 

@@ -31,8 +31,10 @@ class AdministrativeUnit(models.Model):
     path = models.CharField(max_length=40, unique=True, editable=False)
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
-    # A pre-July-2025 province points at the 2025 province it became part of (Resolution 202/2025/QH15), so the
-    # new province's staff cover the records that still point at the old one. Communes have no such link yet.
+    # A pre-July-2025 province points at the 2025 province it became part of (Resolution 202/2025/QH15), and a
+    # pre-2025 commune at the 2025 commune it became part of (for a commune split between several: the default
+    # one, every candidate in ``SuccessorCandidate``), so the new unit's staff cover the records that still point
+    # at the old one; a split commune's records stay with the province until one is assigned (``split_on_reform``).
     successor = models.ForeignKey(
         "self",
         verbose_name=_("successor since 1 July 2025"),
@@ -41,6 +43,10 @@ class AdministrativeUnit(models.Model):
         on_delete=models.SET_NULL,
         related_name="predecessors",
     )
+    split_on_reform = models.BooleanField(_("split between several 2025 communes"), default=False)
+    # A representative point (WGS 84), from the vietnamadminunits data; drawn on the server-rendered maps.
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("administrative unit")
@@ -54,8 +60,13 @@ class AdministrativeUnit(models.Model):
                 name="geo_unit_only_provinces_are_roots",
             ),
             models.CheckConstraint(
-                condition=Q(successor__isnull=True) | Q(edition=Edition.THREE_TIER_2024, level=Level.PROVINCE),
-                name="geo_unit_only_old_provinces_have_successors",
+                condition=Q(successor__isnull=True)
+                | Q(edition=Edition.THREE_TIER_2024, level__in=[Level.PROVINCE, Level.COMMUNE]),
+                name="geo_unit_only_old_provinces_communes_have_successors",
+            ),
+            models.CheckConstraint(
+                condition=Q(split_on_reform=False) | Q(edition=Edition.THREE_TIER_2024, level=Level.COMMUNE),
+                name="geo_unit_only_old_communes_split",
             ),
             models.CheckConstraint(
                 condition=Q(valid_from__isnull=True)
@@ -81,6 +92,11 @@ class AdministrativeUnit(models.Model):
         return self
 
     @property
+    def wholly_merged(self):
+        """A pre-2025 commune that became part of exactly one 2025 commune (its staff take the records over)."""
+        return self.level == Level.COMMUNE and self.successor_id is not None and not self.split_on_reform
+
+    @property
     def now_part_of(self):
         """For a pre-2025 province merged into another: the 2025 province it is now part of (else None).
 
@@ -104,3 +120,27 @@ class AdministrativeUnit(models.Model):
     def descendants(self, include_self=False):
         qs = AdministrativeUnit.objects.filter(path__startswith=self.path)
         return qs if include_self else qs.exclude(pk=self.pk)
+
+
+class SuccessorCandidate(models.Model):
+    """One of the 2025 communes a pre-2025 commune was split between (only split communes have rows here)."""
+
+    unit = models.ForeignKey(
+        AdministrativeUnit, verbose_name=_("pre-2025 commune"), on_delete=models.CASCADE, related_name="candidates"
+    )
+    candidate = models.ForeignKey(
+        AdministrativeUnit, verbose_name=_("2025 commune"), on_delete=models.CASCADE, related_name="+"
+    )
+    is_default = models.BooleanField(_("default"), default=False)
+
+    class Meta:
+        verbose_name = _("successor candidate")
+        verbose_name_plural = _("successor candidates")
+        ordering = ["unit", "-is_default", "candidate__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "candidate"], name="geo_candidate_unique"),
+            models.UniqueConstraint(fields=["unit"], condition=Q(is_default=True), name="geo_candidate_one_default"),
+        ]
+
+    def __str__(self):
+        return f"{self.unit} → {self.candidate}"

@@ -7,8 +7,9 @@ from pathlib import Path
 
 from django.db import transaction
 
+from . import reform_data
 from .enums import EDITION_VALIDITY, DivisionType, Edition, Level
-from .models import AdministrativeUnit
+from .models import AdministrativeUnit, SuccessorCandidate
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 THREE_TIER_CSV = DATA_DIR / "units-2024-three-tier.csv.gz"
@@ -125,6 +126,8 @@ def units_import_three_tier(*, path=THREE_TIER_CSV, province_codes=None):
         d_ids,
     )
     units_link_successors()
+    units_link_commune_successors()
+    units_load_coordinates()
     return _count(edition)
 
 
@@ -152,6 +155,8 @@ def units_import_two_tier(*, province_codes=None):
         p_ids,
     )
     units_link_successors()
+    units_link_commune_successors()
+    units_load_coordinates()
     return _count(edition)
 
 
@@ -172,6 +177,82 @@ def units_link_successors(*, path=SUCCESSORS_CSV):
             changed.append(old)
     AdministrativeUnit.objects.bulk_update(changed, ["successor"])
     return provinces.filter(successor__isnull=False).count()
+
+
+@dataclass(frozen=True)
+class CommuneLinkResult:
+    linked: int
+    split: int
+    candidates: int
+    changed: int
+
+
+def units_link_commune_successors(*, path=reform_data.COMMUNE_SUCCESSORS_CSV, unit_model=None, candidate_model=None):
+    """Point each loaded pre-2025 commune at the 2025 commune it became part of (the default one when split), and
+    keep every candidate of a split commune. Matched by edition + code on both sides; idempotent.
+
+    ``unit_model``/``candidate_model``: the historical models when a migration calls this.
+    """
+    unit_model = unit_model or AdministrativeUnit
+    candidate_model = candidate_model or SuccessorCandidate
+    by_old = {}
+    for row in reform_data.read_successors(path):
+        by_old.setdefault(row["old_commune_code"], []).append((row["new_commune_code"], row["is_default"] == "1"))
+    communes = unit_model.objects.filter(level=Level.COMMUNE)
+    new = dict(communes.filter(edition=Edition.TWO_TIER_2025).values_list("code", "pk"))
+    if not new:
+        return CommuneLinkResult(0, 0, 0, 0)
+    changed = []
+    wanted_candidates = set()
+    for old in communes.filter(edition=Edition.THREE_TIER_2024).only("pk", "code", "successor", "split_on_reform"):
+        targets = [(new[c], d) for c, d in by_old.get(old.code, []) if c in new]
+        default = next((pk for pk, d in targets if d), None)
+        split = len(by_old.get(old.code, [])) > 1
+        if split:
+            wanted_candidates.update((old.pk, pk, d) for pk, d in targets)
+        if old.successor_id != default or old.split_on_reform != split:
+            old.successor_id, old.split_on_reform = default, split
+            changed.append(old)
+    unit_model.objects.bulk_update(changed, ["successor", "split_on_reform"], batch_size=2000)
+    existing = set(candidate_model.objects.values_list("unit_id", "candidate_id", "is_default"))
+    stale = existing - wanted_candidates
+    if stale:
+        stale_pairs = {(u, c) for u, c, _ in stale}
+        candidate_model.objects.filter(
+            pk__in=[
+                pk
+                for pk, u, c in candidate_model.objects.values_list("pk", "unit_id", "candidate_id")
+                if (u, c) in stale_pairs
+            ]
+        ).delete()
+    candidate_model.objects.bulk_create(
+        [candidate_model(unit_id=u, candidate_id=c, is_default=d) for u, c, d in wanted_candidates - existing],
+        batch_size=2000,
+    )
+    old_communes = communes.filter(edition=Edition.THREE_TIER_2024)
+    return CommuneLinkResult(
+        linked=old_communes.filter(successor__isnull=False).count(),
+        split=old_communes.filter(split_on_reform=True).count(),
+        candidates=candidate_model.objects.count(),
+        changed=len(changed) + len(stale) + len(wanted_candidates - existing),
+    )
+
+
+def units_load_coordinates(*, path=reform_data.COORDINATES_CSV, unit_model=None):
+    """Set each loaded unit's representative point from the shipped coordinates (idempotent)."""
+    unit_model = unit_model or AdministrativeUnit
+    points = {
+        (r["edition"], r["level"], r["code"]): (float(r["latitude"]), float(r["longitude"]))
+        for r in reform_data.read_coordinates(path)
+    }
+    changed = []
+    for unit in unit_model.objects.only("pk", "edition", "level", "code", "latitude", "longitude"):
+        point = points.get((unit.edition, unit.level, unit.code))
+        if point is not None and (unit.latitude, unit.longitude) != point:
+            unit.latitude, unit.longitude = point
+            changed.append(unit)
+    unit_model.objects.bulk_update(changed, ["latitude", "longitude"], batch_size=2000)
+    return len(changed)
 
 
 def _count(edition):

@@ -6,7 +6,7 @@ from django.shortcuts import render
 from apps.core.policy import get_object_or_403
 
 from .models import AdministrativeUnit
-from .selectors import unit_children_with_counts
+from .selectors import unit_children_with_counts, unit_history
 
 
 @login_required
@@ -17,5 +17,10 @@ def unit_detail(request, pk):
     return render(
         request,
         "geo/unit_detail.html",
-        {"unit": unit, "ancestors": unit.ancestors(), "children": unit_children_with_counts(unit)},
+        {
+            "unit": unit,
+            "ancestors": unit.ancestors(),
+            "children": unit_children_with_counts(unit),
+            "history": unit_history(unit),
+        },
     )

@@ -16,3 +16,15 @@ class DocumentKind(models.TextChoices):
     TEST_REPORT = "test_report", _("Test report")
     TRADEMARK = "trademark", _("Trademark certificate")
     TRACEABILITY = "traceability", _("Traceability record")
+
+
+class RehomingState(models.TextChoices):
+    """A bulk move of an old unit's producers to their 2025 communes (one task, item by item)."""
+
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+ACTIVE_REHOMING_STATES = (RehomingState.QUEUED, RehomingState.RUNNING)

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.core.storage import get_private_storage
 from apps.geo.enums import Level
 
-from .enums import DocumentKind, ProducerKind
+from .enums import ACTIVE_REHOMING_STATES, DocumentKind, ProducerKind, RehomingState
 
 # Mã số thuế: 10 digits, or 10 + "-" + 3 digits for a branch.
 TAX_CODE_REGEX = r"^\d{10}(-\d{3})?$"
@@ -161,3 +161,58 @@ class ProducerDocument(models.Model):
 
     def is_expired(self, today=None):
         return self.expires_on is not None and self.expires_on < (today or timezone.localdate())
+
+
+class BulkRehoming(models.Model):
+    """A province officer's one action: move every producer of an old commune (or district, or province) whose
+    commune was wholly merged into a 2025 commune there, exactly as previewed (``planned``).
+
+    ``planned`` is a list of ``{"producer", "from", "to"}`` unit/producer ids; ``moved`` and ``skipped`` fill up as
+    the task works (``skipped`` entries carry a ``reason``), so the page shows progress and a re-run resumes.
+    """
+
+    unit = models.ForeignKey(
+        "geo.AdministrativeUnit", verbose_name=_("pre-2025 unit"), on_delete=models.PROTECT, related_name="+"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.PROTECT, related_name="+"
+    )
+    state = models.CharField(_("state"), max_length=10, choices=RehomingState.choices, default=RehomingState.QUEUED)
+    planned = models.JSONField(default=list)
+    moved = models.JSONField(default=list)
+    skipped = models.JSONField(default=list)
+    error = models.TextField(blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("bulk move to 2025 communes")
+        verbose_name_plural = _("bulk moves to 2025 communes")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit"],
+                condition=models.Q(state__in=ACTIVE_REHOMING_STATES),
+                name="producers_one_active_rehoming_per_unit",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.unit} ({self.get_state_display()})"
+
+    @property
+    def jurisdiction_unit(self):
+        return self.unit
+
+    @property
+    def total(self):
+        return len(self.planned)
+
+    @property
+    def done_count(self):
+        return len(self.moved) + len(self.skipped)
+
+    @property
+    def is_active(self):
+        return self.state in ACTIVE_REHOMING_STATES

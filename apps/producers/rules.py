@@ -49,14 +49,37 @@ def registered_before_the_reform(user, producer):
 
 
 @rules.predicate
+def commune_needs_assigning(user, producer):
+    """Its old commune was split in 2025 (or is not linked): no 2025 commune took it over by itself.
+
+    A producer of an old commune wholly merged into a 2025 commune already belongs to that commune's officer.
+    """
+    return producer is not None and not producer.commune.wholly_merged
+
+
+@rules.predicate
 def works_for_a_2025_province(user):
     unit = user.unit if user.unit_id else None
     return unit is not None and unit.edition == Edition.TWO_TIER_2025 and unit.level == Level.PROVINCE
 
 
-# Moving a producer of a pre-2025 commune to a 2025 commune: staff of the 2025 province that took the old one over.
+# Moving a producer of a pre-2025 commune to a 2025 commune: staff of the 2025 province that took the old one over,
+# one by one for the communes split in 2025 (the others move in bulk, see apps/geo/rehoming.py, or need no move).
 rules.add_perm(
     "producers.rehome_producer",
     registered_before_the_reform
+    & commune_needs_assigning
     & ((has_role(Role.PROVINCE_OFFICER) & works_for_a_2025_province & in_user_subtree) | has_role(Role.SYSTEM_ADMIN)),
 )
+
+
+@rules.predicate
+def is_pre_2025_unit(user, unit):
+    return unit is not None and unit.edition == Edition.THREE_TIER_2024
+
+
+# Moving every producer of an old commune, district or province to its 2025 commune in one action.
+may_bulk_rehome = (has_role(Role.PROVINCE_OFFICER) & works_for_a_2025_province) | has_role(Role.SYSTEM_ADMIN)
+rules.add_perm("producers.bulk_rehome", is_pre_2025_unit & may_bulk_rehome & in_user_subtree)
+rules.add_perm("producers.view_bulkrehoming", may_bulk_rehome & in_user_subtree)
+rules.add_perm("producers.start_bulk_rehoming", may_bulk_rehome)

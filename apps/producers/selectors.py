@@ -1,15 +1,19 @@
 """Reads about producers: who sees which producer, the filtered list, the document vault."""
 
+import hashlib
+from dataclasses import dataclass
+
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from apps.accounts.enums import Role
 from apps.core.policy import scope
 from apps.core.text import fold
+from apps.geo.enums import Edition, Level
 from apps.geo.models import AdministrativeUnit
 
 from .enums import DocumentKind
-from .models import Producer, ProducerDocument
+from .models import BulkRehoming, Producer, ProducerDocument
 
 
 def producers_visible_to(user):
@@ -72,3 +76,60 @@ def producers_with_expired_documents(queryset, today=None):
     today = today or timezone.localdate()
     expired = ProducerDocument.objects.filter(producer=OuterRef("pk"), expires_on__lt=today)
     return queryset.annotate(has_expired_document=Exists(expired))
+
+
+# --- Bulk re-homing preview ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RehomingMove:
+    producer: Producer
+    target: AdministrativeUnit
+
+
+@dataclass(frozen=True)
+class RehomingPreview:
+    unit: AdministrativeUnit
+    moves: list  # RehomingMove: wholly merged commune, nothing in progress
+    blocked: list  # RehomingMove: wholly merged, but an application in progress or an open council round
+    split: list  # Producer: its old commune was split (or has no link): assign it one by one
+
+    @property
+    def fingerprint(self):
+        """What the officer saw: the producers that would move and where to (compared again when they confirm)."""
+        text = ";".join(f"{m.producer.pk}:{m.producer.commune_id}>{m.target.pk}" for m in self.moves)
+        return hashlib.sha256(f"{self.unit.pk}|{text}".encode()).hexdigest()[:32]
+
+
+def rehoming_preview(unit):
+    """The producers of the pre-2025 ``unit`` still registered in pre-2025 communes, sorted into what moves to its
+    2025 commune, what is blocked, and the split cases (2 queries whatever the number of producers)."""
+    from .services import busy_producer_ids
+
+    producers = Producer.objects.filter(commune__path__startswith=unit.path, commune__edition=Edition.THREE_TIER_2024)
+    rows = list(producers.select_related("commune__successor").order_by("commune__path", "name", "pk"))
+    busy = busy_producer_ids(producers) if rows else set()
+    moves, blocked, split = [], [], []
+    for producer in rows:
+        if not producer.commune.wholly_merged:
+            split.append(producer)
+        elif producer.pk in busy:
+            blocked.append(RehomingMove(producer, producer.commune.successor))
+        else:
+            moves.append(RehomingMove(producer, producer.commune.successor))
+    return RehomingPreview(unit=unit, moves=moves, blocked=blocked, split=split)
+
+
+def rehoming_units_for(user):
+    """The pre-2025 provinces and communes with producers still to move that ``user`` covers (for the picker)."""
+    old_communes = scope(
+        AdministrativeUnit.objects.filter(edition=Edition.THREE_TIER_2024, level=Level.COMMUNE), user, unit_field=None
+    ).filter(Exists(Producer.objects.filter(commune=OuterRef("pk"))))
+    provinces = scope(
+        AdministrativeUnit.objects.filter(edition=Edition.THREE_TIER_2024, level=Level.PROVINCE), user, unit_field=None
+    )
+    return provinces.order_by("name"), old_communes.select_related("parent").order_by("name", "path")
+
+
+def rehoming_runs_for(user):
+    return scope(BulkRehoming.objects.select_related("unit", "requested_by"), user, unit_field="unit")

@@ -20,7 +20,8 @@ from apps.geo.enums import Edition, Level
 from apps.geo.models import AdministrativeUnit
 from apps.products.models import Product
 
-from .models import Producer, ProducerDocument
+from .enums import ACTIVE_REHOMING_STATES, RehomingState
+from .models import BulkRehoming, Producer, ProducerDocument
 
 # Fields a caller may set through producer_create / producer_update.
 PRODUCER_FIELDS = (
@@ -300,16 +301,8 @@ def producer_rehome(*, producer, commune, by):
         raise PermissionDenied(_("Only the staff of the province this producer now belongs to may move it."))
     if not rehome_targets(producer).filter(pk=commune.pk).exists() or not user_covers_unit(by, commune):
         raise ValidationError({"commune": _("Pick a commune of the new province that this producer now belongs to.")})
-    products = list(
-        Product.objects.select_for_update()
-        .filter(producer=producer, commune__edition=Edition.THREE_TIER_2024)
-        .order_by("pk")
-    )
-    applications = Application.objects.filter(product__in=products)
-    busy = applications.exclude(state__in=SETTLED_APPLICATION_STATES).values_list("product__name", flat=True)
-    busy = set(busy) | set(
-        applications.filter(round_entries__round__state=RoundState.OPEN).values_list("product__name", flat=True)
-    )
+    products = _lock_old_products(producer)
+    busy = busy_product_names(products)
     if busy:
         raise ValidationError(
             _(
@@ -318,6 +311,40 @@ def producer_rehome(*, producer, commune, by):
             )
             % {"names": ", ".join(sorted(busy))}
         )
+    _move(producer, products, commune, by)
+    return producer
+
+
+def _lock_old_products(producer):
+    return list(
+        Product.objects.select_for_update()
+        .filter(producer=producer, commune__edition=Edition.THREE_TIER_2024)
+        .select_related("commune")
+        .order_by("pk")
+    )
+
+
+def _busy_applications():
+    """Applications that pin a product where it is: still moving, or entered in an open council round."""
+    return Application.objects.filter(
+        ~Q(state__in=SETTLED_APPLICATION_STATES) | Q(round_entries__round__state=RoundState.OPEN)
+    )
+
+
+def busy_product_names(products):
+    return set(_busy_applications().filter(product__in=products).values_list("product__name", flat=True))
+
+
+def busy_producer_ids(producers):
+    """The ids of the producers (a queryset) with a product registered before the reform that may not move yet."""
+    return set(
+        _busy_applications()
+        .filter(product__producer__in=producers, product__commune__edition=Edition.THREE_TIER_2024)
+        .values_list("product__producer_id", flat=True)
+    )
+
+
+def _move(producer, products, commune, by, *, reason=""):
     before = {"commune": producer.commune.path, "products": {p.slug: p.commune.path for p in products}}
     producer.commune = commune
     producer.save(update_fields=["commune", "updated_at"])
@@ -330,5 +357,122 @@ def producer_rehome(*, producer, commune, by):
         by=by,
         before=before,
         after={"commune": commune.path, "products": sorted(p.slug for p in products)},
+        reason=reason,
     )
-    return producer
+
+
+# --- Bulk re-homing: every producer of an old unit whose commune was wholly merged, in one action -------------
+
+
+def _rehoming_reason(run):
+    return f"bulk-rehoming:{run.pk}"
+
+
+@transaction.atomic
+def bulk_rehoming_start(*, unit, by, fingerprint):
+    """Record the previewed moves of ``unit`` (a pre-2025 commune, district or province) and queue the task.
+
+    ``fingerprint`` is the one the preview page showed: when the situation changed since (a producer moved,
+    an application started), nothing is queued and the officer looks at the new preview.
+    """
+    from .selectors import rehoming_preview
+    from .tasks import bulk_rehoming_task
+
+    if not by.has_perm("producers.bulk_rehome", unit):
+        raise PermissionDenied(
+            _("Only the staff of the 2025 province that took this unit over may move its producers.")
+        )
+    # One run per unit at a time: the lock makes a double click wait for the first, which then is active.
+    AdministrativeUnit.objects.select_for_update().get(pk=unit.pk)
+    if BulkRehoming.objects.filter(unit=unit, state__in=ACTIVE_REHOMING_STATES).exists():
+        raise ValidationError(_("A bulk move of this unit is already under way. Nothing was changed."))
+    preview = rehoming_preview(unit)
+    if preview.fingerprint != fingerprint:
+        raise ValidationError(
+            _(
+                "The producers of this unit changed since the preview was shown. Check the new preview. "
+                "Nothing was changed."
+            )
+        )
+    if not preview.moves:
+        raise ValidationError(_("There is nothing to move in this unit. Nothing was changed."))
+    run = BulkRehoming.objects.create(
+        unit=unit,
+        requested_by=by,
+        planned=[{"producer": m.producer.pk, "from": m.producer.commune_id, "to": m.target.pk} for m in preview.moves],
+    )
+    audit_record(
+        action="producer.bulk_rehome_start",
+        obj=run,
+        by=by,
+        after={"unit": unit.path, "producers": [m.producer.pk for m in preview.moves]},
+    )
+    transaction.on_commit(lambda: bulk_rehoming_task.delay(run_id=run.pk))
+    return run
+
+
+def bulk_rehoming_run(*, run_id):
+    """The task's work: move each planned producer in its own transaction, recording progress; safe to re-run.
+
+    A producer already moved by an earlier delivery is not moved again; one that can no longer move (it moved
+    elsewhere, or an application started meanwhile) is skipped with its reason. Certificates and decisions are
+    not touched: they keep the units they were issued under.
+    """
+    updated = BulkRehoming.objects.filter(pk=run_id, state__in=ACTIVE_REHOMING_STATES).update(
+        state=RehomingState.RUNNING, started_at=timezone.now()
+    )
+    if not updated:
+        return 0
+    run = BulkRehoming.objects.get(pk=run_id)
+    for item in run.planned:
+        _bulk_rehoming_item(run_id, item)
+    with transaction.atomic():
+        run = BulkRehoming.objects.select_for_update().get(pk=run_id)
+        if run.state == RehomingState.RUNNING:
+            run.state = RehomingState.DONE
+            run.finished_at = timezone.now()
+            run.save(update_fields=["state", "finished_at"])
+            audit_record(
+                action="producer.bulk_rehome_done",
+                obj=run,
+                by=run.requested_by,
+                after={"moved": run.moved, "skipped": run.skipped},
+            )
+    return len(run.moved)
+
+
+@transaction.atomic
+def _bulk_rehoming_item(run_id, item):
+    run = BulkRehoming.objects.select_for_update().select_related("requested_by").get(pk=run_id)
+    done = set(run.moved) | {s["producer"] for s in run.skipped}
+    if item["producer"] in done:
+        return
+    producer = Producer.objects.select_for_update().select_related("commune").filter(pk=item["producer"]).first()
+    reason = None
+    if producer is None:
+        reason = "deleted"
+    elif producer.commune_id != item["from"]:
+        reason = None if producer.commune_id == item["to"] else "moved elsewhere"
+    if producer is not None and producer.commune_id == item["to"]:
+        run.moved.append(item["producer"])  # moved by an earlier delivery of this task
+        run.save(update_fields=["moved"])
+        return
+    target = AdministrativeUnit.objects.filter(pk=item["to"]).first()
+    if reason is None and (target is None or not user_covers_unit(run.requested_by, target)):
+        reason = "target not covered"
+    products = _lock_old_products(producer) if reason is None else []
+    if reason is None and busy_product_names(products):
+        reason = "busy"
+    if reason is not None:
+        run.skipped.append({"producer": item["producer"], "reason": reason})
+        run.save(update_fields=["skipped"])
+        return
+    _move(producer, products, target, run.requested_by, reason=_rehoming_reason(run))
+    run.moved.append(item["producer"])
+    run.save(update_fields=["moved"])
+
+
+def bulk_rehoming_fail(*, run_id, error):
+    BulkRehoming.objects.filter(pk=run_id, state__in=ACTIVE_REHOMING_STATES).update(
+        state=RehomingState.FAILED, error=str(error)[:2000], finished_at=timezone.now()
+    )

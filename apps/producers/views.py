@@ -11,17 +11,28 @@ from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods
 
 from apps.accounts.enums import Role
 from apps.core.forms import add_service_errors
 from apps.core.policy import get_object_or_403
+from apps.geo.models import AdministrativeUnit
 
 from .filters import ProducerFilter
 from .forms import DocumentForm, DocumentReplaceForm, ProducerForm, RehomeForm
-from .models import Producer, ProducerDocument
-from .selectors import communes_of, producer_documents, producer_list, producers_visible_to
+from .models import BulkRehoming, Producer, ProducerDocument
+from .selectors import (
+    communes_of,
+    producer_documents,
+    producer_list,
+    producers_visible_to,
+    rehoming_preview,
+    rehoming_runs_for,
+    rehoming_units_for,
+)
 from .services import (
+    bulk_rehoming_start,
     document_remove,
     document_replace,
     document_upload,
@@ -103,7 +114,9 @@ def producer_rehome_view(request, pk):
     producer = get_object_or_403(
         Producer.objects.select_related("commune"), request.user, "producers.rehome_producer", pk=pk
     )
-    form = RehomeForm(request.POST or None, targets=rehome_targets(producer))
+    form = RehomeForm(
+        request.POST or None, targets=rehome_targets(producer), initial={"commune": producer.commune.successor_id}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             producer_rehome(producer=producer, commune=form.cleaned_data["commune"], by=request.user)
@@ -113,7 +126,12 @@ def producer_rehome_view(request, pk):
             messages.success(request, _("The producer and its products now belong to the new commune."))
             return redirect("producers:producer_detail", pk=producer.pk)
     products = producer.products.filter(commune__edition="2024").order_by("name")
-    return render(request, "producers/producer_rehome.html", {"form": form, "producer": producer, "products": products})
+    candidates = producer.commune.candidates.select_related("candidate").order_by("-is_default", "candidate__name")
+    return render(
+        request,
+        "producers/producer_rehome.html",
+        {"form": form, "producer": producer, "products": products, "candidates": candidates},
+    )
 
 
 @login_required
@@ -213,3 +231,69 @@ def document_download_view(request, pk):
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+SKIP_REASONS = {
+    "deleted": _lazy("the producer was deleted"),
+    "moved elsewhere": _lazy("it was moved to another commune meanwhile"),
+    "target not covered": _lazy("the new commune is outside your province"),
+    "busy": _lazy("an application started or a council round opened meanwhile"),
+}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def bulk_rehoming_view(request):
+    """Pick an old unit, see what would move, confirm: the task moves exactly what was shown."""
+    if not request.user.has_perm("producers.start_bulk_rehoming"):
+        raise PermissionDenied
+    provinces, communes = rehoming_units_for(request.user)
+    unit_id = request.POST.get("unit") or request.GET.get("unit")
+    unit = preview = None
+    if unit_id:
+        unit = AdministrativeUnit.objects.filter(pk=unit_id if str(unit_id).isdigit() else None).first()
+        if unit is None or not request.user.has_perm("producers.bulk_rehome", unit):
+            messages.error(request, _("Pick a pre-2025 unit of your province."))
+            return redirect("producers:bulk_rehoming")
+    if request.method == "POST" and unit is not None:
+        try:
+            run = bulk_rehoming_start(unit=unit, by=request.user, fingerprint=request.POST.get("fingerprint", ""))
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("The move has started. This page shows its progress."))
+            return redirect("producers:bulk_rehoming_detail", pk=run.pk)
+    if unit is not None:
+        preview = rehoming_preview(unit)
+    return render(
+        request,
+        "producers/bulk_rehoming.html",
+        {
+            "provinces": provinces,
+            "communes": communes,
+            "unit": unit,
+            "preview": preview,
+            "runs": rehoming_runs_for(request.user)[:10],
+        },
+    )
+
+
+@login_required
+def bulk_rehoming_detail_view(request, pk):
+    run = get_object_or_403(
+        BulkRehoming.objects.select_related("unit", "requested_by"),
+        request.user,
+        "producers.view_bulkrehoming",
+        pk=pk,
+    )
+    names = dict(Producer.objects.filter(pk__in=[i["producer"] for i in run.planned]).values_list("pk", "name"))
+    skipped = [
+        (names.get(s["producer"], s["producer"]), SKIP_REASONS.get(s["reason"], s["reason"])) for s in run.skipped
+    ]
+    moved = sorted(names.get(pk_, str(pk_)) for pk_ in run.moved)
+    return render(
+        request,
+        "producers/bulk_rehoming_detail.html",
+        {"run": run, "moved": moved, "skipped": skipped},
+    )

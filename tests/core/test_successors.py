@@ -104,13 +104,13 @@ def test_new_province_point_of_sale_carries_products_certified_in_its_old_provin
     assert [p.name for p in showroom.products.all()] == ["Sâm dây Ngọc Linh"]
 
 
-def test_catalogue_says_which_2025_province_an_old_one_is_now_part_of(client, reform, django_assert_max_num_queries):
+def test_catalogue_names_the_2025_province_and_the_old_place(client, reform, django_assert_max_num_queries):
     sam = certified_product(commune=reform.dak_koi, name="Sâm dây Ngọc Linh")
     certified_product(commune=reform.ha_khanh, name="Chả mực Hạ Long")
     with django_assert_max_num_queries(10):
         cards = client.get("/san-pham/").content.decode()
-    assert 'Xã Đắk Kôi, Tỉnh Kon Tum <span class="now-part-of">(nay thuộc Quảng Ngãi)</span>' in cards
-    # Old Quảng Ninh carried on as Quảng Ninh: nothing to add.
-    assert "Phường Hà Khánh, Tỉnh Quảng Ninh</span>" in cards
+    # No commune-level link in this fixture: the 2025 province, then the old place.
+    assert 'Quảng Ngãi <span class="former-place">(trước đây: Xã Đắk Kôi, tỉnh Kon Tum)</span>' in cards
+    assert 'Quảng Ninh <span class="former-place">(trước đây: Phường Hà Khánh, tỉnh Quảng Ninh)</span>' in cards
     page = client.get(f"/san-pham/{sam.slug}/").content.decode()
-    assert 'Tỉnh Kon Tum <span class="now-part-of">(nay thuộc Quảng Ngãi)</span>' in page
+    assert 'Quảng Ngãi <span class="former-place">(trước đây: Xã Đắk Kôi, tỉnh Kon Tum)</span>' in page

@@ -20,10 +20,25 @@ class UnitRefSerializer(serializers.ModelSerializer):
 
 class UnitSerializer(serializers.ModelSerializer):
     parent = serializers.IntegerField(source="parent_id", allow_null=True, read_only=True)
+    # A pre-2025 province or commune: the 2025 unit it became part of (for a split commune, the default one).
+    successor = serializers.IntegerField(source="successor_id", allow_null=True, read_only=True)
 
     class Meta:
         model = AdministrativeUnit
-        fields = ["id", "edition", "level", "code", "name", "division_type", "parent", "path"]
+        fields = [
+            "id",
+            "edition",
+            "level",
+            "code",
+            "name",
+            "division_type",
+            "parent",
+            "path",
+            "successor",
+            "split_on_reform",
+            "latitude",
+            "longitude",
+        ]
 
 
 class CodeNameSerializer(serializers.Serializer):
@@ -57,6 +72,9 @@ class ProductSerializer(serializers.ModelSerializer):
     province = UnitRefSerializer()
     district = UnitRefSerializer(allow_null=True)
     commune = UnitRefSerializer()
+    # The 2025 map (the same units as ``province``/``commune`` for a product registered since the reform).
+    current_province = UnitRefSerializer(allow_null=True)
+    current_commune = UnitRefSerializer(allow_null=True)
     certificate = CertificateRefSerializer()
 
     class Meta:
@@ -72,6 +90,8 @@ class ProductSerializer(serializers.ModelSerializer):
             "province",
             "district",
             "commune",
+            "current_province",
+            "current_commune",
             "recognised_on",
             "recognised_year",
             "valid_until",
@@ -138,7 +158,8 @@ class StatisticsSerializer(serializers.Serializer):
     totals = TotalsSerializer()
     by_stars = CountByStarsSerializer(many=True)
     by_group = CountByCodeSerializer(many=True)
-    by_province = CountByUnitSerializer(many=True)
+    by_province = CountByUnitSerializer(many=True)  # the 34 provinces since 1 July 2025 (old records included)
+    by_old_province = CountByUnitSerializer(many=True)  # the 63 provinces before, for comparison with old reports
 
 
 class ProductRefSerializer(serializers.ModelSerializer):

@@ -20,4 +20,5 @@ urlpatterns = [
     path("fairs/", views.FairList.as_view(), name="fair_list"),
     path("fairs/<slug:slug>/", views.FairDetail.as_view(), name="fair_detail"),
     path("statistics/", views.Statistics.as_view(), name="statistics"),
+    path("map/", views.MapFeatures.as_view(), name="map"),
 ]

@@ -3,11 +3,12 @@
 import hashlib
 
 import django_filters
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -25,6 +26,7 @@ from ..models import Fair, PointOfSale
 from ..selectors import (
     attach_places,
     attach_provinces,
+    catalog_map_features,
     catalog_statistics,
     listed_entries,
     public_fairs,
@@ -123,7 +125,8 @@ class ProducerFilter(django_filters.FilterSet):
         fields = []
 
     def filter_province(self, queryset, name, value):
-        return queryset.filter(pk__in=visible_entries().filter(province_id=value).values("producer_id"))
+        entries = visible_entries().filter(Q(province_id=value) | Q(current_province_id=value))
+        return queryset.filter(pk__in=entries.values("producer_id"))
 
 
 class ProducerList(ConditionalGetMixin, generics.ListAPIView):
@@ -198,6 +201,7 @@ class Statistics(ConditionalGetMixin, APIView):
             "by_stars": [{"stars": int(o.value), "count": o.count} for o in stats["stars"]],
             "by_group": [{"code": o.value, "name": o.label, "count": o.count} for o in stats["group"]],
             "by_province": [{"id": int(o.value), "name": o.label, "count": o.count} for o in stats["province"]],
+            "by_old_province": [{"id": int(o.value), "name": o.label, "count": o.count} for o in stats["old_province"]],
         }
         return Response(StatisticsSerializer(data).data)
 
@@ -315,3 +319,27 @@ class FairDetail(TradeDetailMixin, generics.RetrieveAPIView):
     @extend_schema(responses={200: FairDetailSerializer, **DETAIL_ERRORS})
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
+
+
+class MapFeatures(ConditionalGetMixin, APIView):
+    """GeoJSON: certified products per 2025 province, or per commune of a 2025 province (``?province=<id>``);
+    products registered before the reform count where their place is now. Points are representative points."""
+
+    @extend_schema(
+        parameters=[OpenApiParameter("province", int, required=False, description="a 2025 province's unit id")],
+        responses={200: OpenApiTypes.OBJECT, 304: NOT_MODIFIED, 400: BAD_REQUEST, 429: TOO_MANY},
+    )
+    def get(self, request):
+        not_modified = self.not_modified(request)
+        if not_modified:
+            return not_modified
+        raw = request.query_params.get("province", "")
+        province = None
+        if raw:
+            province = AdministrativeUnit.objects.filter(
+                pk=int(raw) if raw.isdigit() else None, edition=Edition.TWO_TIER_2025, level=Level.PROVINCE
+            ).first()
+            if province is None:
+                return Response({"province": ["Not a province of the 2025 list."]}, status=400)
+        features = catalog_map_features(province=province)
+        return Response({"type": "FeatureCollection", "features": features})

@@ -6,6 +6,9 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, ngettext
+from django.utils.translation import gettext as _
+
+from apps.geo.enums import Edition
 
 register = template.Library()
 
@@ -39,3 +42,29 @@ def bar_percent(count, total):
     if total <= 0:
         return 0
     return max(1 if count else 0, min(100, round(100 * count / total)))
+
+
+def _lower_first(name):
+    """ "Huyện Kon Rẫy" → "huyện Kon Rẫy": a division type inside a phrase is not capitalised."""
+    return name[:1].lower() + name[1:] if name else name
+
+
+@register.simple_tag
+def place(entry):
+    """Where a listed product comes from, on the 2025 map.
+
+    A product registered before the reform shows its 2025 commune and province, then its old place:
+    "Xã Đăk Kôi, Quảng Ngãi (trước đây: Xã Đắk Kôi, huyện Kon Rẫy, tỉnh Kon Tum)". A commune split in 2025 has
+    no 2025 commune until its producer is assigned: only the province is named before the old place.
+    """
+    commune, province, district = entry.commune, entry.province, entry.district
+    current_province = getattr(entry, "current_province", None)
+    old = commune.edition == Edition.THREE_TIER_2024
+    if not old or current_province is None or current_province.edition != Edition.TWO_TIER_2025:
+        return ", ".join(u.name for u in (commune, province))
+    current_commune = getattr(entry, "current_commune", None)
+    head = [u.name for u in (current_commune, current_province) if u is not None and u.edition == Edition.TWO_TIER_2025]
+    former = ", ".join([commune.name, *(_lower_first(u.name) for u in (district, province) if u is not None)])
+    return format_html(
+        '{} <span class="former-place">({})</span>', ", ".join(head), _("formerly: %(place)s") % {"place": former}
+    )

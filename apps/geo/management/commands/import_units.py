@@ -2,7 +2,8 @@
 
 from django.core.management.base import BaseCommand
 
-from apps.geo.enums import Edition
+from apps.geo.enums import Edition, Level
+from apps.geo.models import AdministrativeUnit
 from apps.geo.services import units_import_three_tier, units_import_two_tier
 
 
@@ -21,3 +22,11 @@ class Command(BaseCommand):
         if edition in (Edition.TWO_TIER_2025, "all"):
             r = units_import_two_tier(province_codes=codes)
             self.stdout.write(f"2025: {r.provinces} provinces, {r.communes} communes")
+        linked = AdministrativeUnit.objects.filter(level=Level.COMMUNE, successor__isnull=False).count()
+        self.stdout.write(f"reform: {linked} pre-2025 communes linked to their 2025 commune")
+        # The catalogue groups by the successors: bring it in line with links that may have changed.
+        from apps.catalog.models import CatalogEntry
+        from apps.catalog.services import catalog_rebuild
+
+        if CatalogEntry.objects.exists():
+            self.stdout.write(f"catalogue rebuilt: {catalog_rebuild()} entries")
