@@ -87,9 +87,7 @@ class Product(models.Model):
                 | models.Q(price_min__lte=models.F("price_max")),
                 name="products_price_range_ordered",
             ),
-            models.UniqueConstraint(
-                fields=["gtin"], condition=~models.Q(gtin=""), name="products_gtin_unique"
-            ),
+            models.UniqueConstraint(fields=["gtin"], condition=~models.Q(gtin=""), name="products_gtin_unique"),
         ]
 
     def __str__(self):

@@ -95,13 +95,24 @@ def lot_epcis(lot, events):
                                 "attributes": [
                                     {"id": "urn:epcglobal:cbv:mda#descriptionShort", "attribute": lot.product.name},
                                     {"id": "urn:epcglobal:cbv:mda#lotNumber", "attribute": lot.code},
-                                    {"id": "urn:epcglobal:cbv:mda#dateOfManufacture", "attribute": lot.produced_on.isoformat()},
+                                    {
+                                        "id": "urn:epcglobal:cbv:mda#dateOfManufacture",
+                                        "attribute": lot.produced_on.isoformat(),
+                                    },
                                     *(
-                                        [{"id": "urn:epcglobal:cbv:mda#itemExpirationDate", "attribute": lot.expires_on.isoformat()}]
+                                        [
+                                            {
+                                                "id": "urn:epcglobal:cbv:mda#itemExpirationDate",
+                                                "attribute": lot.expires_on.isoformat(),
+                                            }
+                                        ]
                                         if lot.expires_on
                                         else []
                                     ),
-                                    {"id": "urn:epcglobal:cbv:mda#manufacturerOfTradeItemPartyName", "attribute": producer.name},
+                                    {
+                                        "id": "urn:epcglobal:cbv:mda#manufacturerOfTradeItemPartyName",
+                                        "attribute": producer.name,
+                                    },
                                 ],
                             }
                         ],

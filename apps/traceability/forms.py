@@ -25,7 +25,10 @@ class SiteForm(forms.Form):
     )
     area_m2 = forms.IntegerField(label=_("Area (m²)"), required=False, min_value=0)
     products = forms.ModelMultipleChoiceField(
-        label=_("Products made here"), queryset=Product.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+        label=_("Products made here"),
+        queryset=Product.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
 
     def __init__(self, *args, producers, **kwargs):
@@ -49,12 +52,16 @@ class CertificationForm(forms.Form):
     kind = forms.ChoiceField(label=_("Certification"), choices=CertificationKind.choices)
     number = forms.CharField(label=_("Certificate number"), max_length=64, required=False)
     issuer = forms.CharField(label=_("Issued by"), max_length=255, required=False)
-    valid_until = forms.DateField(label=_("Valid until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    valid_until = forms.DateField(
+        label=_("Valid until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
 
 class LotForm(forms.Form):
     product = forms.ModelChoiceField(label=_("Product"), queryset=Product.objects.none())
-    code = forms.CharField(label=_("Lot code"), max_length=20, help_text=_("As printed on the package, e.g. L2026-015."))
+    code = forms.CharField(
+        label=_("Lot code"), max_length=20, help_text=_("As printed on the package, e.g. L2026-015.")
+    )
     produced_on = forms.DateField(label=_("Production date"), widget=forms.DateInput(attrs={"type": "date"}))
     expires_on = forms.DateField(
         label=_("Expiry / best before"), required=False, widget=forms.DateInput(attrs={"type": "date"})

@@ -98,6 +98,13 @@ def codes_csv(rows, *, gtin="", lot_code="", product_name=""):
     writer.writerow(CSV_HEADER)
     for row in rows:
         writer.writerow(
-            [row["serial"], row["code"], stamp_url(row["code"], gtin=gtin, lot_code=lot_code), product_name, lot_code, gtin]
+            [
+                row["serial"],
+                row["code"],
+                stamp_url(row["code"], gtin=gtin, lot_code=lot_code),
+                product_name,
+                lot_code,
+                gtin,
+            ]
         )
     return out.getvalue()

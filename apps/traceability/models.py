@@ -306,6 +306,9 @@ class StampScan(models.Model):
             models.Index(fields=["scanned_at"], name="traceability_scan_time"),
         ]
 
+    def __str__(self):
+        return f"{self.stamp_id} @ {self.scanned_at:%Y-%m-%d %H:%M}"
+
     @property
     def jurisdiction_unit(self):
         return self.stamp.batch.product.producer.commune
@@ -338,6 +341,9 @@ class FakeReport(models.Model):
         verbose_name = _("report of a suspected fake")
         verbose_name_plural = _("reports of suspected fakes")
         ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.code or '?'} ({self.created_at:%Y-%m-%d})"
 
     @property
     def jurisdiction_unit(self):

@@ -120,7 +120,9 @@ def scan_statistics(scans, *, days=30, today=None):
     today = today or timezone.localdate()
     since = today - timedelta(days=days - 1)
     by_product = list(
-        scans.values("stamp__batch__product__name").annotate(n=Count("pk")).order_by("-n", "stamp__batch__product__name")[:20]
+        scans.values("stamp__batch__product__name")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "stamp__batch__product__name")[:20]
     )
     by_lot = list(
         scans.filter(stamp__batch__lot__isnull=False)
@@ -128,9 +130,7 @@ def scan_statistics(scans, *, days=30, today=None):
         .annotate(n=Count("pk"))
         .order_by("-n")[:20]
     )
-    by_region = list(
-        scans.values("region").annotate(n=Count("pk")).order_by("-n", "region")[:40]
-    )
+    by_region = list(scans.values("region").annotate(n=Count("pk")).order_by("-n", "region")[:40])
     daily = dict(
         scans.filter(scanned_at__date__gte=since)
         .annotate(day=TruncDate("scanned_at"))

@@ -80,7 +80,9 @@ def site_save(*, by, producer, site=None, products=(), **fields):
 
 def site_certification_add(*, by, site, kind, number="", issuer="", valid_until=None):
     _require(by, "traceability.change_site", site)
-    cert = SiteCertification(site=site, kind=kind, number=number.strip(), issuer=issuer.strip(), valid_until=valid_until)
+    cert = SiteCertification(
+        site=site, kind=kind, number=number.strip(), issuer=issuer.strip(), valid_until=valid_until
+    )
     cert.full_clean()
     cert.save()
     return cert
@@ -307,7 +309,9 @@ def _render_parts(batch, claim, deadline):
             return False  # at least one part per run, so every run makes progress
         first = index * per_part + 1
         stamps = list(
-            batch.stamps.filter(serial__gte=first, serial__lt=first + per_part).order_by("serial").values("serial", "code")
+            batch.stamps.filter(serial__gte=first, serial__lt=first + per_part)
+            .order_by("serial")
+            .values("serial", "code")
         )
         for layout in ("sheet", "roll"):
             pdf = labels.render_labels(stamps, layout=layout, **context)
@@ -399,9 +403,11 @@ def stamp_batches_requeue_stuck():
     now = timezone.now()
     stale_before = now - timedelta(seconds=settings.OCOP_STAMP_STALE_SECONDS)
     lost_before = now - timedelta(seconds=settings.OCOP_RENDER_LOST_AFTER_SECONDS)
-    stuck = Q(state=BatchState.GENERATING, heartbeat_at__lt=stale_before) | Q(
-        state=BatchState.APPROVED, decided_at__lt=lost_before
-    ) | Q(state=BatchState.APPROVED, heartbeat_at__lt=lost_before)
+    stuck = (
+        Q(state=BatchState.GENERATING, heartbeat_at__lt=stale_before)
+        | Q(state=BatchState.APPROVED, decided_at__lt=lost_before)
+        | Q(state=BatchState.APPROVED, heartbeat_at__lt=lost_before)
+    )
     ids = list(StampBatch.objects.filter(stuck).values_list("pk", flat=True))
     with transaction.atomic():
         for batch_id in ids:
@@ -446,7 +452,9 @@ def scan_mark_signals(*, scan, signals):
         StampScan.objects.filter(pk=scan.pk).update(signals=",".join(signals))
 
 
-def fake_report_create(*, photo, stamp=None, product=None, code="", where_bought="", message="", contact="", address=""):
+def fake_report_create(
+    *, photo, stamp=None, product=None, code="", where_bought="", message="", contact="", address=""
+):
     content_type = validate_upload(photo, allowed=IMAGE_TYPES)
     if stamp is not None:
         product = stamp.batch.product

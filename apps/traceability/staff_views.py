@@ -73,7 +73,9 @@ def index(request):
             "sites": sites_visible_to(user)[:20],
             "lots": lots_visible_to(user)[:20],
             "batches": batches_visible_to(user)[:20],
-            "awaiting": [b for b in batches_awaiting_decision(user)[:50] if user.has_perm("traceability.approve_batch", b)],
+            "awaiting": [
+                b for b in batches_awaiting_decision(user)[:50] if user.has_perm("traceability.approve_batch", b)
+            ],
             "alerts_count": alerts_visible_to(user).count(),
         },
     )
@@ -109,7 +111,9 @@ def site_create(request):
 @login_required
 @require_safe
 def site_detail(request, pk):
-    site = get_object_or_403(ProductionSite.objects.select_related("producer", "commune"), request.user, "traceability.view_site", pk=pk)
+    site = get_object_or_403(
+        ProductionSite.objects.select_related("producer", "commune"), request.user, "traceability.view_site", pk=pk
+    )
     return render(
         request,
         "traceability/site_detail.html",
@@ -132,7 +136,9 @@ def site_edit(request, pk):
         "products": site.products.all(),
         **{f: getattr(site, f) for f in services.SITE_FIELDS},
     }
-    form = SiteForm(request.POST or None, initial=initial, producers=_producers(request.user).filter(pk=site.producer_id))
+    form = SiteForm(
+        request.POST or None, initial=initial, producers=_producers(request.user).filter(pk=site.producer_id)
+    )
     if request.method == "POST" and form.is_valid():
         if _site_form_save(request, form, site) is not None:
             messages.success(request, _("Production site saved."))
@@ -215,7 +221,9 @@ def lot_event_add(request, pk):
         else:
             messages.success(request, _("Event recorded."))
             return redirect("traceability:lot_detail", pk=lot.pk)
-    return render(request, "traceability/form.html", {"form": form, "title": _("Record an event"), "status": 400}, status=400)
+    return render(
+        request, "traceability/form.html", {"form": form, "title": _("Record an event"), "status": 400}, status=400
+    )
 
 
 @login_required
@@ -248,7 +256,9 @@ def lot_export_epcis(request, pk):
 @require_safe
 def lot_export_csv(request, pk):
     lot = _lot(request, pk, "traceability.view_lot")
-    response = HttpResponse(exports.lot_csv(lot, lot.events.select_related("site")), content_type="text/csv; charset=utf-8")
+    response = HttpResponse(
+        exports.lot_csv(lot, lot.events.select_related("site")), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = f'attachment; filename="truy-xuat-lo-{lot.pk}.csv"'
     return response
 
@@ -275,7 +285,10 @@ def batch_request(request):
 
 def _batch(request, pk, perm):
     return get_object_or_403(
-        StampBatch.objects.select_related("product__producer__commune", "lot", "requested_by"), request.user, perm, pk=pk
+        StampBatch.objects.select_related("product__producer__commune", "lot", "requested_by"),
+        request.user,
+        perm,
+        pk=pk,
     )
 
 
@@ -321,7 +334,9 @@ def batch_void(request, pk):
     try:
         if not form.is_valid():
             raise ValidationError(_("Give the reason."))
-        services.stamp_batch_transition(batch=batch, to=BatchState.VOIDED, by=request.user, reason=form.cleaned_data["reason"])
+        services.stamp_batch_transition(
+            batch=batch, to=BatchState.VOIDED, by=request.user, reason=form.cleaned_data["reason"]
+        )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -345,7 +360,11 @@ def batch_void_range(request, pk):
     return redirect("traceability:batch_detail", pk=batch.pk)
 
 
-FILES = {"sheet": ("sheet_pdf", "application/pdf"), "roll": ("roll_pdf", "application/pdf"), "csv": ("codes_csv", "text/csv")}
+FILES = {
+    "sheet": ("sheet_pdf", "application/pdf"),
+    "roll": ("roll_pdf", "application/pdf"),
+    "csv": ("codes_csv", "text/csv"),
+}
 
 
 @login_required
@@ -359,7 +378,10 @@ def batch_file(request, pk, kind):
     if not name or not private_storage.exists(name):
         raise Http404
     return FileResponse(
-        private_storage.open(name, "rb"), as_attachment=True, filename=name.rsplit("/", 1)[-1], content_type=content_type
+        private_storage.open(name, "rb"),
+        as_attachment=True,
+        filename=name.rsplit("/", 1)[-1],
+        content_type=content_type,
     )
 
 
@@ -402,5 +424,7 @@ def reports(request):
 @login_required
 @require_safe
 def report_photo(request, pk):
-    report = get_object_or_403(FakeReport.objects.select_related("product__producer"), request.user, "traceability.view_reports", pk=pk)
+    report = get_object_or_403(
+        FakeReport.objects.select_related("product__producer"), request.user, "traceability.view_reports", pk=pk
+    )
     return FileResponse(private_storage.open(report.photo.name, "rb"), content_type=report.photo_content_type)

@@ -33,18 +33,29 @@ def world(tree, users):
     other = decision_with_products(issuing_unit=tree.q, commune=tree.z, count=1, date=datetime.date.today())
     other_product = certificates_create_for_decision(decision=other)[0].product
     site = ProductionSite.objects.create(
-        producer=product.producer, name="Đồi chè Khe Lạc", commune=tree.x, address="Thôn Khe Lạc",
-        latitude="21.45", longitude="107.75", area_m2=20000,
+        producer=product.producer,
+        name="Đồi chè Khe Lạc",
+        commune=tree.x,
+        address="Thôn Khe Lạc",
+        latitude="21.45",
+        longitude="107.75",
+        area_m2=20000,
     )
     site.products.add(product)
     lot = Lot.objects.create(
-        product=product, code="L2026-001", produced_on=datetime.date.today() - datetime.timedelta(days=10),
-        expires_on=datetime.date.today() + datetime.timedelta(days=300), quantity=500, unit="hộp",
+        product=product,
+        code="L2026-001",
+        produced_on=datetime.date.today() - datetime.timedelta(days=10),
+        expires_on=datetime.date.today() + datetime.timedelta(days=300),
+        quantity=500,
+        unit="hộp",
         inputs="Chè búp tươi — đồi Khe Lạc",
     )
     lot.sites.add(site)
     return type(
-        "World", (), {"certificate": certificate, "product": product, "lot": lot, "site": site, "other_product": other_product}
+        "World",
+        (),
+        {"certificate": certificate, "product": product, "lot": lot, "site": site, "other_product": other_product},
     )
 
 

@@ -81,7 +81,9 @@ def test_large_batch_is_handed_on_and_resumes(world, users, settings, django_cap
     assert not private_storage.exists(f"traceability/batches/{batch.pk}/parts/sheet-00000.pdf")
 
 
-def test_killed_worker_batch_is_taken_over_after_it_goes_stale(world, users, settings, django_capture_on_commit_callbacks):
+def test_killed_worker_batch_is_taken_over_after_it_goes_stale(
+    world, users, settings, django_capture_on_commit_callbacks
+):
     settings.OCOP_STAMP_STALE_SECONDS = 60
     batch = make_batch(world, users, 30, state=BatchState.APPROVED)
     # A worker claimed it, made some codes and died: its heartbeat stops.

@@ -21,7 +21,9 @@ def test_valid_gtins_pass_the_check_digit(gtin):
     assert to_gtin14(gtin) == gtin.zfill(14)
 
 
-@pytest.mark.parametrize("gtin", ["4006381333932", "96385075", "8934673573336", "abc", "", "123456789012345", "1234567"])
+@pytest.mark.parametrize(
+    "gtin", ["4006381333932", "96385075", "8934673573336", "abc", "", "123456789012345", "1234567"]
+)
 def test_wrong_check_digit_or_length_is_refused(gtin):
     assert not is_valid_gtin(gtin)
     with pytest.raises(DigitalLinkError):

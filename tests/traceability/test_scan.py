@@ -31,16 +31,30 @@ def stamp(ready_batch):
 
 
 def test_genuine_stamp_shows_the_official_record(stamp, world, client, tree):
-    SiteCertification.objects.create(site=world.site, kind="vietgap", number="VG-123", valid_until=datetime.date(2099, 1, 1))
-    LotEvent.objects.create(lot=world.lot, kind=EventKind.HARVEST, occurred_at=timezone.now(), site=world.site, actor="Tổ hái chè")
-    point = PointOfSale.objects.create(name="Điểm OCOP Hạ Long", slug="diem-ocop-ha-long", unit=tree.p, address="Bãi Cháy")
+    SiteCertification.objects.create(
+        site=world.site, kind="vietgap", number="VG-123", valid_until=datetime.date(2099, 1, 1)
+    )
+    LotEvent.objects.create(
+        lot=world.lot, kind=EventKind.HARVEST, occurred_at=timezone.now(), site=world.site, actor="Tổ hái chè"
+    )
+    point = PointOfSale.objects.create(
+        name="Điểm OCOP Hạ Long", slug="diem-ocop-ha-long", unit=tree.p, address="Bãi Cháy"
+    )
     point.products.add(world.product)
     response = client.get(_url(stamp), REMOTE_ADDR="203.113.45.67")
     assert response.status_code == 200
     assert response.context["verdict"].genuine
     html = response.content.decode()
     assert "Tem OCOP chính thức" in html or "Genuine OCOP stamp" in html
-    for text in (world.product.name, world.product.producer.name, "Đồi chè Khe Lạc", "VG-123", "Tổ hái chè", "Điểm OCOP Hạ Long", "L2026-001"):
+    for text in (
+        world.product.name,
+        world.product.producer.name,
+        "Đồi chè Khe Lạc",
+        "VG-123",
+        "Tổ hái chè",
+        "Điểm OCOP Hạ Long",
+        "L2026-001",
+    ):
         assert text in html
     scan = StampScan.objects.get(stamp=stamp)
     assert scan.ip_prefix == "203.113.45.0/24" and scan.signals == ""
@@ -127,7 +141,9 @@ def test_scan_count_boundary(stamp, client, settings):
 def test_warning_names_the_provinces(stamp, client, settings):
     settings.OCOP_STAMP_SCAN_LIMIT = 3
     for i, region in enumerate(["Quảng Ninh", "Hà Nội", "Hải Phòng", "Quảng Ninh"]):
-        StampScan.objects.create(stamp=stamp, region=region, scanned_at=timezone.now() - datetime.timedelta(days=10 - i))
+        StampScan.objects.create(
+            stamp=stamp, region=region, scanned_at=timezone.now() - datetime.timedelta(days=10 - i)
+        )
     Stamp.objects.filter(pk=stamp.pk).update(scan_count=4)
     html = client.get(_url(stamp)).content.decode()
     assert "Tem này đã được quét 5 lần ở 3 tỉnh — có thể là tem giả" in html
@@ -160,7 +176,10 @@ def test_distance_rule_boundaries(settings):
 
 def test_scan_far_from_the_last_placed_scan_warns(stamp, client, monkeypatch):
     StampScan.objects.create(
-        stamp=stamp, region="Hà Nội", latitude=Decimal("21.0"), longitude=Decimal("105.8"),
+        stamp=stamp,
+        region="Hà Nội",
+        latitude=Decimal("21.0"),
+        longitude=Decimal("105.8"),
         scanned_at=timezone.now() - datetime.timedelta(minutes=30),
     )
     # GeoIP is an external boundary: the lookup says the new scan comes from Cần Thơ.
@@ -198,7 +217,9 @@ def _jpeg():
 
 def test_report_a_fake_with_a_photo(stamp, client):
     url = reverse("trace_scan:report_fake", kwargs={"code": stamp.code})
-    response = client.post(url, {"photo": _jpeg(), "where_bought": "Chợ Hạ Long", "message": "Tem mờ"}, REMOTE_ADDR="1.2.3.4")
+    response = client.post(
+        url, {"photo": _jpeg(), "where_bought": "Chợ Hạ Long", "message": "Tem mờ"}, REMOTE_ADDR="1.2.3.4"
+    )
     assert response.status_code == 200
     report = FakeReport.objects.get()
     assert report.stamp == stamp and report.product == stamp.batch.product

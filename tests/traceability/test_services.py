@@ -30,14 +30,27 @@ def test_typed_codes_are_normalised():
 
 def test_producer_records_a_lot_and_events_in_order(world, users):
     lot = services.lot_create(
-        by=users.producer, product=world.product, sites=[world.site], code="L-7", produced_on=datetime.date(2026, 5, 1),
-        expires_on=datetime.date(2027, 5, 1), quantity=120, unit="kg", inputs="Chè búp",
+        by=users.producer,
+        product=world.product,
+        sites=[world.site],
+        code="L-7",
+        produced_on=datetime.date(2026, 5, 1),
+        expires_on=datetime.date(2027, 5, 1),
+        quantity=120,
+        unit="kg",
+        inputs="Chè búp",
     )
     later = timezone.now()
-    services.lot_event_add(by=users.producer, lot=lot, kind=EventKind.PACKING, occurred_at=later, actor="Tổ đóng gói", site=world.site)
     services.lot_event_add(
-        by=users.producer, lot=lot, kind=EventKind.HARVEST, occurred_at=later - datetime.timedelta(days=2),
-        actor="Tổ hái chè", place="Đồi số 3",
+        by=users.producer, lot=lot, kind=EventKind.PACKING, occurred_at=later, actor="Tổ đóng gói", site=world.site
+    )
+    services.lot_event_add(
+        by=users.producer,
+        lot=lot,
+        kind=EventKind.HARVEST,
+        occurred_at=later - datetime.timedelta(days=2),
+        actor="Tổ hái chè",
+        place="Đồi số 3",
     )
     assert [e.kind for e in lot.events.all()] == [EventKind.HARVEST, EventKind.PACKING]
     assert list(lot.sites.all()) == [world.site]
@@ -45,13 +58,17 @@ def test_producer_records_a_lot_and_events_in_order(world, users):
 
 def test_event_needs_a_place(world, users):
     with pytest.raises(ValidationError):
-        services.lot_event_add(by=users.producer, lot=world.lot, kind=EventKind.HARVEST, occurred_at=timezone.now(), actor="A")
+        services.lot_event_add(
+            by=users.producer, lot=world.lot, kind=EventKind.HARVEST, occurred_at=timezone.now(), actor="A"
+        )
     assert LotEvent.objects.count() == 0
 
 
 def test_lot_code_outside_gs1_set_is_refused(world, users):
     with pytest.raises(ValidationError) as exc:
-        services.lot_create(by=users.producer, product=world.product, code="lô 1", produced_on=datetime.date(2026, 1, 1), quantity=1)
+        services.lot_create(
+            by=users.producer, product=world.product, code="lô 1", produced_on=datetime.date(2026, 1, 1), quantity=1
+        )
     assert "code" in exc.value.message_dict
     assert Lot.objects.count() == 1
 
@@ -60,7 +77,9 @@ def test_lot_code_outside_gs1_set_is_refused(world, users):
 def test_lot_of_another_producer_or_subtree_is_refused(world, users, who):
     # central officers see everything but do not keep a producer's records
     with pytest.raises(PermissionDenied):
-        services.lot_create(by=getattr(users, who), product=world.product, code="L-9", produced_on=datetime.date(2026, 1, 1), quantity=1)
+        services.lot_create(
+            by=getattr(users, who), product=world.product, code="L-9", produced_on=datetime.date(2026, 1, 1), quantity=1
+        )
     assert Lot.objects.count() == 1
 
 
@@ -68,7 +87,9 @@ def test_producer_cannot_touch_another_producers_product(world, users):
     with pytest.raises(PermissionDenied):
         services.stamp_batch_request(by=users.producer, product=world.other_product, quantity=5)
     with pytest.raises(PermissionDenied):
-        services.lot_create(by=users.producer, product=world.other_product, code="X", produced_on=datetime.date(2026, 1, 1), quantity=1)
+        services.lot_create(
+            by=users.producer, product=world.other_product, code="X", produced_on=datetime.date(2026, 1, 1), quantity=1
+        )
     assert StampBatch.objects.count() == 0
 
 
@@ -98,13 +119,19 @@ def test_province_may_delegate_approval_to_the_commune(world, users, tree):
         services.stamp_batch_transition(batch=batch, to=BatchState.APPROVED, by=users.province)
     with pytest.raises(PermissionDenied):
         services.stamp_batch_transition(batch=batch, to=BatchState.APPROVED, by=users.commune_y)
-    assert services.stamp_batch_transition(batch=batch, to=BatchState.APPROVED, by=users.commune_x).state == BatchState.APPROVED
+    assert (
+        services.stamp_batch_transition(batch=batch, to=BatchState.APPROVED, by=users.commune_x).state
+        == BatchState.APPROVED
+    )
 
 
 def test_setting_decides_where_no_policy(world, users, settings):
     settings.OCOP_STAMP_APPROVAL_LEVEL = "commune"
     batch = make_batch(world, users, 5)
-    assert services.stamp_batch_transition(batch=batch, to=BatchState.APPROVED, by=users.commune_x).state == BatchState.APPROVED
+    assert (
+        services.stamp_batch_transition(batch=batch, to=BatchState.APPROVED, by=users.commune_x).state
+        == BatchState.APPROVED
+    )
 
 
 def test_rejection_needs_a_reason(world, users):
@@ -113,7 +140,9 @@ def test_rejection_needs_a_reason(world, users):
         services.stamp_batch_transition(batch=batch, to=BatchState.REJECTED, by=users.province, reason=" ")
     batch.refresh_from_db()
     assert batch.state == BatchState.REQUESTED
-    rejected = services.stamp_batch_transition(batch=batch, to=BatchState.REJECTED, by=users.province, reason="Sai số lượng")
+    rejected = services.stamp_batch_transition(
+        batch=batch, to=BatchState.REJECTED, by=users.province, reason="Sai số lượng"
+    )
     assert rejected.state == BatchState.REJECTED and rejected.reason == "Sai số lượng"
 
 

@@ -5,21 +5,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('geo', '0002_province_successors'),
-        ('producers', '0003_registry_fields'),
-        ('products', '0005_random_photo_names'),
+        ("geo", "0002_province_successors"),
+        ("producers", "0003_registry_fields"),
+        ("products", "0005_random_photo_names"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='product',
-            name='gtin',
-            field=models.CharField(blank=True, max_length=14, validators=[apps.products.models.validate_gtin], verbose_name='GTIN (barcode number)'),
+            model_name="product",
+            name="gtin",
+            field=models.CharField(
+                blank=True,
+                max_length=14,
+                validators=[apps.products.models.validate_gtin],
+                verbose_name="GTIN (barcode number)",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='product',
-            constraint=models.UniqueConstraint(condition=models.Q(('gtin', ''), _negated=True), fields=('gtin',), name='products_gtin_unique'),
+            model_name="product",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("gtin", ""), _negated=True), fields=("gtin",), name="products_gtin_unique"
+            ),
         ),
     ]
