@@ -11,6 +11,7 @@ from apps.core.storage import private_storage
 from apps.traceability import services
 from apps.traceability.enums import BatchState
 from apps.traceability.models import Lot, ProductionSite, StampBatch
+from tests.certificates.conftest import worker_factory  # noqa: F401  (a real Celery worker, for test_worker_kill)
 from tests.factories.certificates import decision_with_products
 
 
