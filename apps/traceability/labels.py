@@ -60,9 +60,13 @@ def _label(stamp, gtin, lot_code):
     return {"serial": stamp["serial"], "printed": printed_code(stamp["code"]), "svg": mark_safe(svg)}  # noqa: S308
 
 
-def render_labels(stamps, *, product_name, stars, gtin="", lot_code="", layout="sheet"):
-    """PDF bytes for ``stamps`` (dicts with ``serial`` and ``code``), as A4 sheets or as a roll."""
-    labels = [_label(s, gtin, lot_code) for s in stamps]
+def label_data(stamps, *, gtin="", lot_code=""):
+    """QR code (inline SVG) and printed code of each stamp (dicts with ``serial`` and ``code``)."""
+    return [_label(s, gtin, lot_code) for s in stamps]
+
+
+def render_labels(labels, *, product_name, stars, lot_code="", layout="sheet"):
+    """PDF bytes for ``labels`` (from :func:`label_data`), as A4 sheets or as a roll."""
     per_page = LABELS_PER_SHEET if layout == "sheet" else LABELS_PER_ROLL_PAGE
     pages = [labels[i : i + per_page] for i in range(0, len(labels), per_page)]
     with translation.override(LABEL_LANGUAGE):
@@ -73,7 +77,7 @@ def render_labels(stamps, *, product_name, stars, gtin="", lot_code="", layout="
                 "layout": layout,
                 "product_name": product_name,
                 "lot_code": lot_code,
-                "stars": [slot <= (stars or 0) for slot in range(1, 6)] if stars else [],
+                "stars": [slot <= stars for slot in range(1, 6)] if stars else [],
                 "star_full": STAR_FULL,
                 "star_empty": STAR_EMPTY,
             },

@@ -313,8 +313,15 @@ def _render_parts(batch, claim, deadline):
             .order_by("serial")
             .values("serial", "code")
         )
+        data = labels.label_data(stamps, gtin=context["gtin"], lot_code=context["lot_code"])
         for layout in ("sheet", "roll"):
-            pdf = labels.render_labels(stamps, layout=layout, **context)
+            pdf = labels.render_labels(
+                data,
+                layout=layout,
+                product_name=context["product_name"],
+                stars=context["stars"],
+                lot_code=context["lot_code"],
+            )
             _save_file(_part_name(batch, layout, index), ContentFile(pdf))
         _heartbeat(batch.pk, claim, parts_done=index + 1)
     return True
