@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -19,11 +19,14 @@ STAMP_RELATED = ("batch__product__producer__commune", "batch__product__product_s
 
 def current_certificate(product):
     """The certificate whose live status (``Certificate.status``, as on /xac-thuc/) speaks for the product now:
-    the one valid today, else the latest issued."""
-    valid = Certificate.objects.currently_valid().filter(product=product).order_by("-valid_from").first()
-    if valid is not None:
-        return valid
-    return Certificate.objects.filter(product=product).order_by("-valid_from", "-pk").first()
+    the one valid today, else the latest issued. One query."""
+    valid_now = Certificate.objects.currently_valid().filter(pk=OuterRef("pk"))
+    return (
+        Certificate.objects.filter(product=product)
+        .annotate(valid_now=Exists(valid_now))
+        .order_by("-valid_now", "-valid_from", "-pk")
+        .first()
+    )
 
 
 def stamp_by_code(code):
@@ -46,9 +49,10 @@ def stamp_by_digital_link(*, gtin, lot, serial):
     return stamp
 
 
-def previous_placed_scan(stamp, before_pk):
+def previous_placed_scan(stamp):
+    """The stamp's latest scan that has a place (before the one being recorded)."""
     return (
-        StampScan.objects.filter(stamp=stamp, pk__lt=before_pk, latitude__isnull=False)
+        StampScan.objects.filter(stamp=stamp, latitude__isnull=False)
         .order_by("-scanned_at", "-pk")
         .only("latitude", "longitude", "scanned_at")
         .first()

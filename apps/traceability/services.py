@@ -15,7 +15,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, InterfaceError, OperationalError, transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -24,6 +25,7 @@ from apps.core.storage import private_storage
 from apps.core.validators import IMAGE_TYPES, validate_upload
 
 from . import labels
+from .cache import trace_version_bump
 from .enums import BatchState
 from .models import FakeReport, Lot, LotEvent, ProductionSite, SiteCertification, Stamp, StampBatch, StampScan
 from .selectors import current_certificate
@@ -75,6 +77,7 @@ def site_save(*, by, producer, site=None, products=(), **fields):
     site.save()
     site.products.set([p for p in products if p.producer_id == producer.pk])
     audit_record(action="traceability.site_save", obj=site, by=by, before=before, after={"name": site.name})
+    trace_version_bump()
     return site
 
 
@@ -85,6 +88,7 @@ def site_certification_add(*, by, site, kind, number="", issuer="", valid_until=
     )
     cert.full_clean()
     cert.save()
+    trace_version_bump()
     return cert
 
 
@@ -101,6 +105,7 @@ def lot_create(*, by, product, sites=(), **fields):
     lot.save()
     lot.sites.set(sites)
     audit_record(action="traceability.lot_create", obj=lot, by=by, after={"code": lot.code})
+    trace_version_bump()
     return lot
 
 
@@ -116,6 +121,7 @@ def lot_event_add(*, by, lot, kind, occurred_at, actor, site=None, place="", not
         raise ValidationError({"place": _("Say where it happened: a production site or a place.")})
     event.recorded_by = by
     event.save()
+    trace_version_bump()
     return event
 
 
@@ -436,7 +442,7 @@ def ip_prefix(address):
 
 
 def scan_record(*, stamp, address, place=None, signals=()):
-    """Record a scan: time, address prefix and (when a GeoIP database placed it) a city-level place."""
+    """Record a scan: time, address prefix, (when a GeoIP database placed it) a city-level place, the signals shown."""
     place = place or {}
     now = timezone.now()
     scan = StampScan.objects.create(
@@ -448,15 +454,11 @@ def scan_record(*, stamp, address, place=None, signals=()):
         longitude=place.get("longitude"),
         signals=",".join(signals),
     )
-    Stamp.objects.filter(pk=stamp.pk).update(scan_count=F("scan_count") + 1)
-    Stamp.objects.filter(pk=stamp.pk, first_scanned_at__isnull=True).update(first_scanned_at=now)
+    Stamp.objects.filter(pk=stamp.pk).update(
+        scan_count=F("scan_count") + 1, first_scanned_at=Coalesce(F("first_scanned_at"), Value(now))
+    )
     stamp.scan_count += 1
     return scan
-
-
-def scan_mark_signals(*, scan, signals):
-    if signals:
-        StampScan.objects.filter(pk=scan.pk).update(signals=",".join(signals))
 
 
 def fake_report_create(

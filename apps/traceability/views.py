@@ -1,16 +1,22 @@
 """The public pages of a stamp: the scan page (short code or GS1 Digital Link), manual code entry, and the
 report of a suspected fake. The code is the only input taken from the URL; unknown codes get a firm page."""
 
+from types import SimpleNamespace
+
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from apps.certificates.enums import CertificateStatus
 
 from . import counterfeit, labels, selectors, services
+from .cache import cached_record
 from .enums import Signal
 from .forms import CodeForm, FakeReportForm
 from .gs1 import DigitalLinkError, is_valid_ai_value, to_gtin14
@@ -22,18 +28,57 @@ def _unknown(request):
     return render(request, "traceability/scan_unknown.html", status=404)
 
 
-def _scan_page(request, stamp):
+def _record_html(request, stamp, today):
+    """The lot's record (sites, events, points of sale, photo), rendered once per version and language."""
     batch, lot = stamp.batch, stamp.batch.lot
     product = batch.product
-    certificate = selectors.current_certificate(product)
+
+    def render():
+        sites = []
+        events = []
+        if lot is not None:
+            sites = list(
+                lot.sites.select_related("commune").prefetch_related(
+                    Prefetch("certifications", queryset=SiteCertification.objects.order_by("kind"))
+                )
+            )
+            events = list(lot.events.select_related("site"))
+        if not sites:
+            sites = list(
+                ProductionSite.objects.filter(products=product)
+                .select_related("commune")
+                .prefetch_related("certifications")[:3]
+            )
+        return render_to_string(
+            "traceability/_record.html",
+            {
+                "lot": lot,
+                "product": product,
+                "producer": product.producer,
+                "sites": sites,
+                "events": events,
+                "photo": product.photos.order_by("order", "pk").first(),
+                "points_of_sale": list(product.points_of_sale.filter(is_active=True).select_related("unit")[:10]),
+                "today": today,
+            },
+        )
+
+    return cached_record(today=today, batch=batch, language=get_language(), render=render)
+
+
+def _scan_page(request, stamp):
+    """Live on every request: the stamp, the certificate's status, the counters and the signals."""
+    batch, lot = stamp.batch, stamp.batch.lot
+    certificate = selectors.current_certificate(batch.product)
     status = certificate.status() if certificate else None
-    scan, previous, count = None, None, stamp.scan_count
-    if request.method == "GET":
+    count, previous, current, place, address = stamp.scan_count, None, None, None, ""
+    if request.method == "GET":  # HEAD requests (link checkers) are not scans
         address = client_address(request)
         place = locate(address)
-        scan = services.scan_record(stamp=stamp, address=address, place=place)
-        previous = selectors.previous_placed_scan(stamp, scan.pk)
-        count = stamp.scan_count
+        count += 1
+        if place:
+            current = SimpleNamespace(scanned_at=timezone.now(), **{k: place[k] for k in ("latitude", "longitude")})
+            previous = selectors.previous_placed_scan(stamp)
     verdict = counterfeit.assess(
         stamp=stamp,
         batch=batch,
@@ -41,48 +86,27 @@ def _scan_page(request, stamp):
         certificate_status=status,
         scan_count=count,
         previous_scan=previous,
-        current_scan=scan,
+        current_scan=current,
     )
-    if scan is not None:
-        services.scan_mark_signals(scan=scan, signals=verdict.signals)
-    regions = selectors.scan_regions_count(stamp) if Signal.TOO_MANY_SCANS in verdict else 0
-    sites = []
-    events = []
-    if lot is not None:
-        sites = list(
-            lot.sites.select_related("commune").prefetch_related(
-                Prefetch("certifications", queryset=SiteCertification.objects.order_by("kind"))
-            )
-        )
-        events = list(lot.events.select_related("site"))
-    if not sites:
-        sites = list(
-            ProductionSite.objects.filter(products=product)
-            .select_related("commune")
-            .prefetch_related("certifications")[:3]
-        )
-    photo = product.photos.order_by("order", "pk").first()
+    if request.method == "GET":
+        services.scan_record(stamp=stamp, address=address, place=place, signals=verdict.signals)
+    today = timezone.localdate()
     return render(
         request,
         "traceability/scan.html",
         {
             "stamp": stamp,
             "printed_code": labels.printed_code(stamp.code),
-            "batch": batch,
             "lot": lot,
-            "product": product,
-            "producer": product.producer,
+            "product": batch.product,
             "certificate": certificate,
             "status": status,
             "Status": CertificateStatus,
             "verdict": verdict,
             "Signal": Signal,
             "scan_count": count,
-            "regions": regions,
-            "sites": sites,
-            "events": events,
-            "photo": photo,
-            "points_of_sale": list(product.points_of_sale.filter(is_active=True).select_related("unit")[:10]),
+            "regions": selectors.scan_regions_count(stamp) if Signal.TOO_MANY_SCANS in verdict else 0,
+            "record": _record_html(request, stamp, today),
         },
     )
 

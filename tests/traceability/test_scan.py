@@ -245,3 +245,12 @@ def test_scan_page_query_count_is_bounded(stamp, client, django_assert_max_num_q
     client.get(_url(stamp))
     with django_assert_max_num_queries(14):
         client.get(_url(stamp))
+
+
+def test_product_photo_is_shown(stamp, world, client):
+    from apps.products.models import ProductPhoto
+    from tests.factories.registry import png_upload
+
+    ProductPhoto.objects.create(product=world.product, image=png_upload(), alt="Hộp trà")
+    html = client.get(_url(stamp)).content.decode()
+    assert 'class="scan-photo"' in html and 'alt="Hộp trà"' in html
