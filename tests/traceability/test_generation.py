@@ -65,6 +65,19 @@ def test_codes_are_inserted_one_query_per_thousand(world, users):
     assert Stamp.objects.filter(batch=batch).count() == 2500
 
 
+def test_hundred_thousand_codes_in_a_hundred_inserts(world, users):
+    batch = make_batch(world, users, 100_000, state=BatchState.APPROVED)
+    claim = services._claim(batch.pk)
+    with CaptureQueriesContext(connection) as ctx:
+        services._create_codes(batch, claim)
+    inserts = [q for q in ctx.captured_queries if q["sql"].startswith('INSERT INTO "traceability_stamp"')]
+    assert len(inserts) == 100
+    assert batch.stamps.count() == 100_000
+    assert batch.stamps.values("code").distinct().count() == 100_000
+    per_part, parts = services._parts(batch)
+    assert (per_part, parts) == (1300, 77)  # 20 A4 sheets per part
+
+
 def test_large_batch_is_handed_on_and_resumes(world, users, settings, django_capture_on_commit_callbacks):
     settings.OCOP_STAMP_LABELS_PER_PART = 65
     settings.OCOP_STAMP_TASK_BUDGET_SECONDS = 0  # hand on after every part

@@ -221,3 +221,18 @@ def test_product_form_refuses_a_gtin_with_a_wrong_check_digit(world, users, logi
     form.is_valid()
     assert "gtin" in form.errors
     assert "chữ số kiểm tra" in " ".join(form.errors["gtin"])
+
+
+def test_alerts_and_statistics_query_counts_do_not_grow_with_rows(
+    ready_batch, users, login, django_assert_max_num_queries
+):
+    client = login(users.province)
+    stamps = list(ready_batch.stamps.all())
+    StampScan.objects.create(stamp=stamps[0], region="Hà Nội", signals="voided")
+    with django_assert_max_num_queries(12) as one:
+        client.get(reverse("traceability:alerts"))
+    StampScan.objects.bulk_create([StampScan(stamp=s, region="Huế", signals="voided") for s in stamps * 5])
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        client.get(reverse("traceability:alerts"))
+    with django_assert_max_num_queries(16):
+        client.get(reverse("traceability:statistics"))
