@@ -34,6 +34,8 @@ urlpatterns += i18n_patterns(
     path("quan-ly/giay-chung-nhan/", include("apps.certificates.urls")),
     path("quan-ly/xuc-tien-thuong-mai/", include("apps.catalog.staff_urls")),
     path("xac-thuc/", include("apps.certificates.public_urls")),
+    path("quan-ly/truy-xuat/", include("apps.traceability.urls")),
+    path("", include("apps.traceability.public_urls")),
     path("", include("apps.catalog.urls")),
     path("quan-tri/", admin.site.urls),
     prefix_default_language=False,

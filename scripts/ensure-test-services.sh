@@ -36,14 +36,19 @@ fi
 apt_needed=()
 [ -x /usr/bin/chromium ] || apt_needed+=(chromium)
 [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || apt_needed+=(fonts-dejavu-core)
+# Stamp labels: the traceability tests rasterise the PDF (poppler) and decode its QR codes (zbar).
+command -v zbarimg >/dev/null 2>&1 || apt_needed+=(zbar-tools)
+command -v pdftoppm >/dev/null 2>&1 || apt_needed+=(poppler-utils)
 if [ ${#apt_needed[@]} -gt 0 ]; then
-  echo "Installing Debian packages for the browser and PDF tests: ${apt_needed[*]}"
+  echo "Installing Debian packages for the browser, PDF and QR tests: ${apt_needed[*]}"
   if command -v apt-get >/dev/null 2>&1; then
     export DEBIAN_FRONTEND=noninteractive
     as_root apt-get update -qq && as_root apt-get install -y -qq "${apt_needed[@]}" >/dev/null
   fi
   [ -x /usr/bin/chromium ] || missing+=("Debian's chromium at /usr/bin/chromium (apt-get install chromium)")
   [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=("fonts-dejavu-core (apt-get install fonts-dejavu-core)")
+  command -v zbarimg >/dev/null 2>&1 || missing+=("zbarimg (apt-get install zbar-tools)")
+  command -v pdftoppm >/dev/null 2>&1 || missing+=("pdftoppm (apt-get install poppler-utils)")
 fi
 
 if [ ${#missing[@]} -gt 0 ]; then

@@ -8,6 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
+from apps.traceability.gs1 import build_digital_link, is_valid_gtin
+
 from .models import CatalogEntry, Fair, PointOfSale
 
 # What may never appear raw inside a <script> element.
@@ -49,6 +51,9 @@ def product_json_ld(request, entry, photos, verify_url):
             "expires": entry.valid_until,
         },
     }
+    if product.gtin and is_valid_gtin(product.gtin):
+        data["gtin"] = product.gtin
+        data["hasGS1DigitalLink"] = build_digital_link(request.build_absolute_uri("/"), product.gtin)
     images = [request.build_absolute_uri(p.image.url) for p in photos if p.image]
     if images:
         data["image"] = images

@@ -50,6 +50,7 @@ class ProductForm(forms.ModelForm):
             "price_min",
             "price_max",
             "where_to_buy",
+            "gtin",
         ]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
@@ -57,6 +58,7 @@ class ProductForm(forms.ModelForm):
             "where_to_buy": forms.Textarea(attrs={"rows": 2}),
             "price_min": forms.NumberInput(attrs={"min": 0, "inputmode": "numeric"}),
             "price_max": forms.NumberInput(attrs={"min": 0, "inputmode": "numeric"}),
+            "gtin": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
         }
         help_texts = {
             "story": _("The product story (câu chuyện sản phẩm): its origin, the people and the place behind it."),

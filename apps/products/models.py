@@ -9,6 +9,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.geo.enums import Level
+from apps.traceability.gs1 import is_valid_gtin
+
+
+def validate_gtin(value):
+    if value and not is_valid_gtin(value):
+        raise ValidationError(
+            _("A GTIN has 8, 12, 13 or 14 digits and a correct check digit (the last digit)."), code="bad_gtin"
+        )
 
 
 class ProductGroup(models.Model):
@@ -61,6 +69,8 @@ class Product(models.Model):
     price_min = models.PositiveBigIntegerField(_("lowest price (VND)"), null=True, blank=True)
     price_max = models.PositiveBigIntegerField(_("highest price (VND)"), null=True, blank=True)
     where_to_buy = models.TextField(_("where to buy"), blank=True)
+    # GS1 trade item number (mã số mã vạch), when the producer has one; stamps then carry a GS1 Digital Link.
+    gtin = models.CharField(_("GTIN (barcode number)"), max_length=14, blank=True, validators=[validate_gtin])
     # Name and producer name folded by apps.core.text.fold; kept current by the services.
     search_text = models.TextField(editable=False, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -76,7 +86,8 @@ class Product(models.Model):
                 | models.Q(price_max__isnull=True)
                 | models.Q(price_min__lte=models.F("price_max")),
                 name="products_price_range_ordered",
-            )
+            ),
+            models.UniqueConstraint(fields=["gtin"], condition=~models.Q(gtin=""), name="products_gtin_unique"),
         ]
 
     def __str__(self):

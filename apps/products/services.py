@@ -29,6 +29,7 @@ PRODUCT_FIELDS = (
     "price_min",
     "price_max",
     "where_to_buy",
+    "gtin",
 )
 THUMBNAIL_WIDTH = 480
 # Refuse decompression bombs well before Pillow's own limit.
@@ -59,7 +60,7 @@ def _check_may_edit(by, *, commune, producer):
 
 
 def _strip(fields):
-    for name in ("name", "description", "story", "packaging", "where_to_buy"):
+    for name in ("name", "description", "story", "packaging", "where_to_buy", "gtin"):
         if isinstance(fields.get(name), str):
             fields[name] = fields[name].strip()
     return fields

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "apps.evaluation",
     "apps.certificates",
     "apps.catalog",
+    "apps.traceability",
 ]
 
 MIDDLEWARE = [
@@ -233,3 +234,21 @@ CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified"]
 
 # --- ux (issue 9): data labels (groups, sets, opening hours, unit names) in the page's language everywhere ---
 TEMPLATES[0]["OPTIONS"].setdefault("builtins", []).append("apps.core.templatetags.data_labels")
+
+# --- Traceability and QR e-stamps (apps/traceability) ------------------------------------------------------
+# Who approves stamp requests where a province has not chosen (StampApprovalPolicy): "commune" or "province".
+OCOP_STAMP_APPROVAL_LEVEL = env("OCOP_STAMP_APPROVAL_LEVEL", default="province")
+# A stamp scanned more than this many times shows the "may be a copied stamp" warning.
+OCOP_STAMP_SCAN_LIMIT = env.int("OCOP_STAMP_SCAN_LIMIT", default=20)
+# Two consecutive scans further apart than OCOP_STAMP_MIN_DISTANCE_KM, at a speed above OCOP_STAMP_MAX_SPEED_KMH,
+# mean two packages carry the same code (GeoIP places are city-level, so short hops are ignored).
+OCOP_STAMP_MAX_SPEED_KMH = env.int("OCOP_STAMP_MAX_SPEED_KMH", default=300)
+OCOP_STAMP_MIN_DISTANCE_KM = env.int("OCOP_STAMP_MIN_DISTANCE_KM", default=50)
+# A GeoLite2/GeoIP2 City database (.mmdb) to place scans by city; without one only the address prefix is kept.
+OCOP_GEOIP_CITY_DATABASE = env("OCOP_GEOIP_CITY_DATABASE", default="")
+# Labels per WeasyPrint document when generating a batch (parts are merged with pypdf), and the time one task
+# spends before handing the rest of a large batch to the next task (under the soft time limit).
+OCOP_STAMP_LABELS_PER_PART = env.int("OCOP_STAMP_LABELS_PER_PART", default=1300)
+OCOP_STAMP_TASK_BUDGET_SECONDS = env.int("OCOP_STAMP_TASK_BUDGET_SECONDS", default=6 * 60)
+# A batch whose generation has not reported progress for this long (its worker died) is claimed again.
+OCOP_STAMP_STALE_SECONDS = env.int("OCOP_STAMP_STALE_SECONDS", default=CELERY_TASK_TIME_LIMIT + 60)

@@ -1,0 +1,49 @@
+"""The traceability record's version: bumped after every write to sites, lots, events and certifications.
+
+The scan page caches the rendered record of a lot (product, producer, sites, events, points of sale) under this
+version, the catalogue's version (photos, points of sale, certificates) and today's date; what must be live (the
+stamp's own state, the certificate's status, the scan counters) is read on every request.
+"""
+
+import time
+
+from django.core.cache import cache
+from django.db import transaction
+
+from apps.catalog.cache import cache_key
+
+VERSION_KEY = "traceability:version"
+RECORD_SECONDS = 60 * 60
+
+
+def trace_version():
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        version = time.time()
+        if not cache.add(VERSION_KEY, version, timeout=None):
+            version = cache.get(VERSION_KEY, version)
+    return version
+
+
+def _bump():
+    previous = cache.get(VERSION_KEY) or 0
+    cache.set(VERSION_KEY, max(time.time(), previous + 0.001), timeout=None)
+
+
+def trace_version_bump():
+    """Now and again after the commit (a request between the two could cache the old rows otherwise)."""
+    _bump()
+    transaction.on_commit(_bump, robust=True)
+
+
+def record_key(*, today, batch, language):
+    return cache_key("trace-record", today, batch=batch.pk, lot=batch.lot_id, lang=language, trace=trace_version())
+
+
+def cached_record(*, today, batch, language, render):
+    key = record_key(today=today, batch=batch, language=language)
+    html = cache.get(key)
+    if html is None:
+        html = render()
+        cache.set(key, html, timeout=RECORD_SECONDS)
+    return html

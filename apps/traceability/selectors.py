@@ -1,0 +1,153 @@
+"""Reads of the traceability app: the public lookups of a stamp, what each user may see, and statistics."""
+
+from datetime import timedelta
+
+from django.db.models import Count, Exists, OuterRef
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from apps.accounts.enums import Role
+from apps.certificates.models import Certificate
+from apps.core.policy import scope
+
+from .enums import BatchState
+from .gs1 import to_gtin14
+from .models import FakeReport, Lot, ProductionSite, Stamp, StampBatch, StampScan
+
+STAMP_RELATED = ("batch__product__producer__commune", "batch__product__product_set", "batch__lot")
+
+
+def current_certificate(product):
+    """The certificate whose live status (``Certificate.status``, as on /xac-thuc/) speaks for the product now:
+    the one valid today, else the latest issued. One query."""
+    valid_now = Certificate.objects.currently_valid().filter(pk=OuterRef("pk"))
+    return (
+        Certificate.objects.filter(product=product)
+        .annotate(valid_now=Exists(valid_now))
+        .order_by("-valid_now", "-valid_from", "-pk")
+        .first()
+    )
+
+
+def stamp_by_code(code):
+    if not code or len(code) > Stamp._meta.get_field("code").max_length:
+        return None
+    return Stamp.objects.select_related(*STAMP_RELATED).filter(code=code).first()
+
+
+def stamp_by_digital_link(*, gtin, lot, serial):
+    """The stamp a GS1 Digital Link names: the serial is the stamp code; GTIN and lot must match it."""
+    stamp = stamp_by_code(serial)
+    if stamp is None:
+        return None
+    product = stamp.batch.product
+    if not product.gtin or to_gtin14(product.gtin) != gtin:
+        return None
+    lot_code = stamp.batch.lot.code if stamp.batch.lot_id else None
+    if (lot or None) != lot_code:
+        return None
+    return stamp
+
+
+def previous_placed_scan(stamp):
+    """The stamp's latest scan that has a place (before the one being recorded)."""
+    return (
+        StampScan.objects.filter(stamp=stamp, latitude__isnull=False)
+        .order_by("-scanned_at", "-pk")
+        .only("latitude", "longitude", "scanned_at")
+        .first()
+    )
+
+
+def scan_regions_count(stamp):
+    return StampScan.objects.filter(stamp=stamp).exclude(region="").values("region").distinct().count()
+
+
+# --- What each user may see -------------------------------------------------------------------------------
+
+
+def _visible(queryset, user, producer_path):
+    """Producer accounts see their producers' rows; officers their subtree's."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return queryset.none()
+    if user.role == Role.PRODUCER:
+        return queryset.filter(**{f"{producer_path}__accounts": user}).distinct()
+    if user.role == Role.COUNCIL_MEMBER:
+        return queryset.none()
+    return scope(queryset, user, unit_field=f"{producer_path}__commune")
+
+
+def sites_visible_to(user):
+    return _visible(ProductionSite.objects.select_related("producer", "commune"), user, "producer")
+
+
+def lots_visible_to(user):
+    return _visible(Lot.objects.select_related("product__producer"), user, "product__producer")
+
+
+def batches_visible_to(user):
+    return _visible(
+        StampBatch.objects.select_related("product__producer__commune", "lot", "requested_by"),
+        user,
+        "product__producer",
+    )
+
+
+def batches_awaiting_decision(user):
+    return batches_visible_to(user).filter(state=BatchState.REQUESTED)
+
+
+def scans_visible_to(user):
+    return _visible(StampScan.objects.all(), user, "stamp__batch__product__producer")
+
+
+def reports_visible_to(user):
+    if not getattr(user, "is_authenticated", False) or user.role in (Role.PRODUCER, Role.COUNCIL_MEMBER):
+        return FakeReport.objects.none()
+    return scope(
+        FakeReport.objects.select_related("product__producer", "stamp"), user, unit_field="product__producer__commune"
+    )
+
+
+def alerts_visible_to(user):
+    """Scans that showed a counterfeit signal, newest first (for market-surveillance follow-up)."""
+    return (
+        scans_visible_to(user)
+        .exclude(signals="")
+        .select_related("stamp__batch__product", "stamp__batch__lot")
+        .order_by("-scanned_at", "-pk")
+    )
+
+
+def scan_statistics(scans, *, days=30, today=None):
+    """Counts per product, lot, region and day over ``scans`` (a queryset already restricted to the user)."""
+    today = today or timezone.localdate()
+    since = today - timedelta(days=days - 1)
+    by_product = list(
+        scans.values("stamp__batch__product__name")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "stamp__batch__product__name")[:20]
+    )
+    by_lot = list(
+        scans.filter(stamp__batch__lot__isnull=False)
+        .values("stamp__batch__lot__code", "stamp__batch__product__name")
+        .annotate(n=Count("pk"))
+        .order_by("-n")[:20]
+    )
+    by_region = list(scans.values("region").annotate(n=Count("pk")).order_by("-n", "region")[:40])
+    daily = dict(
+        scans.filter(scanned_at__date__gte=since)
+        .annotate(day=TruncDate("scanned_at"))
+        .values_list("day")
+        .annotate(n=Count("pk"))
+        .values_list("day", "n")
+    )
+    series = [(since + timedelta(days=i), daily.get(since + timedelta(days=i), 0)) for i in range(days)]
+    return {
+        "total": scans.count(),
+        "flagged": scans.exclude(signals="").count(),
+        "by_product": by_product,
+        "by_lot": by_lot,
+        "by_region": by_region,
+        "series": series,
+    }
