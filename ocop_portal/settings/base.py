@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "apps.evaluation",
     "apps.certificates",
     "apps.catalog",
+    "apps.reports",
 ]
 
 MIDDLEWARE = [
