@@ -158,8 +158,21 @@ def _ratio(values, numerator, denominator, scale):
     return round(float(values.get(numerator, 0)) * scale / float(values[denominator]), 2)
 
 
-def _sources(scope, period, today):
-    """Every additive figure, {row key: {name: value}}, merged from one query per source table."""
+def _sources(scope, period, today, rule_set=None, group=None):
+    """Every additive figure, {row key: {name: value}}, merged from one query per source table.
+
+    ``rule_set`` and ``group`` (a ProductGroup code) narrow the figures they apply to (not producers, trade, plans).
+    """
+
+    def narrow(queryset, rule_field=None, group_field=None):
+        if rule_set and rule_field:
+            queryset = queryset.filter(**{rule_field: rule_set})
+        if group and group_field:
+            queryset = queryset.filter(**{f"{group_field}__code": group})
+        return queryset
+
+    pgroup = "product__product_set__group"
+    agroup = "application__product__product_set__group"
     start_dt, end_dt = period.start_datetime(), period.end_datetime_exclusive()
     as_of = min(period.end, today)
     in_period = Q(created_at__gte=start_dt, created_at__lt=end_dt)
@@ -175,10 +188,19 @@ def _sources(scope, period, today):
     )
     year_start = datetime.date(period.year, 1, 1)
     sources = [
-        _grouped(scope, Application.objects.filter(in_period | years), product_path, application_aggregates),
         _grouped(
             scope,
-            ApplicationTransition.objects.filter(at__gte=start_dt, at__lt=end_dt),
+            narrow(Application.objects.filter(in_period | years), "cycle__rule_set", pgroup),
+            product_path,
+            application_aggregates,
+        ),
+        _grouped(
+            scope,
+            narrow(
+                ApplicationTransition.objects.filter(at__gte=start_dt, at__lt=end_dt),
+                "application__cycle__rule_set",
+                agroup,
+            ),
             app_path,
             {
                 "ideas_accepted": _count(Q(to_state=S.IDEA_ACCEPTED)),
@@ -188,17 +210,24 @@ def _sources(scope, period, today):
         ),
         _grouped(
             scope,
-            EvaluationRound.objects.filter(state=RoundState.CLOSED, closed_at__gte=start_dt, closed_at__lt=end_dt),
+            narrow(
+                EvaluationRound.objects.filter(state=RoundState.CLOSED, closed_at__gte=start_dt, closed_at__lt=end_dt),
+                "cycle__rule_set",
+            ),
             "unit__path",
             {"rounds_held": _count()},
         ),
         _grouped(
             scope,
-            RoundEntry.objects.filter(
-                round__state=RoundState.CLOSED,
-                round__closed_at__gte=start_dt,
-                round__closed_at__lt=end_dt,
-                total__isnull=False,
+            narrow(
+                RoundEntry.objects.filter(
+                    round__state=RoundState.CLOSED,
+                    round__closed_at__gte=start_dt,
+                    round__closed_at__lt=end_dt,
+                    total__isnull=False,
+                ),
+                "round__cycle__rule_set",
+                agroup,
             ),
             app_path,
             {
@@ -209,7 +238,11 @@ def _sources(scope, period, today):
         ),
         _grouped(
             scope,
-            RecognitionItem.objects.filter(decision__date__gte=period.start, decision__date__lte=period.end),
+            narrow(
+                RecognitionItem.objects.filter(decision__date__gte=period.start, decision__date__lte=period.end),
+                "decision__rule_set",
+                pgroup,
+            ),
             product_path,
             {
                 "recognised_3": _count(Q(stars=3)),
@@ -220,7 +253,11 @@ def _sources(scope, period, today):
         ),
         _grouped(
             scope,
-            RecognitionItem.objects.filter(decision__date__gte=year_start, decision__date__lte=period.end),
+            narrow(
+                RecognitionItem.objects.filter(decision__date__gte=year_start, decision__date__lte=period.end),
+                "decision__rule_set",
+                pgroup,
+            ),
             product_path,
             {"actual_3": _count(Q(stars=3)), "actual_4": _count(Q(stars=4)), "actual_5": _count(Q(stars=5))},
         ),
@@ -238,7 +275,7 @@ def _sources(scope, period, today):
         ),
         _grouped(
             scope,
-            Certificate.objects.filter(valid_from__lte=as_of),
+            narrow(Certificate.objects.filter(valid_from__lte=as_of), "recognition__decision__rule_set", pgroup),
             product_path,
             {
                 "certificates_issued": _count(Q(valid_from__gte=period.start, valid_from__lte=period.end)),
@@ -360,14 +397,14 @@ def _ideas_of_year(scope, period):
     )
 
 
-def unit_figures(*, unit=None, period, edition=None, today=None):
+def unit_figures(*, unit=None, period, edition=None, today=None, rule_set=None, group=None):
     """All figures of ``unit`` (or the country, by ``edition``) for ``period``: tables with one row per child unit
     and a total row, the unit's plan against results and the recognitions by product set."""
     from apps.geo.enums import Edition
 
     today = today or timezone.localdate()
     scope = scope_for(unit, edition or Edition.TWO_TIER_2025)
-    data = _sources(scope, period, today)
+    data = _sources(scope, period, today, rule_set=rule_set, group=group)
     known = {row.key for row in scope.rows}
     stray = {key: values for key, values in data.items() if key not in known}
 
