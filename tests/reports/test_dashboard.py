@@ -67,3 +67,33 @@ def test_dashboard_query_count_same_for_3_and_300(client, django_db_blocker):
             client.get(reverse("core:dashboard"))
         counts.append(len(ctx.captured_queries))
     assert counts[0] == counts[1]
+
+
+def test_report_pages_query_count_same_for_3_and_300(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from apps.reports import services
+    from apps.reports.periods import Period
+
+    counts = []
+    for code, n in (("83", 3), ("84", 300)):
+        p = province(code, edition=Edition.TWO_TIER_2025)
+        for i in range(n):
+            commune(p, f"{int(code) * 1000 + i:05d}")
+        report = services.report_prepare(unit=p, period=Period.month(2026, 11))
+        services.report_render(report_id=report.pk)
+        client.force_login(UserFactory(role=Role.PROVINCE_OFFICER, unit=p))
+        pages = [
+            reverse("reports:report_list") + "?kind=monthly&period=2026-11",
+            reverse("reports:report_detail", args=[report.pk]),
+        ]
+        for url in pages:
+            client.get(url)
+        per_page = []
+        for url in pages:
+            with CaptureQueriesContext(connection) as ctx:
+                assert client.get(url).status_code == 200
+            per_page.append(len(ctx.captured_queries))
+        counts.append(per_page)
+    assert counts[0] == counts[1]

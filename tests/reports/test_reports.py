@@ -4,6 +4,7 @@ import datetime
 import io
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django_celery_beat.models import PeriodicTask
 from openpyxl import load_workbook
@@ -111,8 +112,8 @@ def test_submit_return_resubmit_accept_then_locked(client, world, officers):
     assert client.post(url, {"to_state": "submitted"}).status_code == 302
     report.refresh_from_db()
     assert report.state == ReportState.SUBMITTED
-    # The district officer cannot accept its own report; nothing changes.
-    client.post(url, {"to_state": "accepted"})
+    # The district officer cannot accept its own report (403); nothing changes.
+    assert client.post(url, {"to_state": "accepted"}).status_code == 403
     report.refresh_from_db()
     assert report.state == ReportState.SUBMITTED
     client.force_login(officers.province)
@@ -142,7 +143,7 @@ def test_submit_return_resubmit_accept_then_locked(client, world, officers):
     )
     report.refresh_from_db()
     assert report.results == "Đạt 2 sản phẩm 3 sao."
-    with pytest.raises(Exception, match="submitted"):
+    with pytest.raises(ValidationError, match="đã được gửi"):
         services.report_prepare(unit=world.d, period=NOVEMBER)
     assert services.report_render(report_id=report.pk) is False
     report.refresh_from_db()
