@@ -50,7 +50,7 @@ def hbar(items, *, title, width=640, bar_height=22, label_width=210, colour=COLO
 def columns(items, *, title, width=640, height=220, colours=COLOURS):
     """Vertical columns: ``items`` is [(label, value)] (e.g. the star distribution, the six steps)."""
     items = list(items)
-    top, bottom = 28, 40
+    top, bottom = 40, 40
     plot_h = height - top - bottom
     peak = max([v or 0 for _label, v in items] + [1])
     slot = width / max(len(items), 1)

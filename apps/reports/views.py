@@ -33,7 +33,9 @@ def dashboard(request):
     context = {"queue": work_queue(user), "steps": closing_steps(user)}
     if user.has_perm("reports.view_dashboard"):
         unit = user.unit if user.unit_id else None
-        form = DashboardFilterForm(request.GET or None, national=unit is None)
+        form = DashboardFilterForm(
+            request.GET or None, initial={"year": timezone.localdate().year}, national=unit is None
+        )
         values = form.values()
         period = Period.whole_year(values["year"])
         figures = unit_figures(

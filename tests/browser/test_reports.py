@@ -41,7 +41,11 @@ def test_province_dashboard_phone_and_desktop(live_server, page, world, report_w
     page.set_viewport_size({"width": 360, "height": 780})
     _log_in(page, live_server, officer.email)
     page.get_by_role("heading", name="Việc đang chờ bạn").wait_for()
-    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    wide = page.evaluate(
+        "Array.from(document.querySelectorAll('body *')).filter(e => e.getBoundingClientRect().right > 361)"
+        ".map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right)).slice(0, 8)"
+    )
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360, wide
     page.screenshot(path=str(artifacts_dir / "reports-dashboard-phone.png"), full_page=True)
 
     page.set_viewport_size({"width": 1280, "height": 900})
