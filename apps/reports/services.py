@@ -37,7 +37,7 @@ from . import rendering
 from .enums import FileState, ReportState
 from .models import Report, ReportTransition
 from .periods import Period
-from .selectors import unit_figures
+from .selectors import children_status, unit_figures
 
 logger = logging.getLogger(__name__)
 R = ReportState
@@ -107,6 +107,11 @@ def report_render(*, report_id, today=None):
     try:
         period = Period.parse(report.period)
         figures = unit_figures(unit=report.unit, period=period, today=today)
+        # The consolidated report says which children's reports it includes (received or accepted) and which not.
+        figures["children_reports"] = [
+            {"unit": row["unit"].name, "status": str(row["status"].label), "status_code": str(row["status"])}
+            for row in children_status(unit=report.unit, period=period, today=today)
+        ]
         number = report.number or f"{report.pk}/BC-OCOP"
         issued_on = timezone.localdate()
         narrative = {"results": report.results, "difficulties": report.difficulties, "proposals": report.proposals}

@@ -11,9 +11,14 @@ from tests.certificates.conftest import Worker, purge_broker
 from tests.conftest import PASSWORD
 from tests.factories import UserFactory
 from tests.factories.registry import DocumentFactory
-from tests.reports.conftest import world  # noqa: F401 (the fixture)
+from tests.reports.conftest import build_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def world(transactional_db):
+    return build_world()
 
 
 @pytest.fixture

@@ -110,6 +110,10 @@ class World:
 
 @pytest.fixture
 def world(db):
+    return build_world()
+
+
+def build_world():
     w = World()
     nov = datetime.date(2026, 11, 5)
     # Commune X: HTX + DN; two products recognised 3★ in November (decision of the district), both valid.

@@ -187,3 +187,35 @@ def test_children_status_received_missing_returned(client, world, officers):
     assert "Chưa nhận được" in html  # Cẩm Phả: nothing yet, due on 10 December
     rows = children_status(unit=world.p, period=NOVEMBER, today=datetime.date(2026, 12, 11))
     assert [(r["unit"].code, r["status"]) for r in rows] == [("193", "received"), ("195", "late")]
+
+
+def test_consolidated_report_lists_children_reports(world, officers):
+    district_report = generate(world.d)
+    services.report_transition(report=district_report, to_state=ReportState.SUBMITTED, by=officers.district)
+    province_report = generate(world.p)
+    assert [(r["unit"], r["status"]) for r in province_report.figures["children_reports"]] == [
+        ("Thành phố Hạ Long", "Đã nhận"),
+        ("Thành phố Cẩm Phả", "Chưa nhận được"),
+    ]
+    reader = PdfReader(io.BytesIO(private_storage.open(province_report.pdf.name).read()))
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    assert "Báo cáo của các đơn vị cấp dưới được tổng hợp" in text
+
+
+def test_generate_reports_command(world, capsys):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    call_command("generate_reports", "--frequency", "monthly", "--period", "2026-11", "--unit", "2024/193")
+    assert Report.objects.get(unit=world.d, period="2026-11").file_state == FileState.READY
+    with pytest.raises(CommandError, match="2026-Q4"):
+        call_command("generate_reports", "--frequency", "monthly", "--period", "2026-Q4")
+    call_command("generate_reports", "--frequency", "quarterly", "--period", "2026-Q4")
+    assert set(Report.objects.filter(period="2026-Q4").values_list("unit__code", flat=True)) == {
+        "22",
+        "193",
+        "195",
+        "62",
+        "614",
+        "51",
+    }
