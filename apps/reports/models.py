@@ -46,6 +46,8 @@ class Report(models.Model):
     render_error = models.TextField(_("generation error"), blank=True)
     render_claim = models.UUIDField(null=True, blank=True, editable=False)
     generated_at = models.DateTimeField(_("generated at"), null=True, blank=True)
+    # Set once by the daily job when the level above is told this report is late.
+    late_reminder_sent_at = models.DateTimeField(_("late reminder sent at"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -20,21 +20,26 @@ import datetime
 import logging
 import uuid
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
+from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
 from apps.accounts.enums import Role
+from apps.accounts.models import User
 from apps.audit.services import audit_record
 from apps.geo.enums import Level
 from apps.geo.models import AdministrativeUnit
 from apps.products.models import Product
 
 from . import rendering
-from .enums import FileState, ReportState
+from .enums import FileState, ReportKind, ReportState
 from .models import Report, ReportTransition
 from .periods import Period
 from .selectors import children_status, unit_figures
@@ -104,6 +109,7 @@ def report_render(*, report_id, today=None):
     if not claimed:
         return False
     report = Report.objects.select_related("unit").get(pk=report_id)
+    first_time = report.generated_at is None
     try:
         period = Period.parse(report.period)
         figures = unit_figures(unit=report.unit, period=period, today=today)
@@ -143,7 +149,81 @@ def report_render(*, report_id, today=None):
             render_claim=None,
             render_error="",
         )
+        if updated and first_time:
+            with translation.override(settings.LANGUAGE_CODE):
+                _mail_ready(report)
     return bool(updated)
+
+
+def _mail_ready(report):
+    """Tell the unit's officers their report is ready to complete (the first time its files exist)."""
+    _mail_on_commit(
+        officers_of(report.unit),
+        gettext("[OCOP] The %(kind)s report %(period)s of %(unit)s is ready")
+        % {"kind": report.get_kind_display().lower(), "period": report.period, "unit": report.unit.name},
+        [
+            gettext(
+                "The figures and files of the report are ready. Add the narrative (results, difficulties, "
+                "proposals) and submit it to the level above."
+            ),
+            gettext("Open the report: %(url)s")
+            % {"url": _absolute(reverse("reports:report_detail", args=[report.pk]))},
+        ],
+    )
+
+
+def officers_of(unit):
+    """The officers who write ``unit``'s reports (``None``: the central officers)."""
+    if unit is None:
+        return User.objects.filter(role=Role.CENTRAL_OFFICER, unit__isnull=True, is_active=True)
+    return User.objects.filter(role__in=REPORTING_OFFICERS, unit=unit, is_active=True)
+
+
+def _absolute(path):
+    return f"{settings.SITE_SCHEME}://{settings.SITE_DOMAIN}{path}"
+
+
+def _mail_on_commit(users, subject, lines):
+    recipients = sorted(users.values_list("email", flat=True))
+    if recipients:
+        body = "\n\n".join(lines)
+        transaction.on_commit(lambda: send_mail(subject, body, None, recipients, fail_silently=False))
+
+
+def reports_remind_late(*, today=None):
+    """Tell the level above, once per report, which of its children's reports of the last periods are late."""
+    today = today or timezone.localdate()
+    told = 0
+    for kind in ReportKind.values:
+        period = Period.last_complete(kind, today)
+        if today <= period.due_on:
+            continue
+        late = Report.objects.filter(
+            kind=kind, period=period.key, state__in=EDITABLE_STATES, late_reminder_sent_at__isnull=True
+        ).select_related("unit__parent")
+        by_parent = {}
+        for report in late:  # one per late unit
+            by_parent.setdefault(report.unit.parent, []).append(report)
+        for parent, reports in by_parent.items():
+            with transaction.atomic():
+                ids = [r.pk for r in reports]
+                if not Report.objects.filter(pk__in=ids, late_reminder_sent_at__isnull=True).update(
+                    late_reminder_sent_at=timezone.now()
+                ):
+                    continue
+                with translation.override(settings.LANGUAGE_CODE):
+                    _mail_on_commit(
+                        officers_of(parent),
+                        gettext("[OCOP] Late reports for %(period)s") % {"period": period.label},
+                        [
+                            gettext("These reports for %(period)s were due on %(date)s and have not been submitted:")
+                            % {"period": period.label, "date": f"{period.due_on:%d/%m/%Y}"},
+                            "\n".join(f"- {r.unit.name}" for r in reports),
+                            gettext("See them: %(url)s") % {"url": _absolute(reverse("reports:report_list"))},
+                        ],
+                    )
+                told += len(reports)
+    return told
 
 
 def units_with_data():

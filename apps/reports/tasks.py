@@ -25,3 +25,8 @@ def generate_period_task(*, kind, period=None):
         ids = [r.pk for r in reports]
         transaction.on_commit(lambda: [render_report_task.delay(report_id=pk) for pk in ids])
     return len(ids)
+
+
+@shared_task(name="reports.remind_late")
+def remind_late_task():
+    return services.reports_remind_late()

@@ -219,3 +219,26 @@ def test_generate_reports_command(world, capsys):
         "614",
         "51",
     }
+
+
+def test_ready_and_late_reports_are_mailed_once(world, officers, mailoutbox, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        report = generate(world.d)
+    assert [m.to for m in mailoutbox] == [[officers.district.email]]
+    assert "đã sẵn sàng" in mailoutbox[0].subject
+    with django_capture_on_commit_callbacks(execute=True):
+        generate(world.d)  # a second generation does not mail again
+    assert len(mailoutbox) == 1
+    december = datetime.date(2026, 12, 11)  # November's reports were due on 10 December
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.reports_remind_late(today=december) == 1
+        assert services.reports_remind_late(today=december) == 0
+    late = mailoutbox[-1]
+    assert sorted(late.to) == sorted([officers.province.email, world.officer.email])
+    assert "Thành phố Hạ Long" in late.body
+    report.refresh_from_db()
+    assert report.late_reminder_sent_at is not None
+
+
+def test_schedules_include_the_late_notice():
+    assert PeriodicTask.objects.get(task="reports.remind_late").crontab.hour == "8"
