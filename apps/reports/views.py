@@ -82,7 +82,7 @@ def report_list(request):
         period = Period.parse(request.GET.get("period") or "", kind=kind)
     except ValidationError:
         period = Period.last_complete(kind, timezone.localdate())
-    children = children_status(unit=user.unit, period=period) if user.unit_id else []
+    children = children_status(unit=user.unit if user.unit_id else None, period=period)
     return render(
         request,
         "reports/report_list.html",

@@ -84,9 +84,13 @@ class World:
         Application.objects.filter(pk=app.pk).update(created_at=aware(created))
         return app
 
-    def transition(self, app, to_state, at):
+    def transition(self, app, to_state, at, reason=""):
         t = ApplicationTransition.objects.create(
-            application=app, from_state=ApplicationState.IDEA_REGISTERED, to_state=to_state, by=self.officer
+            application=app,
+            from_state=ApplicationState.IDEA_REGISTERED,
+            to_state=to_state,
+            by=self.officer,
+            reason=reason,
         )
         ApplicationTransition.objects.filter(pk=t.pk).update(at=aware(at))
 
@@ -138,7 +142,14 @@ def build_world():
         valid_until=datetime.date(2027, 1, 15),
     )
     ay = w.application(py, ApplicationState.RETURNED, datetime.date(2026, 3, 1))
-    w.transition(ay, ApplicationState.RETURNED, datetime.date(2026, 11, 25))
+    w.transition(ay, ApplicationState.RETURNED, datetime.date(2026, 11, 25), reason="Thiếu phiếu kiểm nghiệm.")
+    # Y's product was 3★ in 2024 (this November's 4★ is an upgrade); Z's was 3★ in 2023 (re-evaluated).
+    RecognitionItem.objects.create(
+        decision=DecisionFactory(issuing_unit=w.d, date=datetime.date(2024, 3, 1)),
+        product=py,
+        stars=3,
+        total_score=Decimal(60),
+    )
     # Commune W: a THT with one revoked certificate and one expired one (older decisions, not in November).
     pw = w.product(w.w, w.producer(w.w, "tht"))
     w.recognise(pw, 3, datetime.date(2023, 5, 1), w.d2, revoked=datetime.date(2026, 6, 1))
@@ -147,6 +158,12 @@ def build_world():
     # Commune Z (old Kon Tum): one product 3★ in November.
     pz = w.product(w.z)
     w.recognise(pz, 3, datetime.date(2026, 11, 12), w.dq)
+    RecognitionItem.objects.create(
+        decision=DecisionFactory(issuing_unit=w.dq, date=datetime.date(2023, 9, 1)),
+        product=pz,
+        stars=3,
+        total_score=Decimal(61),
+    )
     # Commune C (2025 Quảng Ngãi): one product 4★ in November, and an idea registered there.
     pc = w.product(w.c)
     w.recognise(pc, 4, datetime.date(2026, 11, 15), w.n51)

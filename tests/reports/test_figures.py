@@ -50,6 +50,9 @@ def test_commune_figures_exact(world):
         "recognised_4": 0,
         "recognised_5": 0,
         "recognised": 2,
+        "recognised_new": 2,
+        "recognised_upgraded": 0,
+        "recognised_renewed": 0,
     }
     assert totals(figs, "producers") == {
         "producers_htx": 1,
@@ -175,3 +178,17 @@ def test_other_period_excludes_november(world):
 def test_period_parse(text, start, end):
     period = Period.parse(text)
     assert (period.start.isoformat(), period.end.isoformat(), period.key) == (start, end, text)
+
+
+def test_new_upgraded_and_re_evaluated(world):
+    evaluation = totals(figures(edition=Edition.TWO_TIER_2025), "evaluation")
+    assert (evaluation["recognised_new"], evaluation["recognised_upgraded"], evaluation["recognised_renewed"]) == (
+        3,
+        1,
+        1,
+    )
+    assert row_values(figures(world.d), "evaluation", "Phường Hà Phong")["recognised_upgraded"] == 1
+
+
+def test_return_reasons(world):
+    assert figures(world.p)["return_reasons"] == [{"reason": "Thiếu phiếu kiểm nghiệm.", "count": 1}]

@@ -242,3 +242,13 @@ def test_ready_and_late_reports_are_mailed_once(world, officers, mailoutbox, dja
 
 def test_schedules_include_the_late_notice():
     assert PeriodicTask.objects.get(task="reports.remind_late").crontab.hour == "8"
+
+
+def test_central_officer_sees_province_reports_status(client, world):
+    report = generate(world.p)
+    central = UserFactory(role=Role.CENTRAL_OFFICER, unit=None)
+    assert services.is_parent_officer(central, world.p)
+    rows = children_status(unit=None, period=NOVEMBER)
+    assert [(r["unit"].pk, r["status"]) for r in rows] == [(world.p.pk, "missing")]
+    client.force_login(central)
+    assert client.get(reverse("reports:report_detail", args=[report.pk])).status_code == 200

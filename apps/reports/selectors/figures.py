@@ -8,7 +8,7 @@ numbers, strings) so the dashboard, the PDF, the XLSX and the frozen copy of an 
 import datetime
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, IntegerField, Q, Sum, Value
+from django.db.models import Count, DecimalField, Exists, IntegerField, OuterRef, Q, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -94,6 +94,9 @@ def _tables_spec():
                 ("recognised_4", _("Recognised 4★")),
                 ("recognised_5", _("Recognised 5★")),
                 ("recognised", _("Recognised in total")),
+                ("recognised_new", _("of which new")),
+                ("recognised_upgraded", _("of which upgraded")),
+                ("recognised_renewed", _("of which re-evaluated")),
             ],
             "derived": {"mean_score": ("score_sum", "products_scored", 1)},
         },
@@ -187,6 +190,10 @@ def _sources(scope, period, today, rule_set=None, group=None):
         revoked_at__isnull=True, superseded_by__isnull=True, valid_from__lte=as_of, valid_until__gte=as_of, stars__gte=3
     )
     year_start = datetime.date(period.year, 1, 1)
+    # An earlier recognition of the same product: none → new; one with fewer stars → upgraded; else re-evaluated.
+    earlier = RecognitionItem.objects.filter(
+        product=OuterRef("product"), decision__date__lt=OuterRef("decision__date")
+    ).values("pk")
     sources = [
         _grouped(
             scope,
@@ -242,13 +249,16 @@ def _sources(scope, period, today, rule_set=None, group=None):
                 RecognitionItem.objects.filter(decision__date__gte=period.start, decision__date__lte=period.end),
                 "decision__rule_set",
                 pgroup,
-            ),
+            ).annotate(had_earlier=Exists(earlier), had_lower=Exists(earlier.filter(stars__lt=OuterRef("stars")))),
             product_path,
             {
                 "recognised_3": _count(Q(stars=3)),
                 "recognised_4": _count(Q(stars=4)),
                 "recognised_5": _count(Q(stars=5)),
                 "recognised": _count(),
+                "recognised_new": _count(Q(had_earlier=False)),
+                "recognised_upgraded": _count(Q(had_lower=True)),
+                "recognised_renewed": _count(Q(had_earlier=True, had_lower=False)),
             },
         ),
         _grouped(
@@ -388,6 +398,21 @@ def _by_set(scope, period):
     ]
 
 
+def _return_reasons(scope, period, limit=10):
+    """Why dossiers were returned in the period: the most frequent reasons and how often (one query)."""
+    data = (
+        ApplicationTransition.objects.filter(
+            to_state=S.RETURNED, at__gte=period.start_datetime(), at__lt=period.end_datetime_exclusive()
+        )
+        .filter(scope.condition("application__product__commune__path"))
+        .order_by()
+        .values("reason")
+        .annotate(n=_count())
+        .order_by("-n", "reason")[:limit]
+    )
+    return [{"reason": row["reason"] or "–", "count": row["n"]} for row in data]
+
+
 def _ideas_of_year(scope, period):
     start = datetime.datetime.combine(datetime.date(period.year, 1, 1), datetime.time.min)
     return (
@@ -478,6 +503,7 @@ def unit_figures(*, unit=None, period, edition=None, today=None, rule_set=None, 
         "totals": {key: _number(value) for key, value in totals.items()},
         "plan": _plan(scope, period, totals),
         "by_set": _by_set(scope, period),
+        "return_reasons": _return_reasons(scope, period),
     }
 
 

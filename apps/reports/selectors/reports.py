@@ -26,12 +26,20 @@ def reports_visible_to(user):
 
 def children_status(*, unit, period, today=None):
     """One row per child unit: its report for ``period`` (or none) and received / accepted / returned / missing /
-    late. Two queries whatever the number of children."""
+    late. Two queries whatever the number of children. For the central level (``unit`` None): the provinces of
+    either list that have ever had a report."""
+    from apps.geo.enums import Level
     from apps.geo.models import AdministrativeUnit
 
     today = today or timezone.localdate()
-    children = list(AdministrativeUnit.objects.filter(parent=unit).order_by("code"))
-    reports = {r.unit_id: r for r in Report.objects.filter(unit__parent=unit, kind=period.kind, period=period.key)}
+    if unit is None:
+        children = AdministrativeUnit.objects.filter(level=Level.PROVINCE, ocop_reports__isnull=False).distinct()
+        children = list(children.order_by("edition", "code"))
+        in_scope = Report.objects.filter(unit__parent__isnull=True)
+    else:
+        children = list(AdministrativeUnit.objects.filter(parent=unit).order_by("code"))
+        in_scope = Report.objects.filter(unit__parent=unit)
+    reports = {r.unit_id: r for r in in_scope.filter(kind=period.kind, period=period.key)}
     late = today > period.due_on
     rows = []
     for child in children:  # one per child unit
