@@ -97,3 +97,33 @@ def test_report_pages_query_count_same_for_3_and_300(client):
             per_page.append(len(ctx.captured_queries))
         counts.append(per_page)
     assert counts[0] == counts[1]
+
+
+@pytest.mark.parametrize("role", [Role.CENTRAL_OFFICER, Role.COUNCIL_MEMBER, Role.PRODUCER, Role.DISTRICT_OFFICER])
+def test_every_role_gets_its_dashboard(client, world, role):
+    unit = {Role.CENTRAL_OFFICER: None, Role.COUNCIL_MEMBER: world.d, Role.PRODUCER: world.x}.get(role, world.d)
+    client.force_login(UserFactory(role=role, unit=unit))
+    response = client.get(reverse("core:dashboard"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert ("<svg" in html) == (role != Role.PRODUCER)  # producers see their queue, not the unit's figures
+    if role == Role.CENTRAL_OFFICER:
+        assert "Quảng Ngãi" in html and "Quảng Ninh" in html  # the 2025 provinces, old ones rolled in
+
+
+@pytest.mark.parametrize("name", ["ho-so", "san-pham", "chu-the", "phieu-danh-gia"])
+def test_exports_answer_with_a_header_row(client, world, name):
+    client.force_login(UserFactory(role=Role.DISTRICT_OFFICER, unit=world.d))
+    response = client.get(reverse("reports:export", args=[name, "csv"]))
+    assert response.status_code == 200
+    lines = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()
+    assert len(lines) >= 1 and lines[0].count(",") >= 3
+
+
+def test_certificate_export_needs_the_certificate_office(client, world):
+    client.force_login(UserFactory(role=Role.COMMUNE_OFFICER, unit=world.x))
+    assert client.get(reverse("reports:export", args=["giay-chung-nhan", "csv"])).status_code == 403
+    client.force_login(UserFactory(role=Role.PROVINCE_OFFICER, unit=world.p))
+    response = client.get(reverse("reports:export", args=["giay-chung-nhan", "csv"]) + "?status=revoked")
+    lines = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()
+    assert len(lines) == 2  # header + W's revoked certificate

@@ -192,3 +192,15 @@ def test_new_upgraded_and_re_evaluated(world):
 
 def test_return_reasons(world):
     assert figures(world.p)["return_reasons"] == [{"reason": "Thiếu phiếu kiểm nghiệm.", "count": 1}]
+
+
+def test_rule_set_and_group_filters_narrow_the_figures(world):
+    def recognised(**kw):
+        figs = unit_figures(unit=None, edition=Edition.TWO_TIER_2025, period=NOVEMBER, today=TODAY, **kw)
+        return totals(figs, "evaluation")["recognised"]
+
+    assert recognised() == 5
+    assert recognised(group="TP") == 5  # every product of the world is tea (TP11)
+    assert recognised(group="DU") == 0
+    assert recognised(rule_set="qd148-2023") == 5  # the decisions' rule set
+    assert recognised(rule_set="qd1489-2025") == 0
