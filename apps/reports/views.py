@@ -11,6 +11,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from apps.core.policy import get_object_or_403
@@ -94,8 +95,22 @@ def report_list(request):
             "kinds": ReportKind.choices,
             "generate_form": GenerateForm(initial={"kind": kind, "period": period.key}),
             "can_generate": user.unit_id is not None and services.is_unit_officer(user, user.unit),
+            "exports": [
+                (name, label)
+                for name, label in EXPORT_LABELS
+                if name != "giay-chung-nhan" or user.has_perm("certificates.list_certificates")
+            ],
         },
     )
+
+
+EXPORT_LABELS = [
+    ("ho-so", _lazy("Applications")),
+    ("san-pham", _lazy("Products")),
+    ("chu-the", _lazy("Producers")),
+    ("giay-chung-nhan", _lazy("Certificates")),
+    ("phieu-danh-gia", _lazy("Council score sheets (every answer)")),
+]
 
 
 @login_required
