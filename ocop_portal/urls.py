@@ -33,6 +33,7 @@ urlpatterns += i18n_patterns(
     path("quan-ly/danh-gia/", include("apps.evaluation.urls")),
     path("quan-ly/giay-chung-nhan/", include("apps.certificates.urls")),
     path("quan-ly/xuc-tien-thuong-mai/", include("apps.catalog.staff_urls")),
+    path("quan-ly/bao-cao/", include("apps.reports.urls")),
     path("xac-thuc/", include("apps.certificates.public_urls")),
     path("quan-ly/truy-xuat/", include("apps.traceability.urls")),
     path("", include("apps.traceability.public_urls")),

@@ -1,13 +1,10 @@
-"""Home page, staff dashboard and the error pages."""
+"""Home page and the error pages (the staff dashboard at /quan-ly/ is apps.reports.views.dashboard)."""
 
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.views.static import serve as static_serve
 
-from apps.catalog.selectors import catalog_map, catalog_statistics, featured_entries
-from apps.geo.enums import Edition, Level
-from apps.geo.selectors import unit_children_with_counts
+from apps.catalog.selectors import catalog_statistics, featured_entries
 
 
 def home(request):
@@ -17,16 +14,6 @@ def home(request):
         "core/home.html",
         {"featured": list(featured_entries(limit=8)), "stats": catalog_statistics()},
     )
-
-
-@login_required
-def dashboard(request):
-    user = request.user
-    children = unit_children_with_counts(user.unit)[:200] if user.unit_id and user.unit.level != Level.COMMUNE else []
-    context = {"children": children}
-    if user.unit_id and user.unit.level == Level.PROVINCE and user.unit.edition == Edition.TWO_TIER_2025:
-        context["province_map"] = catalog_map(province=user.unit)  # certified products by commune (cached)
-    return render(request, "core/dashboard.html", context)
 
 
 def error_403(request, exception=None):

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "apps.certificates",
     "apps.catalog",
     "apps.traceability",
+    "apps.reports",
 ]
 
 MIDDLEWARE = [

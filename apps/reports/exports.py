@@ -1,0 +1,172 @@
+"""CSV and XLSX exports of the staff lists, honouring the list's filters and the user's jurisdiction.
+
+Rows are streamed: CSV through ``StreamingHttpResponse`` over ``iterator()``, XLSX with openpyxl's write-only
+workbook (rows written as they come, the file assembled in a temporary file), so 20,000 rows never sit in memory
+as model instances.
+"""
+
+import csv
+import tempfile
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+
+from apps.certificates.filters import CertificateFilter
+from apps.certificates.selectors import certificate_list_for_staff
+from apps.cycles.filters import ApplicationFilter
+from apps.cycles.selectors import applications_visible_to, cycles_visible_to
+from apps.evaluation.models import ScoreAnswer
+from apps.evaluation.selectors import rounds_visible_to
+from apps.producers.filters import ProducerFilter
+from apps.producers.selectors import communes_of, producer_list, producers_visible_to
+from apps.products.filters import ProductFilter
+from apps.products.selectors import product_list, products_visible_to
+
+CHUNK = 2000
+
+
+def _applications(request):
+    cycles = cycles_visible_to(request.user)
+    qs = applications_visible_to(request.user).order_by("-updated_at", "-pk")
+    rows = ApplicationFilter(request.GET or None, queryset=qs, cycles=cycles).qs
+    columns = [_("ID"), _("Product"), _("Producer"), _("Commune"), _("Cycle"), _("State"), _("Updated")]
+    values = rows.values_list(
+        "pk", "product__name", "product__producer__name", "product__commune__name", "cycle__name", "state", "updated_at"
+    )
+    from apps.cycles.enums import ApplicationState
+
+    labels = dict(ApplicationState.choices)
+    return columns, (
+        (pk, p, pr, c, cy, str(labels.get(s, s)), timezone.localtime(u).strftime("%d/%m/%Y %H:%M"))
+        for pk, p, pr, c, cy, s, u in values.iterator(chunk_size=CHUNK)
+    )
+
+
+def _producers(request):
+    visible = producers_visible_to(request.user)
+    rows = ProducerFilter(request.GET or None, queryset=producer_list(request.user), communes=communes_of(visible)).qs
+    columns = [
+        _("ID"),
+        _("Name"),
+        _("Type"),
+        _("Tax code"),
+        _("Commune"),
+        _("Workers"),
+        _("Women workers"),
+        _("Ethnic-minority workers"),
+    ]
+    values = rows.values_list(
+        "pk", "name", "kind", "tax_code", "commune__name", "workers_count", "women_workers", "ethnic_minority_workers"
+    )
+    return columns, values.iterator(chunk_size=CHUNK)
+
+
+def _products(request):
+    from apps.producers.models import Producer
+
+    visible = products_visible_to(request.user)
+    producers = Producer.objects.filter(pk__in=visible.order_by().values("producer_id"))
+    rows = ProductFilter(
+        request.GET or None, queryset=product_list(request.user), producers=producers, communes=communes_of(visible)
+    ).qs
+    columns = [_("ID"), _("Product"), _("Product set"), _("Producer"), _("Commune")]
+    values = rows.values_list("pk", "name", "product_set__name", "producer__name", "commune__name")
+    return columns, values.iterator(chunk_size=CHUNK)
+
+
+def _certificates(request):
+    if not request.user.has_perm("certificates.list_certificates"):
+        raise PermissionDenied
+    rows = CertificateFilter(request.GET or None, queryset=certificate_list_for_staff(request.user)).qs
+    columns = [
+        _("Serial number"),
+        _("Product"),
+        _("Commune"),
+        _("Stars"),
+        _("Valid from"),
+        _("Valid until"),
+        _("Revoked at"),
+    ]
+    values = rows.values_list(
+        "serial", "product__name", "product__commune__name", "stars", "valid_from", "valid_until", "revoked_at"
+    )
+    return columns, (
+        (s, p, c, st, f.strftime("%d/%m/%Y"), u.strftime("%d/%m/%Y"), r.strftime("%d/%m/%Y") if r else "")
+        for s, p, c, st, f, u, r in values.iterator(chunk_size=CHUNK)
+    )
+
+
+def _sheets(request):
+    """Every member's answer per criterion, for the rounds the user may see (``?round=<id>`` narrows)."""
+    rounds = rounds_visible_to(user=request.user)
+    answers = ScoreAnswer.objects.filter(sheet__round__in=rounds.values("pk")).order_by(
+        "sheet__round_id", "sheet__entry_id", "sheet__member_id", "criterion__code"
+    )
+    if (round_id := request.GET.get("round", "")).isdigit():
+        answers = answers.filter(sheet__round_id=int(round_id))
+    columns = [_("Round"), _("Product"), _("Member"), _("Sheet state"), _("Criterion"), _("Points"), _("Sheet total")]
+    values = answers.values_list(
+        "sheet__round__name",
+        "sheet__entry__application__product__name",
+        "sheet__member__user__full_name",
+        "sheet__state",
+        "criterion__code",
+        "points",
+        "sheet__total",
+    )
+    return columns, ((r, p, m, s, c, float(pt), float(t)) for r, p, m, s, c, pt, t in values.iterator(chunk_size=CHUNK))
+
+
+EXPORTS = {
+    "ho-so": _applications,
+    "chu-the": _producers,
+    "san-pham": _products,
+    "giay-chung-nhan": _certificates,
+    "phieu-danh-gia": _sheets,
+}
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+@login_required
+def export_list(request, name, fmt):
+    if name not in EXPORTS or fmt not in ("csv", "xlsx"):
+        raise Http404
+    if not request.user.has_perm("reports.view_dashboard"):
+        raise PermissionDenied
+    columns, rows = EXPORTS[name](request)
+    filename = f"{name}-{timezone.localdate():%Y%m%d}.{fmt}"
+    if fmt == "csv":
+        writer = csv.writer(_Echo())
+
+        def stream():
+            yield "\ufeff"  # a BOM, so Excel opens the Vietnamese text as UTF-8
+            yield writer.writerow(columns)
+            for row in rows:
+                yield writer.writerow(row)
+
+        response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(name)
+    sheet.freeze_panes = "A2"
+    sheet.append(columns)
+    for row in rows:
+        sheet.append(list(row))
+    spool = tempfile.TemporaryFile()
+    workbook.save(spool)
+    spool.seek(0)
+    return FileResponse(
+        spool,
+        as_attachment=True,
+        filename=filename,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )

@@ -1,0 +1,61 @@
+"""Which reports a user sees, and what the level above sees of its children's reports for one period."""
+
+from django.db.models import Q
+from django.utils import timezone
+
+from apps.accounts.enums import STAFF_ROLES
+from apps.core.policy import unit_condition
+
+from ..enums import ChildReportStatus, ReportState
+from ..models import Report
+
+
+def reports_visible_to(user):
+    """Reports of the user's subtree and of the units above the user's unit."""
+    qs = Report.objects.select_related("unit")
+    if not getattr(user, "is_authenticated", False) or not user.is_active or user.role not in STAFF_ROLES:
+        return qs.none()
+    if user.is_national:
+        return qs
+    if not user.unit_id:
+        return qs.none()
+    parts = user.unit.path.strip("/").split("/")
+    above = ["/".join(parts[: i + 1]) + "/" for i in range(1, len(parts) - 1)]
+    return qs.filter(unit_condition(user, "unit") | Q(unit__path__in=above))
+
+
+def children_status(*, unit, period, today=None):
+    """One row per child unit: its report for ``period`` (or none) and received / accepted / returned / missing /
+    late. Two queries whatever the number of children. For the central level (``unit`` None): the provinces of
+    either list that have ever had a report."""
+    from apps.geo.enums import Level
+    from apps.geo.models import AdministrativeUnit
+
+    today = today or timezone.localdate()
+    if unit is None:
+        children = AdministrativeUnit.objects.filter(level=Level.PROVINCE, ocop_reports__isnull=False).distinct()
+        children = list(children.order_by("edition", "code"))
+        in_scope = Report.objects.filter(unit__parent__isnull=True)
+    else:
+        children = list(AdministrativeUnit.objects.filter(parent=unit).order_by("code"))
+        in_scope = Report.objects.filter(unit__parent=unit)
+    reports = {r.unit_id: r for r in in_scope.filter(kind=period.kind, period=period.key)}
+    late = today > period.due_on
+    rows = []
+    for child in children:  # one per child unit
+        report = reports.get(child.pk)
+        state = report.state if report else None
+        if state == ReportState.SUBMITTED:
+            status = ChildReportStatus.RECEIVED
+        elif state == ReportState.ACCEPTED:
+            status = ChildReportStatus.ACCEPTED
+        elif state == ReportState.RETURNED:
+            status = ChildReportStatus.RETURNED
+        else:
+            status = ChildReportStatus.LATE if late else ChildReportStatus.MISSING
+        if report and report.submitted_at and timezone.localdate(report.submitted_at) > period.due_on:
+            late_submission = True
+        else:
+            late_submission = False
+        rows.append({"unit": child, "report": report, "status": status, "late_submission": late_submission})
+    return rows

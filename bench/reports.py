@@ -1,0 +1,273 @@
+"""Benchmark of the report figures and dashboards at national scale.
+
+    .venv/bin/python bench/reports.py [--products 20000] [--producers 10000] [--sheets 100000] [--runs 5] [--keep]
+
+1. creates a throw-away PostgreSQL database (``ocop_bench_reports``), migrates it, imports both unit lists and
+   bulk-loads the catalogue benchmark's data set (bench/catalog.py: producers, products, decisions, certificates);
+2. adds a 2026 cycle per province, an application per product, one closed province round per province with
+   five members, and member score sheets (totals only) up to ``--sheets``;
+3. prints, for the national (2025 list, old provinces rolled into their successors), the busiest province and a
+   district: the median time of the figures (every table, all queries) and of the whole dashboard page (figures,
+   work queue, charts, template), next to one hand-written SQL ``GROUP BY`` over the same certificates, and the
+   ratio; then the time to generate one province's PDF and XLSX. Drops the database unless ``--keep``.
+"""
+
+import argparse
+import datetime
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import catalog as catalog_bench  # noqa: E402
+
+catalog_bench.DB_NAME = "ocop_bench_reports"
+PYTHON = sys.executable
+
+
+def add_evaluation(n_sheets, seed=2026):
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from apps.accounts.enums import Role
+    from apps.accounts.models import User
+    from apps.core.enums import RuleSet
+    from apps.cycles.enums import ApplicationState
+    from apps.cycles.models import Application, Cycle
+    from apps.evaluation.demo_sheets import load_sample_sheets
+    from apps.evaluation.enums import MemberRole, RoundState, SheetState, Tier
+    from apps.evaluation.models import CouncilMember, EvaluationRound, RoundEntry, ScoreSheet, SheetTemplate
+    from apps.geo.enums import Level
+    from apps.geo.models import AdministrativeUnit
+    from apps.products.models import Product
+
+    t0 = time.monotonic()
+    load_sample_sheets()
+    template = SheetTemplate.objects.order_by("pk").first()
+    admin = User.objects.create(email="bench@ocop.example", full_name="Bench", role=Role.SYSTEM_ADMIN)
+    provinces = {u.path: u for u in AdministrativeUnit.objects.filter(level=Level.PROVINCE)}
+    cycles = {
+        path: Cycle(unit=u, year=2026, rule_set=RuleSet.QD148_2023, name=f"Chu trình 2026 {u.name}")
+        for path, u in provinces.items()
+    }
+    Cycle.objects.bulk_create(cycles.values())
+    products = list(Product.objects.only("pk", "commune__path").select_related("commune").order_by("pk"))
+    apps = [
+        Application(
+            cycle=cycles["/".join(p.commune.path.split("/")[:2]) + "/"],
+            product=p,
+            state=ApplicationState.SENT_FOR_EVALUATION,
+            created_by=admin,
+        )
+        for p in products
+    ]
+    Application.objects.bulk_create(apps, batch_size=2000)
+    closed = timezone.now() - datetime.timedelta(days=20)
+    rounds = {
+        path: EvaluationRound(
+            cycle=c,
+            tier=Tier.PROVINCE,
+            unit=c.unit,
+            name="Đợt 1",
+            state=RoundState.CLOSED,
+            closed_at=closed,
+            created_by=admin,
+        )
+        for path, c in cycles.items()
+    }
+    EvaluationRound.objects.bulk_create(rounds.values())
+    users = User.objects.bulk_create(
+        [
+            User(email=f"hd{i}-{r.pk}@ocop.example", full_name=f"Ủy viên {i}", role=Role.COUNCIL_MEMBER, unit=r.unit)
+            for r in rounds.values()
+            for i in range(5)
+        ],
+        batch_size=2000,
+    )
+    roles = [MemberRole.CHAIR, MemberRole.SECRETARY, MemberRole.MEMBER, MemberRole.MEMBER, MemberRole.MEMBER]
+    members = CouncilMember.objects.bulk_create(
+        [
+            CouncilMember(round=r, user=users[j * 5 + i], role=roles[i])
+            for j, r in enumerate(rounds.values())
+            for i in range(5)
+        ],
+        batch_size=2000,
+    )
+    members_of = {}
+    for m in members:
+        members_of.setdefault(m.round_id, []).append(m)
+    n_entries = min(len(apps), n_sheets // 5)
+    entries = RoundEntry.objects.bulk_create(
+        [
+            RoundEntry(
+                round=rounds["/".join(a.product.commune.path.split("/")[:2]) + "/"],
+                application=a,
+                template=template,
+                total=Decimal(50 + (a.pk % 45)),
+                stars=3 + (a.pk % 3 == 0),
+            )
+            for a in apps[:n_entries]
+        ],
+        batch_size=2000,
+    )
+    sheets = [
+        ScoreSheet(
+            round_id=e.round_id,
+            entry=e,
+            member=m,
+            state=SheetState.SUBMITTED,
+            total=Decimal(48 + (e.pk + m.pk) % 50),
+            submitted_at=closed,
+        )
+        for e in entries
+        for m in members_of[e.round_id]
+    ]
+    ScoreSheet.objects.bulk_create(sheets, batch_size=5000)
+    print(
+        f"added {len(apps)} applications, {len(entries)} round entries, {len(sheets)} member sheets "
+        f"in {time.monotonic() - t0:.1f}s"
+    )
+
+
+def median_time(fn, runs):
+    times = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return statistics.median(times)
+
+
+def raw_sql(prefix_len, where):
+    from django.db import connection
+
+    sql = f"""
+        SELECT substr(u.path, 1, {prefix_len}) AS k, count(*),
+               count(*) FILTER (WHERE c.revoked_at IS NULL AND c.superseded_by_id IS NULL
+                                AND c.valid_from <= %s AND c.valid_until >= %s)
+        FROM certificates_certificate c
+        JOIN products_product p ON p.id = c.product_id
+        JOIN geo_administrativeunit u ON u.id = p.commune_id
+        WHERE {where}
+        GROUP BY 1"""
+    today = datetime.date.today()
+
+    def run():
+        with connection.cursor() as cur:
+            cur.execute(sql, [today, today])
+            return cur.fetchall()
+
+    return run
+
+
+def measure(runs):
+    from django.db.models import Count
+    from django.test import Client
+
+    from apps.accounts.enums import Role
+    from apps.accounts.models import User
+    from apps.geo.enums import Edition, Level
+    from apps.geo.models import AdministrativeUnit
+    from apps.reports import rendering
+    from apps.reports.periods import Period
+    from apps.reports.selectors import unit_figures
+
+    period = Period.whole_year(datetime.date.today().year)
+    busiest = (
+        AdministrativeUnit.objects.filter(level=Level.PROVINCE, edition=Edition.THREE_TIER_2024)
+        .annotate(n=Count("children__children__products"))
+        .order_by("-n")
+        .first()
+    )
+    district = (
+        AdministrativeUnit.objects.filter(parent=busiest, level=Level.DISTRICT)
+        .annotate(n=Count("children__products"))
+        .order_by("-n")
+        .first()
+    )
+    cases = [
+        ("national (2025 list)", None, Role.CENTRAL_OFFICER, 8, "TRUE"),
+        (
+            f"province {busiest.name}",
+            busiest,
+            Role.PROVINCE_OFFICER,
+            len(busiest.path) + 4,
+            f"u.path LIKE '{busiest.path}%%'",
+        ),
+        (
+            f"district {district.name}",
+            district,
+            Role.DISTRICT_OFFICER,
+            len(district.path) + 6,
+            f"u.path LIKE '{district.path}%%'",
+        ),
+    ]
+    print(f"{'scope':42} {'figures':>9} {'page':>9} {'raw SQL':>9} {'figures/SQL':>11} {'page/SQL':>9}")
+    for label, unit, role, prefix, where in cases:
+        user = User.objects.create(
+            email=f"bench-{role}-{unit.pk if unit else 0}@ocop.example", full_name="Bench", role=role, unit=unit
+        )
+        client = Client()
+        client.force_login(user)
+        client.get("/quan-ly/")
+        figures = median_time(lambda unit=unit: unit_figures(unit=unit, period=period), runs)
+        page = median_time(lambda client=client: client.get("/quan-ly/"), runs)
+        sql = median_time(raw_sql(prefix, where), runs)
+        print(
+            f"{label:42} {figures * 1000:8.0f}ms {page * 1000:8.0f}ms {sql * 1000:8.1f}ms "
+            f"{figures / sql:10.1f}× {page / sql:8.1f}×"
+        )
+    figs = unit_figures(unit=busiest, period=period)
+    t = time.perf_counter()
+    rendering.render_pdf(figures=figs, unit=busiest, number="1/BC-OCOP", issued_on=datetime.date.today(), narrative={})
+    pdf = time.perf_counter() - t
+    t = time.perf_counter()
+    rendering.render_xlsx(figures=figs)
+    xlsx = time.perf_counter() - t
+    print(
+        f"province report files ({busiest.name}, {len(figs['tables'][0]['rows'])} rows per table): "
+        f"PDF {pdf:.2f}s, XLSX {xlsx:.2f}s"
+    )
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--products", type=int, default=20000)
+    parser.add_argument("--producers", type=int, default=10000)
+    parser.add_argument("--sheets", type=int, default=100000)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--keep", action="store_true")
+    args = parser.parse_args()
+    env = catalog_bench.bench_env()
+    env.update({"DJANGO_SETTINGS_MODULE": "ocop_portal.settings.test", "DJANGO_ALLOWED_HOSTS": "testserver"})
+    os.environ.update(env)
+    sys.path.insert(0, str(BASE_DIR))
+    catalog_bench.recreate_database()
+    try:
+        t0 = time.monotonic()
+        catalog_bench.run([PYTHON, "manage.py", "migrate", "--noinput", "-v0"], env)
+        catalog_bench.run([PYTHON, "manage.py", "import_units", "--edition", "all"], env, stdout=subprocess.DEVNULL)
+        catalog_bench.run([PYTHON, "manage.py", "compile_translations"], env, stdout=subprocess.DEVNULL)
+        print(f"database ready in {time.monotonic() - t0:.1f}s")
+        catalog_bench.load_data(args.products, args.producers)
+        add_evaluation(args.sheets)
+        from django.db import connection
+
+        with connection.cursor() as cur:
+            cur.execute("ANALYZE")
+        measure(args.runs)
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        if not args.keep:
+            catalog_bench.drop_database()
+
+
+if __name__ == "__main__":
+    main()
