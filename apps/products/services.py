@@ -2,6 +2,7 @@
 
 import io
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -31,8 +32,6 @@ PRODUCT_FIELDS = (
     "where_to_buy",
 )
 THUMBNAIL_WIDTH = 480
-# Refuse decompression bombs well before Pillow's own limit.
-MAX_PHOTO_PIXELS = 40_000_000
 
 
 def product_search_text(product):
@@ -128,7 +127,7 @@ def make_thumbnail(image_file, *, width=THUMBNAIL_WIDTH):
     """A JPEG at most ``width`` pixels wide, upright (EXIF orientation applied) and without metadata."""
     image_file.seek(0)
     with Image.open(image_file) as img:
-        if img.width * img.height > MAX_PHOTO_PIXELS:
+        if img.width * img.height > settings.OCOP_MAX_IMAGE_PIXELS:
             raise ValidationError({"image": _("The photo is too large in pixels; please resize it first.")})
         img = ImageOps.exif_transpose(img)
         if img.mode != "RGB":
