@@ -11,3 +11,14 @@ def fold(text):
     decomposed = unicodedata.normalize("NFD", text)
     stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
     return " ".join(stripped.lower().split())
+
+
+def ascii_int(value):
+    """``value`` as an int when it is plain ASCII digits, else None.
+
+    ``str.isdigit`` is true for "²" and "١", which ``int`` then refuses or reads as another number: user input
+    (query strings, posted ids) goes through here instead.
+    """
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 18:
+        return int(value)
+    return None

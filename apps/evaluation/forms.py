@@ -1,6 +1,9 @@
 """Forms of the councils. Choices are always limited to what the user may pick; services validate again."""
 
+import datetime
+
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.enums import Role
@@ -127,3 +130,13 @@ class DecisionForm(forms.Form):
     issuer_name = forms.CharField(label=_("Issuing People's Committee"), max_length=255)
     signer_title = forms.CharField(label=_("Signer's title"), max_length=255)
     signer_name = forms.CharField(label=_("Signer's name"), max_length=255)
+
+    def clean_date(self):
+        # A decision is recorded once signed: a date in the future (9999-12-31 would overflow the 36 months of
+        # validity) or before the programme is a typing mistake.
+        date = self.cleaned_data["date"]
+        if date > timezone.localdate():
+            raise forms.ValidationError(_("The decision date cannot be in the future."), code="future")
+        if date < datetime.date(2000, 1, 1):
+            raise forms.ValidationError(_("The decision date is too far in the past."), code="too_old")
+        return date

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.core.forms import add_service_errors
 from apps.core.policy import get_object_or_403
+from apps.core.text import ascii_int
 from apps.core.validators import sniff_content_type
 from apps.geo.enums import Level
 from apps.producers.models import Producer
@@ -68,8 +69,9 @@ def product_create_view(request):
     if not request.user.has_perm("products.add_product"):
         raise PermissionDenied
     initial = {}
-    if request.GET.get("producer", "").isdigit():
-        initial["producer"] = producers_editable_by(request.user).filter(pk=request.GET["producer"]).first()
+    producer_id = ascii_int(request.GET.get("producer", ""))
+    if producer_id:
+        initial["producer"] = producers_editable_by(request.user).filter(pk=producer_id).first()
     form = ProductForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:

@@ -1,13 +1,21 @@
 """Each former 500 of issue 11, reached as a user would reach it: now a clear answer and nothing changed."""
 
+from decimal import Decimal
+
 import pytest
 from django.urls import reverse
+
+from apps.certificates.models import Certificate
+from apps.evaluation import services
+from apps.evaluation.enums import SheetState, Tier
+from apps.evaluation.models import ConflictDeclaration, RecognitionDecision, ScoreAnswer, ScoreSheet
 
 from apps.cycles.enums import ApplicationState as S
 from apps.cycles.models import EvidenceFile
 from apps.producers.models import ProducerDocument
 from apps.products.models import ProductPhoto
 from tests.factories.cycles import DocumentFactory
+from tests.factories.evaluation import make_application, make_cycle, make_round, score
 
 from .conftest import bomb_png
 
@@ -86,3 +94,89 @@ def test_bomb_png_on_photo_upload_is_refused(client, users, product_x, size):
     assert response.status_code == 200
     assert response.context["form"].errors["image"] == [TOO_MANY_PIXELS]
     assert ProductPhoto.objects.count() == 0
+
+
+# ------------------------------------------------------------------------------------------------ councils
+
+
+@pytest.fixture
+def council4(tree, users):
+    """A district round with four scoring seats and one product; the first three members can close it."""
+    cycle = make_cycle(unit=tree.p)
+    round, members = make_round(cycle=cycle, tier=Tier.DISTRICT, unit=tree.d, by=users.district, size=4)
+    application = make_application(commune=tree.x, cycle=cycle, created_by=users.commune_x)
+    entry = services.entry_add(round=round, application=application, by=users.district)
+    return type("Council", (), {"round": round, "entry": entry, "members": members})
+
+
+def _sheet_url(council, name="sheet_edit"):
+    return reverse(f"evaluation:{name}", kwargs={"pk": council.round.pk, "entry_pk": council.entry.pk})
+
+
+@pytest.mark.parametrize("value", ["²", "¹²", "١٢", "１２"])
+def test_superscript_or_foreign_digit_in_a_score_field_is_an_invalid_choice(client, council4, value):
+    member = council4.members[3]
+    client.force_login(member.user)
+    criterion = council4.entry.template.parts.first().groups.first().criteria.first()
+    response = client.post(_sheet_url(council4), {f"c{criterion.pk}": value})
+    assert response.status_code == 200
+    assert list(response.context["form"].errors) == [f"c{criterion.pk}"]
+    assert ScoreAnswer.objects.filter(sheet__member=member).count() == 0
+
+
+@pytest.mark.parametrize("value", ["²", "١", "１"])
+def test_superscript_producer_id_on_product_create_is_ignored(client, users, value):
+    client.force_login(users.commune_x)
+    response = client.get(reverse("products:product_create"), {"producer": value})
+    assert response.status_code == 200
+    assert "producer" not in response.context["form"].initial
+
+
+def test_opening_a_closed_rounds_sheet_without_one_says_the_round_is_closed(client, council4):
+    scorers, late = council4.members[:3], council4.members[3]
+    for member, target in zip(scorers, (60, 62, 64), strict=True):
+        score(entry=council4.entry, member=member, target=Decimal(target))
+    services.round_close(round=council4.round, by=scorers[0].user)
+    client.force_login(late.user)
+    response = client.get(_sheet_url(council4), follow=True)
+    assert response.redirect_chain == [(reverse("evaluation:round_detail", args=[council4.round.pk]), 302)]
+    assert [str(m) for m in response.context["messages"]] == ["Đợt đánh giá này đã kết thúc; các phiếu đã bị khóa."]
+    assert ScoreSheet.objects.filter(member=late).count() == 0
+
+
+def test_declaring_a_conflict_in_a_closed_round_is_forbidden(client, council4):
+    scorers, late = council4.members[:3], council4.members[3]
+    for member, target in zip(scorers, (60, 62, 64), strict=True):
+        score(entry=council4.entry, member=member, target=Decimal(target))
+    services.round_close(round=council4.round, by=scorers[0].user)
+    client.force_login(scorers[1].user)
+    response = client.post(_sheet_url(council4, "conflict_declare"), {"reason": "Họ hàng"})
+    assert response.status_code == 403
+    assert ConflictDeclaration.objects.count() == 0
+    assert ScoreSheet.objects.filter(member=scorers[1], state=SheetState.SUBMITTED).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("date", "message"),
+    [
+        ("9999-12-31", "Ngày quyết định không thể ở tương lai."),
+        ("0001-01-01", "Ngày quyết định quá xa trong quá khứ."),
+    ],
+)
+def test_decision_dated_9999_12_31_is_refused_in_the_form(client, council4, users, date, message):
+    for member, target in zip(council4.members[:3], (60, 62, 64), strict=True):
+        score(entry=council4.entry, member=member, target=Decimal(target))
+    services.round_close(round=council4.round, by=council4.members[0].user)
+    client.force_login(users.district)
+    data = {
+        "number": "21/QĐ-UBND",
+        "date": date,
+        "issuer_name": "UBND thành phố Hạ Long",
+        "signer_title": "Chủ tịch",
+        "signer_name": "Nguyễn Văn Ký",
+    }
+    response = client.post(reverse("evaluation:decision_create", args=[council4.round.pk]), data)
+    assert response.status_code == 200
+    assert response.context["form"].errors == {"date": [message]}
+    assert RecognitionDecision.objects.count() == 0
+    assert Certificate.objects.count() == 0
