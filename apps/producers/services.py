@@ -1,7 +1,7 @@
 """Every write to producers and their document vault."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
@@ -50,6 +50,30 @@ def unique_slug(model, text, *, exclude_pk=None, max_length=200):
     return slug
 
 
+def save_with_unique_slug(obj, *, text, max_length=200, attempts=5):
+    """Give ``obj`` a unique slug from ``text`` and insert it, retrying when a concurrent insert took the slug.
+
+    :func:`unique_slug` cannot see a row another transaction has not committed yet: two identical submissions at
+    the same moment pick the same slug and the second insert hits the unique index. The insert runs in a
+    savepoint, so after such a clash the slug is chosen again (the other row is committed by then) and the
+    insert retried; any other integrity error is raised as it is.
+    """
+    model = type(obj)
+    for attempt in range(attempts):
+        obj.slug = unique_slug(model, text, max_length=max_length)
+        try:
+            with transaction.atomic():
+                obj.save(force_insert=True)
+        except IntegrityError:
+            if attempt == attempts - 1 or not model.objects.filter(slug=obj.slug).exists():
+                raise
+            obj.pk = None
+            obj._state.adding = True
+        else:
+            return obj
+    raise AssertionError("unreachable")
+
+
 def producer_search_text(producer):
     parts = [producer.name, producer.tax_code or "", producer.legal_representative, producer.address]
     return fold(" ".join(parts))
@@ -94,7 +118,7 @@ def producer_create(*, by, accounts=None, **fields):
     producer.slug = unique_slug(Producer, producer.name)
     producer.search_text = producer_search_text(producer)
     producer.full_clean()
-    producer.save()
+    save_with_unique_slug(producer, text=producer.name)
     after = _snapshot(producer)
     if accounts is not None:
         _set_accounts(producer, accounts)

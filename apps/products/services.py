@@ -15,7 +15,7 @@ from apps.core.policy import user_covers_unit
 from apps.core.storage import delete_file_on_commit
 from apps.core.text import fold
 from apps.core.validators import IMAGE_TYPES, validate_upload
-from apps.producers.services import unique_slug
+from apps.producers.services import save_with_unique_slug, unique_slug
 
 from .models import Product, ProductPhoto
 
@@ -75,7 +75,7 @@ def product_create(*, by, **fields):
     product.slug = unique_slug(Product, product.name)
     product.search_text = product_search_text(product)
     product.full_clean()
-    product.save()
+    save_with_unique_slug(product, text=product.name)
     audit_record(action="product.create", obj=product, by=by, after=_snapshot(product))
     return product
 

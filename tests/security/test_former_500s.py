@@ -3,18 +3,21 @@
 from decimal import Decimal
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import reverse
 
-from apps.certificates.models import Certificate
+from apps.certificates.models import Certificate, DecisionDocument
+from apps.certificates.services import certificates_create_for_decision
 from apps.evaluation import services
 from apps.evaluation.enums import SheetState, Tier
-from apps.evaluation.models import ConflictDeclaration, RecognitionDecision, ScoreAnswer, ScoreSheet
+from apps.evaluation.models import ConflictDeclaration, EvaluationRound, RecognitionDecision, ScoreAnswer, ScoreSheet
 
 from apps.cycles.enums import ApplicationState as S
 from apps.cycles.models import EvidenceFile
 from apps.producers.models import ProducerDocument
 from apps.products.models import ProductPhoto
-from tests.factories.cycles import DocumentFactory
+from tests.factories.certificates import decision_with_products
+from tests.factories.cycles import PDF_BYTES, DocumentFactory
 from tests.factories.evaluation import make_application, make_cycle, make_round, score
 
 from .conftest import bomb_png
@@ -180,3 +183,35 @@ def test_decision_dated_9999_12_31_is_refused_in_the_form(client, council4, user
     assert response.context["form"].errors == {"date": [message]}
     assert RecognitionDecision.objects.count() == 0
     assert Certificate.objects.count() == 0
+
+
+# ----------------------------------------------------------------------------- admin pages of private files
+
+
+@pytest.fixture
+def stored_files(tree, users):
+    """A certificate, its decision's document and a closed round, each with a private file stored."""
+    decision = decision_with_products(issuing_unit=tree.p, commune=tree.x, count=1)
+    (certificate,) = certificates_create_for_decision(decision=decision)
+    certificate.file.save("giay-chung-nhan.pdf", ContentFile(PDF_BYTES))
+    document = DecisionDocument.objects.get(decision=decision)
+    document.file.save("quyet-dinh.pdf", ContentFile(PDF_BYTES))
+    round = EvaluationRound.objects.create(
+        cycle=make_cycle(unit=tree.p), tier=Tier.DISTRICT, unit=tree.d, name="Đợt có biên bản", created_by=users.district
+    )
+    round.minutes.save("bien-ban.pdf", ContentFile(PDF_BYTES))
+    return {"certificate": certificate, "decisiondocument": document, "evaluationround": round}
+
+
+@pytest.mark.parametrize(
+    ("app", "model"),
+    [("certificates", "certificate"), ("certificates", "decisiondocument"), ("evaluation", "evaluationround")],
+)
+def test_admin_change_page_of_a_row_with_a_private_file_shows_its_name(client, users, stored_files, app, model):
+    obj = stored_files[model]
+    name = (obj.minutes if model == "evaluationround" else obj.file).name
+    client.force_login(users.admin)
+    response = client.get(reverse(f"admin:{app}_{model}_change", args=[obj.pk]))
+    assert response.status_code == 200
+    assert name in response.text
+    assert f'href="{name}' not in response.text
