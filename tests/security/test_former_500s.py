@@ -8,12 +8,11 @@ from django.urls import reverse
 
 from apps.certificates.models import Certificate, DecisionDocument
 from apps.certificates.services import certificates_create_for_decision
+from apps.cycles.enums import ApplicationState as S
+from apps.cycles.models import EvidenceFile
 from apps.evaluation import services
 from apps.evaluation.enums import SheetState, Tier
 from apps.evaluation.models import ConflictDeclaration, EvaluationRound, RecognitionDecision, ScoreAnswer, ScoreSheet
-
-from apps.cycles.enums import ApplicationState as S
-from apps.cycles.models import EvidenceFile
 from apps.producers.models import ProducerDocument
 from apps.products.models import ProductPhoto
 from tests.factories.certificates import decision_with_products
@@ -148,7 +147,7 @@ def test_opening_a_closed_rounds_sheet_without_one_says_the_round_is_closed(clie
 
 
 def test_declaring_a_conflict_in_a_closed_round_is_forbidden(client, council4):
-    scorers, late = council4.members[:3], council4.members[3]
+    scorers = council4.members[:3]
     for member, target in zip(scorers, (60, 62, 64), strict=True):
         score(entry=council4.entry, member=member, target=Decimal(target))
     services.round_close(round=council4.round, by=scorers[0].user)
@@ -197,7 +196,11 @@ def stored_files(tree, users):
     document = DecisionDocument.objects.get(decision=decision)
     document.file.save("quyet-dinh.pdf", ContentFile(PDF_BYTES))
     round = EvaluationRound.objects.create(
-        cycle=make_cycle(unit=tree.p), tier=Tier.DISTRICT, unit=tree.d, name="Đợt có biên bản", created_by=users.district
+        cycle=make_cycle(unit=tree.p),
+        tier=Tier.DISTRICT,
+        unit=tree.d,
+        name="Đợt có biên bản",
+        created_by=users.district,
     )
     round.minutes.save("bien-ban.pdf", ContentFile(PDF_BYTES))
     return {"certificate": certificate, "decisiondocument": document, "evaluationround": round}
