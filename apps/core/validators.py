@@ -11,6 +11,9 @@ _SIGNATURES = {
     "image/png": [b"\x89PNG\r\n\x1a\n"],
 }
 DOCUMENT_TYPES = ("application/pdf", "image/jpeg", "image/png")
+# The one extension for each accepted type: stored and downloaded names take it from the sniffed content,
+# never from the uploader's file name (a PDF named "giay-phep.hta" is stored and served as ".pdf").
+EXTENSIONS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
 IMAGE_TYPES = ("image/jpeg", "image/png")
 
 
@@ -77,3 +80,8 @@ def validate_image_pixels(uploaded, *, max_pixels=None):
         raise ValidationError(_("The image file is damaged or not a real image."), code="bad_image") from exc
     finally:
         uploaded.seek(0)
+
+
+def extension_for(content_type):
+    """The extension for a sniffed content type ("bin" for anything else, which is never served inline)."""
+    return EXTENSIONS.get(content_type, "bin")

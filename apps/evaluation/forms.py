@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.enums import Role
 from apps.accounts.models import User
+from apps.core.forms import CleanTextMixin
 from apps.core.policy import scope
 from apps.cycles.models import Application, Cycle
 from apps.geo.enums import Level
@@ -22,7 +23,7 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
-class RoundCreateForm(forms.ModelForm):
+class RoundCreateForm(CleanTextMixin, forms.ModelForm):
     class Meta:
         model = EvaluationRound
         fields = [
@@ -80,11 +81,13 @@ class EntryAddForm(forms.Form):
         )
 
 
-class ConflictForm(forms.Form):
-    reason = forms.CharField(label=_("Your tie to the producer"), widget=forms.Textarea(attrs={"rows": 3}))
+class ConflictForm(CleanTextMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("Your tie to the producer"), widget=forms.Textarea(attrs={"rows": 3}), max_length=1000
+    )
 
 
-class ReopenForm(forms.Form):
+class ReopenForm(CleanTextMixin, forms.Form):
     reason = forms.CharField(label=_("Reason for re-scoring"), max_length=500)
 
 
@@ -110,7 +113,7 @@ class SheetForm(forms.Form):
         return {int(name[1:]): value for name, value in self.cleaned_data.items() if name.startswith("c") and value}
 
 
-class PreCheckForm(forms.ModelForm):
+class PreCheckForm(CleanTextMixin, forms.ModelForm):
     passed = forms.TypedChoiceField(
         label=_("Forward to the province"),
         choices=[(True, _("Yes")), (False, _("No"))],
@@ -124,7 +127,7 @@ class PreCheckForm(forms.ModelForm):
         widgets = {"reason": forms.Textarea(attrs={"rows": 3})}
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(CleanTextMixin, forms.Form):
     number = forms.CharField(label=_("Decision number"), max_length=64)
     date = forms.DateField(label=_("Decision date"), widget=DateInput(format="%Y-%m-%d"))
     issuer_name = forms.CharField(label=_("Issuing People's Committee"), max_length=255)

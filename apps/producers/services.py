@@ -12,7 +12,7 @@ from apps.audit.services import audit_record
 from apps.core.policy import user_covers_unit
 from apps.core.storage import delete_file_on_commit
 from apps.core.text import fold
-from apps.core.validators import DOCUMENT_TYPES, validate_upload
+from apps.core.validators import DOCUMENT_TYPES, extension_for, validate_upload
 from apps.cycles.enums import ApplicationState
 from apps.cycles.models import Application
 from apps.evaluation.enums import RoundState
@@ -181,6 +181,7 @@ def document_upload(*, producer, by, kind, file, issued_on=None, expires_on=None
         content_type = validate_upload(file, allowed=DOCUMENT_TYPES)
     except ValidationError as exc:
         raise ValidationError({"file": exc.error_list}) from exc
+    file.name = f"tai-lieu.{extension_for(content_type)}"  # the stored name never keeps the uploader's one
     document = ProducerDocument(
         producer=producer,
         kind=kind,
