@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from apps.core.policy import get_object_or_403, is_staff_member
+from apps.core.policy import get_object_or_403
 from apps.core.text import ascii_int
 
 from . import services
@@ -238,13 +238,7 @@ def sheet_detail(request, pk, entry_pk, sheet_pk):
 
 
 def _may_see_all_sheets(user, round, entry):
-    """Members see the others' sheets after submitting their own; staff of the subtree once the round is closed."""
-    me = member_for(round=round, user=user)
-    if me is not None:
-        if me.role not in ("chair", "secretary", "member"):
-            return not round.is_open
-        return entry.sheets.filter(member=me, state=SheetState.SUBMITTED).exists() or not round.is_open
-    return is_staff_member(user) and not round.is_open
+    return user.has_perm("evaluation.view_all_sheets", entry)
 
 
 @login_required
