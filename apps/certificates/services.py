@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.accounts.enums import Role
 from apps.accounts.models import User
 from apps.audit.services import audit_record
+from apps.core.mail import sanitise_subject
 from apps.core.outbox import enqueue
 from apps.core.storage import private_storage
 from apps.geo.models import AdministrativeUnit
@@ -379,6 +380,6 @@ def _send_reminder(cert):
         return
     with translation.override(settings.LANGUAGE_CODE):
         context = {"certificate": cert, "verification_url": rendering.verification_url(cert.token)}
-        subject = render_to_string("certificates/email/expiry_reminder_subject.txt", context).strip()
+        subject = sanitise_subject(render_to_string("certificates/email/expiry_reminder_subject.txt", context))
         body = render_to_string("certificates/email/expiry_reminder.txt", context)
     EmailMessage(subject=subject, body=body, to=to or cc, cc=cc if to else []).send()

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.enums import RuleSet
+from apps.core.forms import CleanTextMixin
 from apps.products.models import ProductSet
 
 from .enums import ApplicationState, CycleStep, TargetKind
@@ -16,7 +17,7 @@ from .services import DOSSIER_FIELDS
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class IdeaForm(forms.Form):
+class IdeaForm(CleanTextMixin, forms.Form):
     cycle = forms.ModelChoiceField(label=_("Cycle"), queryset=Cycle.objects.none())
     producer = forms.ModelChoiceField(label=_("Producer"), queryset=None)
     name = forms.CharField(label=_("Product name"), max_length=255)
@@ -24,7 +25,10 @@ class IdeaForm(forms.Form):
         label=_("Product set"), queryset=ProductSet.objects.select_related("group").order_by("code")
     )
     description = forms.CharField(
-        label=_("Short description of the idea"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+        label=_("Short description of the idea"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        max_length=2000,
     )
 
     def __init__(self, *args, cycles, producers, **kwargs):
@@ -37,7 +41,7 @@ class IdeaForm(forms.Form):
             self.fields["cycle"].initial = first.pk
 
 
-class TransitionForm(forms.Form):
+class TransitionForm(CleanTextMixin, forms.Form):
     to_state = forms.ChoiceField(choices=ApplicationState.choices, widget=forms.HiddenInput)
     expected_state = forms.ChoiceField(choices=ApplicationState.choices, widget=forms.HiddenInput)
     reason = forms.CharField(
@@ -45,12 +49,13 @@ class TransitionForm(forms.Form):
     )
 
 
-class DossierForm(forms.ModelForm):
+class DossierForm(CleanTextMixin, forms.ModelForm):
     self_assessment_text = forms.CharField(
         label=_("Self-assessment"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 8, "placeholder": "A1 = 3\nA2 = 2\nB1 = 4"}),
         help_text=_("One criterion per line: the criterion code, an equals sign and the points (e.g. “A1 = 3”)."),
+        max_length=5000,
     )
 
     class Meta:
@@ -95,12 +100,12 @@ class DossierForm(forms.ModelForm):
         return data
 
 
-class EvidenceForm(forms.Form):
+class EvidenceForm(CleanTextMixin, forms.Form):
     title = forms.CharField(label=_("What the file proves"), max_length=255)
     file = forms.FileField(label=_("File (PDF, JPEG or PNG)"))
 
 
-class CycleForm(forms.Form):
+class CycleForm(CleanTextMixin, forms.Form):
     unit = forms.ModelChoiceField(label=_("Organising unit"), queryset=None)
     year = forms.IntegerField(label=_("Year"), min_value=2019, max_value=2100)
     rule_set = forms.ChoiceField(
@@ -136,7 +141,7 @@ class CycleForm(forms.Form):
         ]
 
 
-class PlanForm(forms.Form):
+class PlanForm(CleanTextMixin, forms.Form):
     title = forms.CharField(label=_("Title"), max_length=255, required=False)
 
     def __init__(self, *args, **kwargs):

@@ -252,3 +252,7 @@ CORS_ALLOW_ALL_ORIGINS = True
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 CORS_ALLOW_CREDENTIALS = False
 CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified"]
+
+# --- Security (issue 11) ---
+# Uploaded images larger than this many pixels are refused before decoding (decompression bombs).
+OCOP_MAX_IMAGE_PIXELS = env.int("OCOP_MAX_IMAGE_PIXELS", default=40_000_000)

@@ -35,7 +35,7 @@ def delete_schedules(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("core", "0001_outbox"),
+        ("core", "0002_outbox"),
         ("django_celery_beat", "0019_alter_periodictasks_options"),
     ]
     operations = [migrations.RunPython(create_schedules, delete_schedules)]
