@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 TEST_ENV := DJANGO_SETTINGS_MODULE=ocop_portal.settings.test DJANGO_ALLOW_ASYNC_UNSAFE=true
 
-.PHONY: run test venv test-deps services lint messages bench clean
+.PHONY: run test venv test-deps services lint messages bench clean backup restore
 
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -59,6 +59,15 @@ lint: test-deps
 ## make messages: refresh the .po files from the code and templates (needs gettext)
 messages: venv
 	$(PY) manage.py makemessages -l vi -l en --ignore=.venv --ignore=staticfiles --no-obsolete
+
+## make backup: database dump + private and media files + manifest, into var/backups/<timestamp>/
+backup: venv
+	$(PY) manage.py backup $(if $(OUTPUT),--output $(OUTPUT))
+
+## make restore BACKUP=var/backups/<timestamp>: into the (fresh) DATABASE_URL and empty file folders, verified
+restore: venv
+	@test -n "$(BACKUP)" || { echo "usage: make restore BACKUP=var/backups/<timestamp>"; exit 2; }
+	$(PY) manage.py restore $(BACKUP)
 
 bench: test-deps
 	@ls bench/*.py >/dev/null 2>&1 && for b in bench/*.py; do $(PY) $$b; done || echo "no benchmarks yet"

@@ -44,3 +44,4 @@ urlpatterns += i18n_patterns(
 
 handler403 = "apps.core.views.error_403"
 handler404 = "apps.core.views.error_404"
+handler500 = "apps.core.health.error_500"

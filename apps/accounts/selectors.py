@@ -2,7 +2,10 @@
 
 from allauth.mfa.models import Authenticator
 from django.conf import settings
+from django.db.models import OuterRef, Subquery
 
+from apps.core.enums import MailKind
+from apps.core.models import OutgoingMail
 from apps.core.policy import scope
 
 from .models import User
@@ -29,3 +32,9 @@ def users_visible_to(user):
     if user.is_authenticated and user.is_national:
         return qs
     return scoped
+
+
+def with_invitation_state(users):
+    """Annotate ``invitation_state``: the state of each account's last invitation mail (None when none)."""
+    last = OutgoingMail.objects.filter(user=OuterRef("pk"), kind=MailKind.INVITATION).order_by("-created_at", "-pk")
+    return users.annotate(invitation_state=Subquery(last.values("state")[:1]))

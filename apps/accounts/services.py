@@ -2,13 +2,15 @@
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from apps.audit.services import audit_record
+from apps.core.enums import MailKind, MailState
+from apps.core.mail import mail_queue
+from apps.core.models import OutgoingMail
 from apps.core.policy import user_covers_unit
 
 from .enums import INVITABLE_ROLES
@@ -43,14 +45,41 @@ def user_invite(*, email, full_name, role, unit, by, phone=""):
     audit_record(
         action="user.invite", obj=user, by=by, after={"email": email, "role": role, "unit": unit.path if unit else None}
     )
-    url = _password_set_url(user)
-    context = {"user": user, "inviter": by, "url": url}
-    transaction.on_commit(
-        lambda: send_mail(
-            subject=_("Invitation to the OCOP Portal"),
-            message=render_to_string("accounts/email/invitation.txt", context),
-            from_email=None,
-            recipient_list=[user.email],
-        )
+    _queue_invitation(user, by)
+    return user
+
+
+def _queue_invitation(user, inviter):
+    context = {"user": user, "inviter": inviter, "url": _password_set_url(user)}
+    mail_queue(
+        kind=MailKind.INVITATION,
+        subject=_("Invitation to the OCOP Portal"),
+        body=render_to_string("accounts/email/invitation.txt", context),
+        to=[user.email],
+        user=user,
     )
+
+
+def invitation_may_be_resent(*, user):
+    """An invitation not accepted yet (no password set) whose last mail could not be delivered."""
+    if user.has_usable_password() or user.last_login is not None:
+        return False
+    last = OutgoingMail.objects.filter(user=user, kind=MailKind.INVITATION).order_by("-created_at", "-pk").first()
+    return last is not None and last.state == MailState.FAILED
+
+
+@transaction.atomic
+def user_invite_resend(*, user, by):
+    """Send a failed invitation again, with a fresh link: only its inviter (or someone who may invite that role
+    in that unit) may."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    may = user.invited_by_id == by.pk or (
+        user.role in INVITABLE_ROLES.get(by.role, set()) and user.unit is not None and user_covers_unit(by, user.unit)
+    )
+    if not may:
+        raise PermissionDenied(_("You may not re-send this invitation."))
+    if not invitation_may_be_resent(user=user):
+        raise ValidationError(_("This invitation was delivered or accepted; there is nothing to re-send."))
+    _queue_invitation(user, by)
+    audit_record(action="user.invite_resend", obj=user, by=by, after={"email": user.email})
     return user

@@ -39,7 +39,10 @@ class CatalogFilter(django_filters.FilterSet):
     group = django_filters.CharFilter(field_name="group__code", label=_("Product group"), max_length=8)
     product_set = django_filters.CharFilter(field_name="product_set__code", label=_("Product set"), max_length=12)
     stars = django_filters.TypedChoiceFilter(choices=RECOGNISED_STARS, coerce=int, label=_("Stars"))
-    year = django_filters.NumberFilter(field_name="recognised_year", label=_("Year of recognition"))
+    # Bounded: the column is a small positive integer, and a year outside it would break the SQL (issue 11).
+    year = django_filters.NumberFilter(
+        field_name="recognised_year", label=_("Year of recognition"), min_value=1990, max_value=2100, decimal_places=0
+    )
     sort = django_filters.ChoiceFilter(choices=CatalogSort.choices, method="filter_sort", label=_("Sort by"))
 
     class Meta:

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.forms import CleanTextMixin
 from apps.core.policy import scope
 from apps.geo.enums import Level
 from apps.geo.models import AdministrativeUnit
@@ -28,7 +29,7 @@ def places_for(user):
     return units.order_by("path")
 
 
-class _TradeForm(forms.ModelForm):
+class _TradeForm(CleanTextMixin, forms.ModelForm):
     unit = PlaceChoiceField(label=_("Administrative unit"), queryset=AdministrativeUnit.objects.none())
     website = forms.URLField(
         label=_("Website"),

@@ -14,7 +14,7 @@ from apps.core.policy import user_covers_unit
 from apps.core.text import fold
 from apps.geo.enums import Edition, Level
 from apps.geo.models import AdministrativeUnit
-from apps.producers.services import unique_slug
+from apps.producers.services import save_with_unique_slug, unique_slug
 
 from .cache import catalog_version_bump
 from .models import CatalogEntry, Fair, PointOfSale
@@ -212,9 +212,10 @@ def _trade_create(*, model, names, action, by, fields):
         raise _not_your_province()
     obj = model(**_normalise(fields))
     _check_dates(obj)
-    obj.slug = unique_slug(model, obj.name, max_length=model._meta.get_field("slug").max_length)
+    slug_length = model._meta.get_field("slug").max_length
+    obj.slug = unique_slug(model, obj.name, max_length=slug_length)
     obj.full_clean()
-    obj.save()
+    save_with_unique_slug(obj, text=obj.name, max_length=slug_length)
     audit_record(action=action, obj=obj, by=by, after=_trade_snapshot(obj, names))
     _public_pages_changed()
     return obj

@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from apps.core.admin import PrivateFileAdminMixin
+
 from .models import Certificate, DecisionDocument
 
 
 @admin.register(Certificate)
-class CertificateAdmin(admin.ModelAdmin):
+class CertificateAdmin(PrivateFileAdminMixin, admin.ModelAdmin):
     list_display = ["serial", "product", "stars", "valid_from", "valid_until", "render_state", "revoked_at"]
     list_filter = ["render_state", "stars"]
     search_fields = ["serial", "product__name"]
@@ -16,7 +18,7 @@ class CertificateAdmin(admin.ModelAdmin):
 
 
 @admin.register(DecisionDocument)
-class DecisionDocumentAdmin(admin.ModelAdmin):
+class DecisionDocumentAdmin(PrivateFileAdminMixin, admin.ModelAdmin):
     list_display = ["decision", "render_state", "rendered_at"]
     list_filter = ["render_state"]
     list_select_related = ["decision"]

@@ -3,8 +3,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.forms import CleanTextMixin
 
-class RevokeForm(forms.Form):
+
+class RevokeForm(CleanTextMixin, forms.Form):
     reason = forms.CharField(
         label=_("Reason for revocation"),
         widget=forms.Textarea(attrs={"rows": 3}),

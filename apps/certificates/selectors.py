@@ -1,5 +1,7 @@
 """Reads about certificates: the public lookup by token and the staff lists."""
 
+import re
+
 from django.db.models import Case, IntegerField, Value, When
 
 from apps.core.policy import scope
@@ -16,10 +18,13 @@ DETAIL_RELATED = (
     "revoked_by",
 )
 
+# Tokens are URL-safe base64 (secrets.token_urlsafe); anything else (a NUL byte, say) cannot be one.
+TOKEN_RE = re.compile(r"[A-Za-z0-9_-]+")
+
 
 def certificate_by_token(token):
     """The certificate a QR code points to, or None. Nothing but the token is taken from the URL."""
-    if not token or len(token) > Certificate._meta.get_field("token").max_length:
+    if not token or len(token) > Certificate._meta.get_field("token").max_length or not TOKEN_RE.fullmatch(token):
         return None
     return Certificate.objects.select_related(*DETAIL_RELATED).filter(token=token).first()
 

@@ -24,6 +24,8 @@ from django.utils.translation import gettext_lazy as _
 from apps.accounts.enums import Role
 from apps.accounts.models import User
 from apps.audit.services import audit_record
+from apps.core.mail import sanitise_subject
+from apps.core.outbox import enqueue
 from apps.core.storage import private_storage
 from apps.cycles.enums import ApplicationState
 from apps.geo.models import AdministrativeUnit
@@ -33,6 +35,10 @@ from .enums import RenderState
 from .models import Certificate, DecisionDocument, replacement_kind
 
 logger = logging.getLogger(__name__)
+
+# Task names (``tasks.py`` registers them): services queue work by name through the outbox.
+RENDER_CERTIFICATES_TASK = "certificates.render_certificates"
+RENDER_DECISION_DOCUMENT_TASK = "certificates.render_decision_document"
 
 VALIDITY_MONTHS = 36
 REMINDER_DAYS = 30
@@ -120,20 +126,15 @@ def certificates_create_for_decision(*, decision):
 
 
 def certificates_enqueue_rendering(*, certificate_ids):
-    """After commit, queue one render task per batch of ``certificate_ids`` (one WeasyPrint document each)."""
-    from .tasks import render_certificates_task
-
+    """Queue one render task per batch of ``certificate_ids`` (one WeasyPrint document each) via the outbox."""
     batch_size = settings.OCOP_CERTIFICATES_PER_DOCUMENT
     ids = sorted(certificate_ids)
     for start in range(0, len(ids), batch_size):
-        batch = ids[start : start + batch_size]
-        transaction.on_commit(lambda batch=batch: render_certificates_task.delay(certificate_ids=batch))
+        enqueue(RENDER_CERTIFICATES_TASK, certificate_ids=ids[start : start + batch_size])
 
 
 def decision_document_enqueue_rendering(*, document_id):
-    from .tasks import render_decision_document_task
-
-    transaction.on_commit(lambda: render_decision_document_task.delay(document_id=document_id))
+    enqueue(RENDER_DECISION_DOCUMENT_TASK, document_id=document_id)
 
 
 # --- Rendering: claim, render, store ---------------------------------------------------------------------
@@ -392,6 +393,6 @@ def _send_reminder(cert):
         return
     with translation.override(settings.LANGUAGE_CODE):
         context = {"certificate": cert, "verification_url": rendering.verification_url(cert.token)}
-        subject = render_to_string("certificates/email/expiry_reminder_subject.txt", context).strip()
+        subject = sanitise_subject(render_to_string("certificates/email/expiry_reminder_subject.txt", context))
         body = render_to_string("certificates/email/expiry_reminder.txt", context)
     EmailMessage(subject=subject, body=body, to=to or cc, cc=cc if to else []).send()

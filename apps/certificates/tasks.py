@@ -5,6 +5,7 @@ dies is delivered again; the services' conditional claims make a second delivery
 """
 
 from celery import shared_task
+from django.conf import settings
 
 from . import services
 
@@ -15,14 +16,19 @@ RETRY = {
     "retry_jitter": True,
     "max_retries": services.MAX_RENDER_ATTEMPTS,
 }
+# A batch renders in seconds: a short hard limit lets the sweep reclaim a dead worker's rows within two minutes.
+RENDER_LIMITS = {
+    "time_limit": settings.OCOP_RENDER_TIME_LIMIT_SECONDS,
+    "soft_time_limit": max(settings.OCOP_RENDER_TIME_LIMIT_SECONDS - 5, 1),
+}
 
 
-@shared_task(name="certificates.render_certificates", **RETRY)
+@shared_task(name=services.RENDER_CERTIFICATES_TASK, **RETRY, **RENDER_LIMITS)
 def render_certificates_task(*, certificate_ids):
     return services.certificates_render(certificate_ids=certificate_ids)
 
 
-@shared_task(name="certificates.render_decision_document", **RETRY)
+@shared_task(name=services.RENDER_DECISION_DOCUMENT_TASK, **RETRY, **RENDER_LIMITS)
 def render_decision_document_task(*, document_id):
     return services.decision_document_render(document_id=document_id)
 

@@ -19,3 +19,14 @@ class Stars(models.IntegerChoices):
     THREE = 3, _("3 stars")
     FOUR = 4, _("4 stars")
     FIVE = 5, _("5 stars")
+
+
+class MailState(models.TextChoices):
+    PENDING = "pending", _("waiting to be sent")
+    SENT = "sent", _("sent")
+    FAILED = "failed", _("could not be sent")
+
+
+class MailKind(models.TextChoices):
+    INVITATION = "invitation", _("invitation")
+    NOTIFICATION = "notification", _("notification")

@@ -1,5 +1,10 @@
 """Form helpers shared by every app's views."""
 
+from django import forms
+from django.core.exceptions import ValidationError
+
+from .text import clean_text
+
 
 def add_service_errors(form, exc):
     """Show a service's ValidationError on the form: on the fields it names, else on the form as a whole."""
@@ -8,3 +13,19 @@ def add_service_errors(form, exc):
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc.messages)
+
+
+class CleanTextMixin:
+    """Every text field of the form goes through :func:`apps.core.text.clean_text` (NFC, no control or bidi
+    characters, something visible); a Textarea keeps its line breaks. Put it first among the form's bases."""
+
+    def _clean_fields(self):
+        super()._clean_fields()
+        for name, value in list(self.cleaned_data.items()):
+            field = self.fields.get(name)
+            if not isinstance(value, str) or not isinstance(field, forms.CharField):
+                continue
+            try:
+                self.cleaned_data[name] = clean_text(value, multiline=isinstance(field.widget, forms.Textarea))
+            except ValidationError as exc:
+                self.add_error(name, exc)

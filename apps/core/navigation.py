@@ -19,11 +19,13 @@ class NavItem:
 
 
 ALL_STAFF = frozenset(STAFF_ROLES)
+# Council members hold no jurisdiction (see apps.core.policy.holds_jurisdiction): no unit page for them.
+OFFICERS = ALL_STAFF - {Role.COUNCIL_MEMBER}
 INVITERS = frozenset(INVITABLE_ROLES)
 
 CORE_NAV_ITEMS = [
     NavItem(_("Dashboard"), "core:dashboard", frozenset(Role)),
-    NavItem(_("My unit"), "geo:unit_detail", ALL_STAFF, needs_unit_arg=True),
+    NavItem(_("My unit"), "geo:unit_detail", OFFICERS, needs_unit_arg=True),
 ]
 ADMIN_NAV_ITEMS = [
     NavItem(_("Users"), "accounts:user_list", INVITERS),

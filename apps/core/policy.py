@@ -34,8 +34,14 @@ def covered_paths(user):
     return cached[1]
 
 
+def holds_jurisdiction(user):
+    """Council members hold no jurisdiction over their unit's subtree: they see only what their seats on open
+    rounds give them (see the evaluation and cycles rules). Everyone else scoped to a unit covers its subtree."""
+    return getattr(user, "role", None) != Role.COUNCIL_MEMBER
+
+
 def user_covers_unit(user, unit):
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
+    if not getattr(user, "is_authenticated", False) or not user.is_active or not holds_jurisdiction(user):
         return False
     if user.is_national:
         return True
@@ -55,7 +61,7 @@ def unit_condition(user, unit_field):
 
 def scope(queryset, user, *, unit_field):
     """Restrict ``queryset`` to the rows whose ``unit_field`` lies in the user's subtree."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
+    if not getattr(user, "is_authenticated", False) or not user.is_active or not holds_jurisdiction(user):
         return queryset.none()
     if user.is_national:
         return queryset

@@ -11,6 +11,9 @@ _SIGNATURES = {
     "image/png": [b"\x89PNG\r\n\x1a\n"],
 }
 DOCUMENT_TYPES = ("application/pdf", "image/jpeg", "image/png")
+# The one extension for each accepted type: stored and downloaded names take it from the sniffed content,
+# never from the uploader's file name (a PDF named "giay-phep.hta" is stored and served as ".pdf").
+EXTENSIONS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
 IMAGE_TYPES = ("image/jpeg", "image/png")
 # A photo field names only the image types: a PDF is never a photo.
 IMAGE_TYPE_ERROR = _("This file is not a genuine JPEG or PNG image. Its content does not match an accepted type.")
@@ -42,14 +45,43 @@ def validate_upload(uploaded, *, allowed=DOCUMENT_TYPES, max_bytes=None):
     if content_type not in allowed:
         raise ValidationError(IMAGE_TYPE_ERROR if set(allowed) <= set(IMAGE_TYPES) else TYPE_ERROR, code="bad_type")
     if content_type in IMAGE_TYPES:
-        from PIL import Image, UnidentifiedImageError
-
-        try:
-            uploaded.seek(0)
-            with Image.open(uploaded) as img:
-                img.verify()
-        except (UnidentifiedImageError, OSError, SyntaxError) as exc:
-            raise ValidationError(_("The image file is damaged or not a real image."), code="bad_image") from exc
-        finally:
-            uploaded.seek(0)
+        validate_image_pixels(uploaded)
     return content_type
+
+
+def validate_image_pixels(uploaded, *, max_pixels=None):
+    """Refuse a damaged image and a decompression bomb (a small file that unpacks to a huge picture).
+
+    Only the header is read: the pixel count is checked before any pixel is decoded, and Pillow's own bomb
+    warning and error are turned into the same clear message.
+    """
+    import warnings
+
+    from PIL import Image, UnidentifiedImageError
+
+    max_pixels = max_pixels or settings.OCOP_MAX_IMAGE_PIXELS
+    too_large = ValidationError(
+        _("The image is too large in pixels (at most %(limit)s megapixels); please resize it first."),
+        code="too_many_pixels",
+        params={"limit": max_pixels // 1_000_000},
+    )
+    try:
+        uploaded.seek(0)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(uploaded) as img:
+                width, height = img.size
+                if width * height > max_pixels:
+                    raise too_large
+                img.verify()
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise too_large from exc
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        raise ValidationError(_("The image file is damaged or not a real image."), code="bad_image") from exc
+    finally:
+        uploaded.seek(0)
+
+
+def extension_for(content_type):
+    """The extension for a sniffed content type ("bin" for anything else, which is never served inline)."""
+    return EXTENSIONS.get(content_type, "bin")

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.enums import RuleSet
+from apps.core.forms import CleanTextMixin
 from apps.products.models import Product, ProductSet
 
 from .enums import ApplicationPurpose, ApplicationState, CycleStep, TargetKind
@@ -15,7 +16,7 @@ from .services import DOSSIER_FIELDS
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class IdeaForm(forms.Form):
+class IdeaForm(CleanTextMixin, forms.Form):
     cycle = forms.ModelChoiceField(label=_("Cycle"), queryset=Cycle.objects.none())
     producer = forms.ModelChoiceField(label=_("Producer"), queryset=None)
     product = forms.ModelChoiceField(
@@ -34,7 +35,10 @@ class IdeaForm(forms.Form):
         required=False,
     )
     description = forms.CharField(
-        label=_("Short description of the idea"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+        label=_("Short description of the idea"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        max_length=2000,
     )
 
     def __init__(self, *args, cycles, producers, **kwargs):
@@ -74,7 +78,7 @@ class LateAllowanceForm(forms.Form):
     reason = forms.CharField(label=_("Reason (recorded)"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
 
 
-class TransitionForm(forms.Form):
+class TransitionForm(CleanTextMixin, forms.Form):
     to_state = forms.ChoiceField(choices=ApplicationState.choices, widget=forms.HiddenInput)
     expected_state = forms.ChoiceField(choices=ApplicationState.choices, widget=forms.HiddenInput)
     reason = forms.CharField(
@@ -82,7 +86,7 @@ class TransitionForm(forms.Form):
     )
 
 
-class DossierForm(forms.ModelForm):
+class DossierForm(CleanTextMixin, forms.ModelForm):
     class Meta:
         model = Dossier
         fields = DOSSIER_FIELDS
@@ -125,12 +129,12 @@ class SelfAssessmentForm(forms.Form):
         return {int(name[1:]): value for name, value in self.cleaned_data.items() if name.startswith("c") and value}
 
 
-class EvidenceForm(forms.Form):
+class EvidenceForm(CleanTextMixin, forms.Form):
     title = forms.CharField(label=_("What the file proves"), max_length=255)
     file = forms.FileField(label=_("File (PDF, JPEG or PNG)"))
 
 
-class CycleForm(forms.Form):
+class CycleForm(CleanTextMixin, forms.Form):
     unit = forms.ModelChoiceField(label=_("Organising unit"), queryset=None)
     year = forms.IntegerField(label=_("Year"), min_value=2019, max_value=2100)
     rule_set = forms.ChoiceField(
@@ -166,7 +170,7 @@ class CycleForm(forms.Form):
         ]
 
 
-class PlanForm(forms.Form):
+class PlanForm(CleanTextMixin, forms.Form):
     title = forms.CharField(label=_("Title"), max_length=255, required=False)
 
     def __init__(self, *args, **kwargs):

@@ -1,6 +1,7 @@
 """The annual OCOP cycle, the applications (hồ sơ) that move through it, their dossiers and the yearly plans."""
 
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -122,7 +123,7 @@ class ApplicationTransition(models.Model):
     to_state = models.CharField(_("to"), max_length=24, choices=ApplicationState.choices)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(_("at"), auto_now_add=True)
-    reason = models.TextField(_("reason"), blank=True)
+    reason = models.TextField(_("reason"), blank=True, max_length=2000, validators=[MaxLengthValidator(2000)])
 
     class Meta:
         verbose_name = _("application transition")
@@ -175,8 +176,10 @@ class Dossier(models.Model):
     email = models.EmailField(_("e-mail"), blank=True)
     production_address = models.CharField(_("production address"), max_length=255, blank=True)
     annual_capacity = models.CharField(_("annual production capacity"), max_length=255, blank=True)
-    raw_materials = models.TextField(_("origin of raw materials"), blank=True)
-    markets = models.TextField(_("current markets"), blank=True)
+    raw_materials = models.TextField(
+        _("origin of raw materials"), blank=True, max_length=2000, validators=[MaxLengthValidator(2000)]
+    )
+    markets = models.TextField(_("current markets"), blank=True, max_length=2000, validators=[MaxLengthValidator(2000)])
     sample_count = models.PositiveSmallIntegerField(_("number of samples"), null=True, blank=True)
     # The producer's self-assessment: {criterion code: points}, and {part code: total} computed from it.
     self_assessment = models.JSONField(_("self-assessment"), default=dict, blank=True)

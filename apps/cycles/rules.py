@@ -34,14 +34,27 @@ def is_linked_producer(user, application):
     return application.product.producer.accounts.filter(pk=user.pk).exists()
 
 
+@rules.predicate
+def is_before_my_council(user, obj):
+    """A council member seated on an open round that scores this application (or this evidence's)."""
+    if obj is None or getattr(user, "role", None) != Role.COUNCIL_MEMBER:
+        return False
+    from .selectors import applications_before_my_council
+
+    application_id = obj.dossier.application_id if hasattr(obj, "dossier_id") else obj.pk
+    return applications_before_my_council(user).filter(pk=application_id).exists()
+
+
 is_organiser = has_role(Role.PROVINCE_OFFICER, Role.DISTRICT_OFFICER)
 is_overseer = has_role(Role.PROVINCE_OFFICER, Role.DISTRICT_OFFICER, Role.CENTRAL_OFFICER, Role.SYSTEM_ADMIN)
 is_commune_officer = has_role(Role.COMMUNE_OFFICER)
 
-rules.add_perm("cycles.view_application", (is_staff_member & in_user_subtree) | is_linked_producer)
+rules.add_perm(
+    "cycles.view_application", (is_staff_member & in_user_subtree) | is_linked_producer | is_before_my_council
+)
 rules.add_perm("cycles.register_idea", is_commune_officer)
 rules.add_perm("cycles.change_dossier", is_commune_officer_of)
-rules.add_perm("cycles.view_evidencefile", is_staff_member & in_user_subtree)
+rules.add_perm("cycles.view_evidencefile", (is_staff_member & in_user_subtree) | is_before_my_council)
 # Removing an evidence file: the product's commune officer (the service also requires an editable state).
 rules.add_perm("cycles.delete_evidencefile", is_commune_officer_of)
 rules.add_perm("cycles.view_work_list", is_staff_member)

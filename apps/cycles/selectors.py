@@ -26,7 +26,23 @@ def applications_visible_to(user):
     if user.role == Role.PRODUCER:
         # A producer account sees the applications of the producers it is linked to, nothing else.
         return qs.filter(product__producer__accounts=user)
+    if user.role == Role.COUNCIL_MEMBER:
+        return qs.filter(pk__in=applications_before_my_council(user))
     return scope(qs, user, unit_field="product__commune")
+
+
+def applications_before_my_council(user):
+    """Ids of the applications assigned to an open round on whose council ``user`` sits, without a conflict
+    declared: what a council member needs to score, and only while scoring lasts."""
+    from apps.evaluation.enums import RoundState
+
+    return (
+        Application.objects.filter(
+            round_entries__round__state=RoundState.OPEN, round_entries__round__members__user=user
+        )
+        .exclude(round_entries__conflicts__member__user=user)
+        .values("pk")
+    )
 
 
 def application_search(queryset, text):

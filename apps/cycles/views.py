@@ -10,12 +10,15 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.core.forms import add_service_errors
+from apps.core.idempotency import Submission
 from apps.core.policy import get_object_or_403
+from apps.core.validators import extension_for
 from apps.geo.models import AdministrativeUnit
 from apps.producers.selectors import producers_visible_to
 
@@ -108,14 +111,20 @@ def idea_create(request):
     form = IdeaForm(request.POST or None, cycles=cycles, producers=producers)
     duplicate = None
     if request.method == "POST" and form.is_valid():
+        submission = Submission(request)
+        if submission.duplicate:
+            messages.info(request, _("This form was already sent; it was saved only once."))
+            return redirect(submission.previous_url or "cycles:work_list")
         data = dict(form.cleaned_data)
         try:
             application = services.idea_register(by=request.user, **data)
         except ValidationError as exc:
+            submission.release()
             add_service_errors(form, exc)
             if not data.get("product"):
                 duplicate = services.duplicate_product(producer=data["producer"], name=data.get("name"))
         else:
+            submission.done(reverse("cycles:application_detail", args=[application.pk]))
             messages.success(request, _("The product idea has been registered."))
             return redirect("cycles:application_detail", pk=application.pk)
     return render(
@@ -350,7 +359,7 @@ def evidence_download(request, pk):
         "cycles.view_evidencefile",
         pk=pk,
     )
-    extension = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}[evidence.content_type]
+    extension = extension_for(evidence.content_type)
     response = FileResponse(
         evidence.file.open("rb"), content_type=evidence.content_type, filename=f"minh-chung-{evidence.pk}.{extension}"
     )

@@ -8,6 +8,8 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.admin import PrivateFileAdminMixin
+
 from .models import (
     CouncilMember,
     EvaluationRound,
@@ -87,7 +89,7 @@ class CouncilMemberInline(admin.TabularInline):
 
 
 @admin.register(EvaluationRound)
-class EvaluationRoundAdmin(admin.ModelAdmin):
+class EvaluationRoundAdmin(PrivateFileAdminMixin, admin.ModelAdmin):
     list_display = ["name", "tier", "unit", "state"]
     list_filter = ["tier", "state"]
     raw_id_fields = ["cycle", "unit", "closed_by", "created_by"]

@@ -1,10 +1,14 @@
 """Forms of the councils. Choices are always limited to what the user may pick; services validate again."""
 
+import datetime
+
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.enums import Role
 from apps.accounts.models import User
+from apps.core.forms import CleanTextMixin
 from apps.cycles.models import Application
 from apps.geo.enums import Level
 from apps.geo.models import AdministrativeUnit
@@ -19,7 +23,7 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
-class RoundCreateForm(forms.ModelForm):
+class RoundCreateForm(CleanTextMixin, forms.ModelForm):
     class Meta:
         model = EvaluationRound
         fields = [
@@ -82,11 +86,13 @@ class EntryRemoveForm(forms.Form):
     reason = forms.CharField(label=_("Reason for removing the product"), max_length=500)
 
 
-class ConflictForm(forms.Form):
-    reason = forms.CharField(label=_("Your tie to the producer"), widget=forms.Textarea(attrs={"rows": 3}))
+class ConflictForm(CleanTextMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("Your tie to the producer"), widget=forms.Textarea(attrs={"rows": 3}), max_length=1000
+    )
 
 
-class ReopenForm(forms.Form):
+class ReopenForm(CleanTextMixin, forms.Form):
     reason = forms.CharField(label=_("Reason for re-scoring"), max_length=500)
 
 
@@ -112,7 +118,7 @@ class SheetForm(forms.Form):
         return {int(name[1:]): value for name, value in self.cleaned_data.items() if name.startswith("c") and value}
 
 
-class PreCheckForm(forms.ModelForm):
+class PreCheckForm(CleanTextMixin, forms.ModelForm):
     passed = forms.TypedChoiceField(
         label=_("Forward to the province"),
         choices=[(True, _("Yes")), (False, _("No"))],
@@ -126,9 +132,19 @@ class PreCheckForm(forms.ModelForm):
         widgets = {"reason": forms.Textarea(attrs={"rows": 3})}
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(CleanTextMixin, forms.Form):
     number = forms.CharField(label=_("Decision number"), max_length=64)
     date = forms.DateField(label=_("Decision date"), widget=DateInput(format="%Y-%m-%d"))
     issuer_name = forms.CharField(label=_("Issuing People's Committee"), max_length=255)
     signer_title = forms.CharField(label=_("Signer's title"), max_length=255)
     signer_name = forms.CharField(label=_("Signer's name"), max_length=255)
+
+    def clean_date(self):
+        # A decision is recorded once signed: a date in the future (9999-12-31 would overflow the 36 months of
+        # validity) or before the programme is a typing mistake.
+        date = self.cleaned_data["date"]
+        if date > timezone.localdate():
+            raise forms.ValidationError(_("The decision date cannot be in the future."), code="future")
+        if date < datetime.date(2000, 1, 1):
+            raise forms.ValidationError(_("The decision date is too far in the past."), code="too_old")
+        return date

@@ -9,7 +9,7 @@ import rules
 from apps.accounts.enums import Role
 from apps.core.policy import has_role, in_user_subtree, is_staff_member
 
-from .enums import SCORING_ROLES, MemberRole, RoundState
+from .enums import SCORING_ROLES, MemberRole, RoundState, SheetState
 
 is_officer = has_role(
     Role.COMMUNE_OFFICER, Role.DISTRICT_OFFICER, Role.PROVINCE_OFFICER, Role.CENTRAL_OFFICER, Role.SYSTEM_ADMIN
@@ -53,6 +53,14 @@ def is_scoring_member_without_conflict(user, entry):
     return member is not None and not entry.conflicts.filter(member=member).exists()
 
 
+@rules.predicate
+def submitted_own_sheet(user, entry):
+    """``entry`` is a RoundEntry: the user's own sheet for it (from a scoring seat) is submitted."""
+    if entry is None or not getattr(user, "is_authenticated", False):
+        return False
+    return entry.sheets.filter(member__user=user, member__role__in=SCORING_ROLES, state=SheetState.SUBMITTED).exists()
+
+
 manages_round = is_officer & in_user_subtree
 
 rules.add_perm("evaluation.view_evaluationround", (is_staff_member & in_user_subtree) | is_round_member)
@@ -63,4 +71,10 @@ rules.add_perm("evaluation.chair_round", is_round_chair & round_open_for_scoring
 rules.add_perm("evaluation.record_precheck", manages_round & round_open_for_scoring)
 rules.add_perm("evaluation.record_decision", manages_round & round_closed)
 rules.add_perm("evaluation.view_minutes", (is_staff_member & in_user_subtree) | is_round_member)
+# Every member's sheet of a product: a scoring member once their own is submitted, only while the round is open
+# (afterwards a member sees their own sheets only); officers of the subtree once the round is closed.
+rules.add_perm(
+    "evaluation.view_all_sheets",
+    (is_round_member & round_open_for_scoring & submitted_own_sheet) | (manages_round & round_closed),
+)
 rules.add_perm("evaluation.manage_sheets", has_role(Role.SYSTEM_ADMIN, Role.PROVINCE_OFFICER, Role.CENTRAL_OFFICER))

@@ -10,8 +10,9 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Avg, Case, Count, IntegerField, Max, Min, Q, Sum, Value, When
 
+from apps.accounts.enums import Role
 from apps.core.enums import RuleSet
-from apps.core.policy import unit_condition
+from apps.core.policy import holds_jurisdiction, unit_condition
 
 from .aggregates import Median
 from .enums import SCORING_ROLES, Aggregation, MemberRole, SheetState
@@ -52,7 +53,7 @@ def rounds_visible_to(*, user):
     if user.is_national:
         return qs
     condition = Q(members__user=user)
-    if user.unit_id and user.role != "producer":
+    if user.unit_id and user.role != Role.PRODUCER and holds_jurisdiction(user):
         condition |= unit_condition(user, "unit")
     return qs.filter(pk__in=EvaluationRound.objects.filter(condition).values("pk"))
 

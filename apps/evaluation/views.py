@@ -14,7 +14,8 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from apps.certificates.enums import RenderState
-from apps.core.policy import get_object_or_403, is_staff_member
+from apps.core.policy import get_object_or_403
+from apps.core.text import ascii_int
 from apps.cycles.models import Dossier
 from apps.cycles.selectors import self_assessment_context
 
@@ -167,8 +168,12 @@ def conflict_declare(request, pk, entry_pk):
     me = member_for(round=round, user=request.user)
     form = ConflictForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.conflict_declare(entry=entry, member=me, reason=form.cleaned_data["reason"], by=request.user)
-        messages.success(request, _("Conflict of interest recorded: you will not score this product."))
+        try:
+            services.conflict_declare(entry=entry, member=me, reason=form.cleaned_data["reason"], by=request.user)
+        except ValidationError as exc:
+            _errors(request, exc)
+        else:
+            messages.success(request, _("Conflict of interest recorded: you will not score this product."))
         return redirect("evaluation:round_detail", pk=round.pk)
     return render(request, "evaluation/conflict_form.html", {"round": round, "entry": entry, "form": form})
 
@@ -187,13 +192,20 @@ def sheet_edit(request, pk, entry_pk):
     entry = _entry(request, round, entry_pk)
     if not request.user.has_perm("evaluation.score_entry", entry):
         raise PermissionDenied
-    sheet = services.sheet_open(entry=entry, member=member_for(round=round, user=request.user))
+    try:
+        sheet = services.sheet_open(entry=entry, member=member_for(round=round, user=request.user))
+    except ValidationError as exc:
+        # A closed round creates no new sheet: say so on the round's page instead of failing.
+        _errors(request, exc)
+        return redirect("evaluation:round_detail", pk=round.pk)
     parts = sheet_structure(template=entry.template)
     answers = {a.criterion_id: a for a in sheet.answers.all()}
     form = SheetForm(request.POST or None, parts=parts, answers={k: a.option_id for k, a in answers.items()})
     editable = round.is_open and sheet.state == SheetState.DRAFT
     if form.is_bound:
-        selected = {int(v) for k, v in request.POST.items() if k.startswith("c") and k[1:].isdigit() and v.isdigit()}
+        selected = {
+            ascii_int(v) for k, v in request.POST.items() if k.startswith("c") and ascii_int(k[1:]) and ascii_int(v)
+        }
     else:
         selected = {a.option_id for a in answers.values()}
     if request.method == "POST":
@@ -275,13 +287,7 @@ def _self_assessment(entry, parts):
 
 
 def _may_see_all_sheets(user, round, entry):
-    """Members see the others' sheets after submitting their own; staff of the subtree once the round is closed."""
-    me = member_for(round=round, user=user)
-    if me is not None:
-        if me.role not in ("chair", "secretary", "member"):
-            return not round.is_open
-        return entry.sheets.filter(member=me, state=SheetState.SUBMITTED).exists() or not round.is_open
-    return is_staff_member(user) and not round.is_open
+    return user.has_perm("evaluation.view_all_sheets", entry)
 
 
 @login_required

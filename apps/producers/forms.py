@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.enums import Role
 from apps.accounts.models import User
+from apps.core.forms import CleanTextMixin
 from apps.core.policy import scope
 from apps.geo.enums import Level
 from apps.geo.models import AdministrativeUnit
@@ -28,7 +29,7 @@ def communes_for(user):
     return scope(AdministrativeUnit.objects.filter(level=Level.COMMUNE), user, unit_field=None).order_by("name", "path")
 
 
-class ProducerForm(forms.ModelForm):
+class ProducerForm(CleanTextMixin, forms.ModelForm):
     commune = UnitChoiceField(label=_("Commune"), queryset=AdministrativeUnit.objects.none())
     accounts = AccountsField(
         label=_("Producer accounts"),
@@ -81,7 +82,7 @@ class ProducerForm(forms.ModelForm):
             self.fields[name].widget.attrs.update(min=0, inputmode="numeric")
 
 
-class DocumentForm(forms.Form):
+class DocumentForm(CleanTextMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Kind of document"), choices=DocumentKind.choices)
     title = forms.CharField(label=_("Title or number"), max_length=255, required=False)
     file = forms.FileField(
@@ -114,7 +115,7 @@ class DocumentReplaceForm(DocumentForm):
         del self.fields["kind"]
 
 
-class RehomeForm(forms.Form):
+class RehomeForm(CleanTextMixin, forms.Form):
     """Pick the 2025 commune a producer of a pre-2025 commune now belongs to."""
 
     commune = UnitChoiceField(label=_("New commune (since 1 July 2025)"), queryset=AdministrativeUnit.objects.none())

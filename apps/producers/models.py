@@ -12,8 +12,9 @@ from apps.geo.enums import Level
 
 from .enums import ACTIVE_REHOMING_STATES, DocumentKind, ProducerKind, RehomingState
 
-# Mã số thuế: 10 digits, or 10 + "-" + 3 digits for a branch.
-TAX_CODE_REGEX = r"^\d{10}(-\d{3})?$"
+# Mã số thuế: 10 digits, or 10 + "-" + 3 digits for a branch. ASCII digits only: "\d" would also take Arabic-Indic
+# and full-width digits, and "５７００…" would then pass uniqueness beside "5700…".
+TAX_CODE_REGEX = r"^[0-9]{10}(-[0-9]{3})?$"
 tax_code_validator = RegexValidator(
     TAX_CODE_REGEX,
     _("A tax code has 10 digits, or 10 digits, a hyphen and 3 digits for a branch (e.g. 5700123456-001)."),

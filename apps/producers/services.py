@@ -1,7 +1,7 @@
 """Every write to producers and their document vault."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
@@ -12,7 +12,7 @@ from apps.audit.services import audit_record
 from apps.core.policy import user_covers_unit
 from apps.core.storage import delete_file_on_commit
 from apps.core.text import fold
-from apps.core.validators import DOCUMENT_TYPES, validate_upload
+from apps.core.validators import DOCUMENT_TYPES, extension_for, validate_upload
 from apps.cycles.enums import ApplicationState
 from apps.cycles.models import Application
 from apps.evaluation.enums import RoundState
@@ -49,6 +49,30 @@ def unique_slug(model, text, *, exclude_pk=None, max_length=200):
     while slug in taken:
         slug, n = f"{base}-{n}", n + 1
     return slug
+
+
+def save_with_unique_slug(obj, *, text, max_length=200, attempts=5):
+    """Give ``obj`` a unique slug from ``text`` and insert it, retrying when a concurrent insert took the slug.
+
+    :func:`unique_slug` cannot see a row another transaction has not committed yet: two identical submissions at
+    the same moment pick the same slug and the second insert hits the unique index. The insert runs in a
+    savepoint, so after such a clash the slug is chosen again (the other row is committed by then) and the
+    insert retried; any other integrity error is raised as it is.
+    """
+    model = type(obj)
+    for attempt in range(attempts):
+        obj.slug = unique_slug(model, text, max_length=max_length)
+        try:
+            with transaction.atomic():
+                obj.save(force_insert=True)
+        except IntegrityError:
+            if attempt == attempts - 1 or not model.objects.filter(slug=obj.slug).exists():
+                raise
+            obj.pk = None
+            obj._state.adding = True
+        else:
+            return obj
+    raise AssertionError("unreachable")
 
 
 def producer_search_text(producer):
@@ -95,7 +119,7 @@ def producer_create(*, by, accounts=None, **fields):
     producer.slug = unique_slug(Producer, producer.name)
     producer.search_text = producer_search_text(producer)
     producer.full_clean()
-    producer.save()
+    save_with_unique_slug(producer, text=producer.name)
     after = _snapshot(producer)
     if accounts is not None:
         _set_accounts(producer, accounts)
@@ -158,6 +182,7 @@ def document_upload(*, producer, by, kind, file, issued_on=None, expires_on=None
         content_type = validate_upload(file, allowed=DOCUMENT_TYPES)
     except ValidationError as exc:
         raise ValidationError({"file": exc.error_list}) from exc
+    file.name = f"tai-lieu.{extension_for(content_type)}"  # the stored name never keeps the uploader's one
     document = ProducerDocument(
         producer=producer,
         kind=kind,

@@ -1,14 +1,13 @@
 """Screens of the producer registry: list, register/edit, detail with the document vault, upload, replace,
 remove and download."""
 
-import os
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -16,7 +15,9 @@ from django.views.decorators.http import require_http_methods
 
 from apps.accounts.enums import Role
 from apps.core.forms import add_service_errors
+from apps.core.idempotency import Submission
 from apps.core.policy import get_object_or_403
+from apps.core.validators import DOCUMENT_TYPES, extension_for
 from apps.geo.models import AdministrativeUnit
 
 from .filters import ProducerFilter
@@ -71,13 +72,19 @@ def producer_create_view(request):
         raise PermissionDenied
     form = ProducerForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
+        submission = Submission(request)
+        if submission.duplicate:
+            messages.info(request, _("This form was already sent; it was saved only once."))
+            return redirect(submission.previous_url or "producers:producer_list")
         data = dict(form.cleaned_data)
         accounts = data.pop("accounts")
         try:
             producer = producer_create(by=request.user, accounts=accounts, **data)
         except ValidationError as exc:
+            submission.release()
             add_service_errors(form, exc)
         else:
+            submission.done(reverse("producers:producer_detail", args=[producer.pk]))
             messages.success(request, _("The producer %(name)s has been registered.") % {"name": producer.name})
             return redirect("producers:producer_detail", pk=producer.pk)
     return render(request, "producers/producer_form.html", {"form": form})
@@ -221,12 +228,12 @@ def document_download_view(request, pk):
         "producers.view_producerdocument",
         pk=pk,
     )
-    extension = os.path.splitext(document.file.name)[1].lower()
+    extension = extension_for(document.content_type)
     response = FileResponse(
         document.file.open("rb"),
         as_attachment=True,
-        filename=f"{document.producer.slug}-{document.kind}-{document.pk}{extension}",
-        content_type=document.content_type or "application/octet-stream",
+        filename=f"{document.producer.slug}-{document.kind}-{document.pk}.{extension}",
+        content_type=document.content_type if document.content_type in DOCUMENT_TYPES else "application/octet-stream",
     )
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.forms import CleanTextMixin
 from apps.geo.enums import Level
 from apps.geo.models import AdministrativeUnit
 from apps.producers.forms import UnitChoiceField, communes_for
@@ -28,7 +29,7 @@ def grouped_product_set_choices():
     return [("", "---------"), *groups.items()]
 
 
-class ProductForm(forms.ModelForm):
+class ProductForm(CleanTextMixin, forms.ModelForm):
     product_set = ProductSetChoiceField(
         label=_("Product set"),
         queryset=product_sets(),
@@ -77,7 +78,7 @@ class ProductForm(forms.ModelForm):
             self.initial["commune"] = producer.commune_id
 
 
-class PhotoForm(forms.Form):
+class PhotoForm(CleanTextMixin, forms.Form):
     image = forms.FileField(
         label=_("Photo (JPEG or PNG)"), widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png"})
     )

@@ -4,6 +4,7 @@ import os
 import secrets
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -62,13 +63,15 @@ class Product(models.Model):
     commune = models.ForeignKey(
         "geo.AdministrativeUnit", verbose_name=_("commune of origin"), on_delete=models.PROTECT, related_name="products"
     )
-    description = models.TextField(_("description"), blank=True)
-    story = models.TextField(_("product story"), blank=True)
+    description = models.TextField(_("description"), blank=True, max_length=2000, validators=[MaxLengthValidator(2000)])
+    story = models.TextField(_("product story"), blank=True, max_length=5000, validators=[MaxLengthValidator(5000)])
     packaging = models.CharField(_("packaging"), max_length=255, blank=True)
     # Prices in Vietnamese đồng.
     price_min = models.PositiveBigIntegerField(_("lowest price (VND)"), null=True, blank=True)
     price_max = models.PositiveBigIntegerField(_("highest price (VND)"), null=True, blank=True)
-    where_to_buy = models.TextField(_("where to buy"), blank=True)
+    where_to_buy = models.TextField(
+        _("where to buy"), blank=True, max_length=1000, validators=[MaxLengthValidator(1000)]
+    )
     # GS1 trade item number (mã số mã vạch), when the producer has one; stamps then carry a GS1 Digital Link.
     gtin = models.CharField(_("GTIN (barcode number)"), max_length=14, blank=True, validators=[validate_gtin])
     # Name and producer name folded by apps.core.text.fold; kept current by the services.

@@ -2,6 +2,7 @@
 
 import io
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -14,7 +15,7 @@ from apps.core.policy import user_covers_unit
 from apps.core.storage import delete_file_on_commit
 from apps.core.text import fold
 from apps.core.validators import IMAGE_TYPES, validate_upload
-from apps.producers.services import unique_slug
+from apps.producers.services import save_with_unique_slug, unique_slug
 
 from .models import Product, ProductPhoto
 
@@ -32,8 +33,6 @@ PRODUCT_FIELDS = (
     "gtin",
 )
 THUMBNAIL_WIDTH = 480
-# Refuse decompression bombs well before Pillow's own limit.
-MAX_PHOTO_PIXELS = 40_000_000
 
 
 def product_search_text(product):
@@ -77,7 +76,7 @@ def product_create(*, by, **fields):
     product.slug = unique_slug(Product, product.name)
     product.search_text = product_search_text(product)
     product.full_clean()
-    product.save()
+    save_with_unique_slug(product, text=product.name)
     audit_record(action="product.create", obj=product, by=by, after=_snapshot(product))
     return product
 
@@ -129,7 +128,7 @@ def make_thumbnail(image_file, *, width=THUMBNAIL_WIDTH):
     """A JPEG at most ``width`` pixels wide, upright (EXIF orientation applied) and without metadata."""
     image_file.seek(0)
     with Image.open(image_file) as img:
-        if img.width * img.height > MAX_PHOTO_PIXELS:
+        if img.width * img.height > settings.OCOP_MAX_IMAGE_PIXELS:
             raise ValidationError({"image": _("The photo is too large in pixels; please resize it first.")})
         img = ImageOps.exif_transpose(img)
         if img.mode != "RGB":

@@ -7,11 +7,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.core.forms import add_service_errors
+from apps.core.idempotency import Submission
 from apps.core.policy import get_object_or_403
+from apps.core.text import ascii_int
 from apps.core.validators import sniff_content_type
 from apps.geo.enums import Level
 from apps.producers.models import Producer
@@ -68,15 +71,22 @@ def product_create_view(request):
     if not request.user.has_perm("products.add_product"):
         raise PermissionDenied
     initial = {}
-    if request.GET.get("producer", "").isdigit():
-        initial["producer"] = producers_editable_by(request.user).filter(pk=request.GET["producer"]).first()
+    producer_id = ascii_int(request.GET.get("producer", ""))
+    if producer_id:
+        initial["producer"] = producers_editable_by(request.user).filter(pk=producer_id).first()
     form = ProductForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
+        submission = Submission(request)
+        if submission.duplicate:
+            messages.info(request, _("This form was already sent; it was saved only once."))
+            return redirect(submission.previous_url or "products:product_list")
         try:
             product = product_create(by=request.user, **form.cleaned_data)
         except ValidationError as exc:
+            submission.release()
             add_service_errors(form, exc)
         else:
+            submission.done(reverse("products:product_detail", args=[product.pk]))
             messages.success(request, _("The product %(name)s has been registered.") % {"name": product.name})
             return redirect("products:product_detail", pk=product.pk)
     return render(request, "products/product_form.html", {"form": form})

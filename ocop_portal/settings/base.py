@@ -51,6 +51,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "apps.core.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "corsheaders.middleware.CorsMiddleware",
@@ -156,7 +157,19 @@ STORAGES = {
 # --- Cache and Celery ------------------------------------------------------------------------------------
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Redis is an optimisation: unreachable, each process falls back to its own memory (apps/core/cache.py).
+    # Short socket timeouts so a dead Redis costs a request a fraction of a second, once per RETRY_AFTER.
+    CACHES = {
+        "default": {
+            "BACKEND": "apps.core.cache.FailoverRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {
+                "socket_connect_timeout": env.float("OCOP_REDIS_CONNECT_TIMEOUT", default=0.3),
+                "socket_timeout": env.float("OCOP_REDIS_TIMEOUT", default=1.0),
+                "RETRY_AFTER": env.float("OCOP_REDIS_RETRY_AFTER", default=5),
+            },
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -173,18 +186,27 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 15 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 10 * 60
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# A request sends its tasks after commit (apps/core/outbox.py): a broker that is down must not hold it for long.
+# An unsent task stays in the outbox and the one-minute sweep sends it when the broker is back.
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("OCOP_BROKER_CONNECT_TIMEOUT", default=1.0)
 CELERY_TIMEZONE = TIME_ZONE
 # Redis hands a taken but never acknowledged task (worker killed) to another worker after this many seconds:
 # longer than the hard time limit, so a task still running is never handed out twice.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": env.int("OCOP_CELERY_VISIBILITY_TIMEOUT", default=CELERY_TASK_TIME_LIMIT + 5 * 60)
+    "visibility_timeout": env.int("OCOP_CELERY_VISIBILITY_TIMEOUT", default=CELERY_TASK_TIME_LIMIT + 5 * 60),
+    "socket_connect_timeout": env.float("OCOP_BROKER_CONNECT_TIMEOUT", default=1.0),
 }
-# A document row left "being generated" longer than this (its worker died) may be claimed again.
-OCOP_RENDER_STALE_SECONDS = env.int("OCOP_RENDER_STALE_SECONDS", default=CELERY_TASK_TIME_LIMIT + 60)
-# A row still pending this long after it was created has lost its message and is queued again by the hourly
-# sweep. Messages can be lost: Redis pops a task before the worker records it as unacknowledged, and a worker
-# killed in between takes it with it.
-OCOP_RENDER_LOST_AFTER_SECONDS = env.int("OCOP_RENDER_LOST_AFTER_SECONDS", default=10 * 60)
+# Hard time limit of one certificate or decision-document render task (a batch takes a few seconds).
+OCOP_RENDER_TIME_LIMIT_SECONDS = env.int("OCOP_RENDER_TIME_LIMIT_SECONDS", default=45)
+# A document row left "being generated" longer than this (its worker died) may be claimed again: just past the
+# task's hard limit, so a render still running is never taken twice. With the one-minute sweep, a killed
+# worker's rows are rendered again within two minutes.
+OCOP_RENDER_STALE_SECONDS = env.int("OCOP_RENDER_STALE_SECONDS", default=OCOP_RENDER_TIME_LIMIT_SECONDS + 10)
+# A row still pending this long after it was created has lost its message and is queued again by the
+# one-minute sweep. Messages can be lost: Redis pops a task before the worker records it as unacknowledged, and
+# a worker killed in between takes it with it. (A broker that was down at commit time is the outbox's job.)
+OCOP_RENDER_LOST_AFTER_SECONDS = env.int("OCOP_RENDER_LOST_AFTER_SECONDS", default=90)
 # Certificates rendered per task, in one WeasyPrint document (layout has a fixed cost per document).
 OCOP_CERTIFICATES_PER_DOCUMENT = env.int("OCOP_CERTIFICATES_PER_DOCUMENT", default=25)
 
@@ -253,3 +275,7 @@ OCOP_STAMP_LABELS_PER_PART = env.int("OCOP_STAMP_LABELS_PER_PART", default=1300)
 OCOP_STAMP_TASK_BUDGET_SECONDS = env.int("OCOP_STAMP_TASK_BUDGET_SECONDS", default=6 * 60)
 # A batch whose generation has not reported progress for this long (its worker died) is claimed again.
 OCOP_STAMP_STALE_SECONDS = env.int("OCOP_STAMP_STALE_SECONDS", default=CELERY_TASK_TIME_LIMIT + 60)
+
+# --- Security (issue 11) ---
+# Uploaded images larger than this many pixels are refused before decoding (decompression bombs).
+OCOP_MAX_IMAGE_PIXELS = env.int("OCOP_MAX_IMAGE_PIXELS", default=40_000_000)

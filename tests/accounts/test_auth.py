@@ -11,6 +11,7 @@ from apps.accounts.models import User
 from apps.accounts.services import user_invite
 from apps.audit.models import AuditEvent
 from tests.conftest import PASSWORD
+from tests.factories.mail import deliver_queued_mail
 
 pytestmark = pytest.mark.django_db
 
@@ -92,6 +93,7 @@ def test_province_officer_invites_commune_officer_in_own_province(users, tree, d
     assert invited.email == "moi@ocop.example"
     assert invited.invited_by == users.province
     assert not invited.has_usable_password()
+    assert deliver_queued_mail() == 1
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["moi@ocop.example"]
     assert "/accounts/password/reset/key/" in mail.outbox[0].body
@@ -173,6 +175,7 @@ def test_invited_user_sets_password_through_the_link_and_logs_in(
         user_invite(
             email="moi@ocop.example", full_name="Mới", role=Role.COMMUNE_OFFICER, unit=tree.y, by=users.province
         )
+    deliver_queued_mail()
     path = re.search(r"https?://[^/]+(/\S+)", mail.outbox[0].body).group(1)
     response = client.get(path)
     assert response.status_code == 302  # allauth moves the key into the session

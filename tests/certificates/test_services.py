@@ -200,7 +200,8 @@ def test_daily_schedules_exist_in_the_beat_database():
     schedules = {t.task: (t.crontab.hour, t.crontab.minute) for t in PeriodicTask.objects.select_related("crontab")}
     assert schedules["certificates.mark_expired"] == ("0", "30")
     assert schedules["certificates.send_expiry_reminders"] == ("7", "0")
-    assert schedules["certificates.requeue_stuck"] == ("*", "17")
+    assert schedules["certificates.requeue_stuck"] == ("*", "*")
+    assert schedules["core.outbox_flush"] == ("*", "*")
 
 
 def test_requeue_stuck_finds_lost_and_stale_rows_only(issue, django_capture_on_commit_callbacks):

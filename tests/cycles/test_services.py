@@ -30,6 +30,7 @@ from apps.producers.enums import DocumentKind
 from apps.products.models import ProductSet
 from tests.factories import district
 from tests.factories.cycles import ProducerFactory, ProductFactory, complete_vault, step_dates
+from tests.factories.mail import deliver_queued_mail
 
 pytestmark = pytest.mark.django_db
 
@@ -267,6 +268,7 @@ def test_transition_mail_goes_to_next_actor_after_commit(make_application, users
         assert mail.outbox == []
     assert len(callbacks) == 1
     callbacks[0]()
+    assert deliver_queued_mail() == 1
     assert [m.to for m in mail.outbox] == [[users.district.email]]
     assert "Đã nộp phương án sản xuất kinh doanh" in mail.outbox[0].subject
 
@@ -281,6 +283,7 @@ def test_transition_mail_not_sent_when_transaction_rolls_back(
                 application_transition(application=application, to_state=S.PLAN_SUBMITTED, by=users.commune_x)
                 raise RuntimeError("rollback")
     assert callbacks == []
+    assert deliver_queued_mail() == 0
     assert mail.outbox == []
     application.refresh_from_db()
     assert application.state == S.IDEA_ACCEPTED
@@ -383,6 +386,7 @@ def test_idea_register_mails_the_district_after_commit(tree, cycle, users, djang
             product_set=ProductSet.objects.first(),
             by=users.commune_x,
         )
+    assert deliver_queued_mail() == 1
     assert [m.to for m in mail.outbox] == [[users.district.email]]
     assert "Ý tưởng mới" in mail.outbox[0].body
 

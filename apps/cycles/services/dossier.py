@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.audit.services import audit_record
 from apps.core.storage import delete_file_on_commit
-from apps.core.validators import validate_upload
+from apps.core.validators import extension_for, validate_upload
 
 from ..enums import ApplicationState, Tier
 from ..models import Application, Dossier, EvidenceFile
@@ -96,7 +96,7 @@ def evidence_upload(*, application, title, uploaded, by):
     content_type = validate_upload(uploaded)
     dossier, _created = Dossier.objects.get_or_create(application=application)
     evidence = EvidenceFile(dossier=dossier, title=title, content_type=content_type, size=uploaded.size, uploaded_by=by)
-    evidence.file.save(uploaded.name, uploaded, save=False)
+    evidence.file.save(f"minh-chung.{extension_for(content_type)}", uploaded, save=False)
     try:
         evidence.save()
         audit_record(action="evidence.upload", obj=evidence, by=by, after={"title": title, "type": content_type})

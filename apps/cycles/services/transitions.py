@@ -42,7 +42,6 @@ the programme's decisions give these steps to these tiers.
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import translation
@@ -52,7 +51,8 @@ from django.utils.translation import gettext_lazy as _
 from apps.accounts.enums import Role
 from apps.accounts.models import User
 from apps.audit.services import audit_record
-from apps.core.enums import RuleSet
+from apps.core.enums import MailKind, RuleSet
+from apps.core.mail import mail_queue
 from apps.core.policy import user_covers_unit
 
 from ..enums import ApplicationState, Tier
@@ -325,5 +325,4 @@ def _notify_on_commit(application, state, *, by, reason):
         lines.append(
             gettext("Open the application: %(url)s") % {"url": f"{settings.SITE_SCHEME}://{settings.SITE_DOMAIN}{url}"}
         )
-    body = "\n\n".join(lines)
-    transaction.on_commit(lambda: send_mail(subject, body, None, recipients, fail_silently=False))
+    mail_queue(kind=MailKind.NOTIFICATION, subject=subject, body="\n\n".join(lines), to=recipients)

@@ -1,0 +1,77 @@
+"""A Redis cache that is an optimisation, never a dependency: while Redis is unreachable it uses process memory.
+
+Pages, the login throttle and cached counts keep working when Redis is down: each web process falls back to its
+own local-memory cache (so the failed-login throttle still counts, per process) and tries Redis again after
+``RETRY_AFTER`` seconds. Every switch is logged once.
+"""
+
+import logging
+import time
+
+from django.core.cache.backends.locmem import LocMemCache
+from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+logger = logging.getLogger(__name__)
+
+UNREACHABLE = (RedisConnectionError, RedisTimeoutError, ConnectionError, TimeoutError, OSError)
+
+_FAILOVER_METHODS = (
+    "add",
+    "get",
+    "set",
+    "touch",
+    "delete",
+    "get_many",
+    "has_key",
+    "incr",
+    "decr",
+    "set_many",
+    "delete_many",
+    "clear",
+)
+
+
+class FailoverRedisCache(RedisCache):
+    def __init__(self, server, params):
+        params = dict(params)
+        options = dict(params.get("OPTIONS") or {})
+        self.retry_after = float(options.pop("RETRY_AFTER", 5))
+        params["OPTIONS"] = options
+        super().__init__(server, params)
+        self.fallback = LocMemCache(f"failover:{server}", {"TIMEOUT": params.get("TIMEOUT", 300)})
+        self._down_until = 0.0
+
+    @property
+    def redis_is_down(self):
+        return time.monotonic() < self._down_until
+
+    def ping(self):
+        """Ask Redis itself (not the fallback); raises when it is unreachable. For ``/readyz``."""
+        return self._cache.get_client().ping()
+
+    def _mark_down(self, exc):
+        if not self.redis_is_down:
+            logger.warning("Redis cache unreachable (%s); using process memory for %ss", exc, self.retry_after)
+        self._down_until = time.monotonic() + self.retry_after
+
+
+def _failover(name):
+    redis_method = getattr(RedisCache, name)
+
+    def method(self, *args, **kwargs):
+        if not self.redis_is_down:
+            try:
+                return redis_method(self, *args, **kwargs)
+            except UNREACHABLE as exc:
+                self._mark_down(exc)
+        return getattr(self.fallback, name)(*args, **kwargs)
+
+    method.__name__ = name
+    method.__doc__ = redis_method.__doc__
+    return method
+
+
+for _name in _FAILOVER_METHODS:
+    setattr(FailoverRedisCache, _name, _failover(_name))
