@@ -13,7 +13,7 @@ from apps.cycles.enums import ApplicationPurpose
 from apps.cycles.enums import ApplicationState as S
 from apps.cycles.models import Application
 from apps.cycles.services import idea_register
-from apps.products.models import Product, ProductSet
+from apps.products.models import Product
 from tests.factories.certificates import decision_with_products
 from tests.factories.cycles import ApplicationFactory, CycleFactory, ProducerFactory, ProductFactory
 
@@ -142,7 +142,3 @@ def test_verify_page_says_renewed_not_upgraded(client, tree, certified):
     text = client.get(reverse("verify:certificate", args=[old.token])).text
     assert "Gia hạn cùng hạng sao" in text
     assert "nâng hạng" not in text.lower()
-
-
-def test_product_sets_unchanged():
-    assert ProductSet.objects.filter(code="TP08").exists()
