@@ -107,6 +107,8 @@ def round_detail(request, pk):
         "entry_form": EntryAddForm(round=round) if user.has_perm("evaluation.manage_round", round) else None,
         "remove_form": EntryRemoveForm() if user.has_perm("evaluation.manage_round", round) else None,
         "is_commune": round.tier == Tier.COMMUNE,
+        # Members see the combined results while the round is open; afterwards only the round's officers do.
+        "show_results": round.is_open or request.user.has_perm("evaluation.record_decision", round),
     }
     return render(request, "evaluation/round_detail.html", context)
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.enums import Role
 from apps.audit.services import audit_record
+from apps.core.outbox import enqueue
 from apps.core.policy import user_covers_unit
 from apps.core.storage import delete_file_on_commit
 from apps.core.text import fold
@@ -401,7 +402,6 @@ def bulk_rehoming_start(*, unit, by, fingerprint):
     an application started), nothing is queued and the officer looks at the new preview.
     """
     from .selectors import rehoming_preview
-    from .tasks import bulk_rehoming_task
 
     if not by.has_perm("producers.bulk_rehome", unit):
         raise PermissionDenied(
@@ -432,7 +432,7 @@ def bulk_rehoming_start(*, unit, by, fingerprint):
         by=by,
         after={"unit": unit.path, "producers": [m.producer.pk for m in preview.moves]},
     )
-    transaction.on_commit(lambda: bulk_rehoming_task.delay(run_id=run.pk))
+    enqueue("producers.bulk_rehoming", run_id=run.pk)
     return run
 
 

@@ -4,6 +4,8 @@ from celery import shared_task
 from django.db import transaction
 from django.utils import timezone
 
+from apps.core.outbox import enqueue
+
 from . import services
 from .models import Report
 from .periods import Period
@@ -23,7 +25,8 @@ def generate_period_task(*, kind, period=None):
     with transaction.atomic():
         reports = services.reports_prepare_period(period=period)
         ids = [r.pk for r in reports]
-        transaction.on_commit(lambda: [render_report_task.delay(report_id=pk) for pk in ids])
+        for pk in ids:
+            enqueue("reports.render_report", report_id=pk)
     return len(ids)
 
 

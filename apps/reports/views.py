@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from apps.catalog.selectors import catalog_map
+from apps.core.outbox import enqueue
 from apps.core.policy import get_object_or_403
 from apps.geo.enums import Edition, Level
 
@@ -133,9 +134,8 @@ def report_generate(request):
     try:
         with transaction.atomic():
             report = services.report_prepare(unit=user.unit, period=form.cleaned_data["parsed_period"])
-            from .tasks import render_report_task
 
-            transaction.on_commit(lambda: render_report_task.delay(report_id=report.pk))
+            enqueue("reports.render_report", report_id=report.pk)
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.audit.services import audit_record
+from apps.core.outbox import enqueue
 from apps.core.storage import private_storage
 from apps.core.validators import IMAGE_TYPES, validate_upload
 
@@ -225,9 +226,7 @@ def stamps_void_range(*, batch, first, last, reason, by):
 
 
 def stamp_batch_enqueue(*, batch_id):
-    from .tasks import generate_batch_task
-
-    transaction.on_commit(lambda: generate_batch_task.delay(batch_id=batch_id))
+    enqueue("traceability.generate_batch", batch_id=batch_id)
 
 
 def _claim(batch_id):

@@ -59,5 +59,9 @@ def test_three_members_score_chair_closes_star_appears(live_server, page, tree, 
     row = page.get_by_role("row").filter(has_text="Chè Hà Khánh")
     assert row.locator(".stars").inner_text() == "3★"
     page.screenshot(path=str(artifacts_dir / "council-closed.png"), full_page=True)
-    page.get_by_role("link", name="Kết quả").click()
+    # Once closed, a member no longer opens the dossiers' results (least privilege); the round's officer does.
+    assert row.get_by_role("link", name="Kết quả").count() == 0
+    _login(page, base, users.district.email)
+    page.goto(base + reverse("evaluation:round_detail", kwargs={"pk": round.pk}))
+    page.get_by_role("row").filter(has_text="Chè Hà Khánh").get_by_role("link", name="Kết quả").click()
     assert page.get_by_test_id("stars").inner_text() == "3★"

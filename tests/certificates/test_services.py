@@ -196,6 +196,7 @@ def test_expiry_reminder_skips_certificates_far_from_expiry_and_revoked(issue, u
     assert mail.outbox == []
 
 
+@pytest.mark.migration_data
 def test_daily_schedules_exist_in_the_beat_database():
     schedules = {t.task: (t.crontab.hour, t.crontab.minute) for t in PeriodicTask.objects.select_related("crontab")}
     assert schedules["certificates.mark_expired"] == ("0", "30")

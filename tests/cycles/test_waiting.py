@@ -7,12 +7,24 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from apps.core.enums import RuleSet
 from apps.cycles.enums import ApplicationState as S
 from apps.cycles.models import ApplicationTransition
 from apps.cycles.selectors import applications_visible_to, waiting_for, waiting_on
-from tests.factories.cycles import ApplicationFactory, ProductFactory
+from tests.factories.cycles import ApplicationFactory, CycleFactory, ProductFactory, step_dates
 
 pytestmark = pytest.mark.django_db
+
+
+# Deadlines are read from fixed step dates here (the shared fixtures' windows move with today's date).
+@pytest.fixture
+def cycle(tree):
+    return CycleFactory(unit=tree.p, rule_set=RuleSet.QD148_2023, year=2025, steps=step_dates(2025))
+
+
+@pytest.fixture
+def cycle_1489(tree):
+    return CycleFactory(unit=tree.p, year=2026, rule_set=RuleSet.QD1489_2025, steps=step_dates(2026))
 
 
 @pytest.mark.parametrize(

@@ -145,6 +145,7 @@ def test_requeue_stuck_minutes_queues_only_lost_ones(tree, users, django_capture
 
 
 @pytest.mark.django_db
+@pytest.mark.migration_data
 def test_requeue_stuck_minutes_runs_every_hour_from_the_beat_database():
     from django_celery_beat.models import PeriodicTask
 

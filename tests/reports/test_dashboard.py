@@ -49,7 +49,7 @@ def test_dashboard_queries_constant(client, django_assert_max_num_queries, commu
     with django_assert_max_num_queries(40):
         response = client.get(reverse("core:dashboard"))
     assert response.status_code == 200
-    assert response.content.decode().count("<svg") == 4
+    assert response.content.decode().count('class="chart"') == 4  # the four figure charts (a map may follow)
 
 
 def test_dashboard_query_count_same_for_3_and_300(client, django_db_blocker):

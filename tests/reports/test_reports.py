@@ -86,6 +86,7 @@ def test_pdf_reads_back_with_the_decree_30_layout(world):
     assert "PHÓ CHỦ TỊCH" in text
 
 
+@pytest.mark.migration_data
 def test_schedules_exist_after_migrate():
     tasks = PeriodicTask.objects.filter(task="reports.generate_period").order_by("name")
     kinds = sorted(t.kwargs for t in tasks)
@@ -240,6 +241,7 @@ def test_ready_and_late_reports_are_mailed_once(world, officers, mailoutbox, dja
     assert report.late_reminder_sent_at is not None
 
 
+@pytest.mark.migration_data
 def test_schedules_include_the_late_notice():
     assert PeriodicTask.objects.get(task="reports.remind_late").crontab.hour == "8"
 

@@ -8,6 +8,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
+from apps.core.templatetags.data_labels import unit_name
 from apps.geo.enums import Edition
 
 register = template.Library()
@@ -49,6 +50,12 @@ def _lower_first(name):
     return name[:1].lower() + name[1:] if name else name
 
 
+def _inner_name(name):
+    """A unit named inside a phrase: lower-case division type in Vietnamese, "… District" in English."""
+    translated = unit_name(name)
+    return translated if translated != name else _lower_first(name)
+
+
 @register.simple_tag
 def place(entry):
     """Where a listed product comes from, on the 2025 map.
@@ -61,10 +68,14 @@ def place(entry):
     current_province = getattr(entry, "current_province", None)
     old = commune.edition == Edition.THREE_TIER_2024
     if not old or current_province is None or current_province.edition != Edition.TWO_TIER_2025:
-        return ", ".join(u.name for u in (commune, province))
+        return ", ".join(unit_name(u.name) for u in (commune, province))
     current_commune = getattr(entry, "current_commune", None)
-    head = [u.name for u in (current_commune, current_province) if u is not None and u.edition == Edition.TWO_TIER_2025]
-    former = ", ".join([commune.name, *(_lower_first(u.name) for u in (district, province) if u is not None)])
+    head = [
+        unit_name(u.name)
+        for u in (current_commune, current_province)
+        if u is not None and u.edition == Edition.TWO_TIER_2025
+    ]
+    former = ", ".join([unit_name(commune.name), *(_inner_name(u.name) for u in (district, province) if u is not None)])
     return format_html(
         '{} <span class="former-place">({})</span>', ", ".join(head), _("formerly: %(place)s") % {"place": former}
     )

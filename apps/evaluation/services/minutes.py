@@ -18,6 +18,7 @@ from django.utils import timezone
 from apps.certificates.enums import RenderState
 from apps.certificates.rendering import sha256
 from apps.certificates.services import MAX_RENDER_ATTEMPTS, TRANSIENT_ERRORS
+from apps.core.outbox import enqueue
 from apps.core.storage import private_storage
 
 from ..models import EvaluationRound
@@ -26,10 +27,8 @@ logger = logging.getLogger(__name__)
 
 
 def minutes_enqueue_rendering(*, round_id):
-    """After the surrounding transaction commits, queue the task that renders this round's minutes."""
-    from ..tasks import render_minutes_task
-
-    transaction.on_commit(lambda: render_minutes_task.delay(round_id=round_id))
+    """Queue the task that renders this round's minutes (through the outbox: sent once the transaction commits)."""
+    enqueue("evaluation.render_minutes", round_id=round_id)
 
 
 def minutes_file_name(round):
