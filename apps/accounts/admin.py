@@ -1,7 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 
+from .decorators import sensitive_action
 from .models import User
 
 
@@ -24,3 +26,12 @@ class UserAdmin(BaseUserAdmin):
     add_fieldsets = [
         (None, {"classes": ["wide"], "fields": ["email", "full_name", "role", "unit", "password1", "password2"]})
     ]
+
+    @method_decorator(sensitive_action)
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # A role, unit or permission change is a sensitive action: password or TOTP again first.
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    @method_decorator(sensitive_action)
+    def add_view(self, request, form_url="", extra_context=None):
+        return super().add_view(request, form_url, extra_context)

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
+from apps.accounts.decorators import sensitive_action
 from apps.core.admin import PrivateFileAdminMixin
 
 from .models import (
@@ -56,7 +57,11 @@ class SheetTemplateAdmin(admin.ModelAdmin):
 
     def get_urls(self):
         return [
-            path("nhap/", self.admin_site.admin_view(self.import_view), name="evaluation_sheettemplate_import"),
+            path(
+                "nhap/",
+                self.admin_site.admin_view(sensitive_action(self.import_view)),
+                name="evaluation_sheettemplate_import",
+            ),
             *super().get_urls(),
         ]
 

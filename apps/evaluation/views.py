@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from apps.accounts.decorators import sensitive_action
 from apps.core.policy import get_object_or_403
 from apps.core.text import ascii_int
 
@@ -322,6 +323,7 @@ def precheck(request, pk, entry_pk):
 
 
 @login_required
+@sensitive_action
 def decision_create(request, pk):
     round = _round(request, pk, "evaluation.record_decision")
     form = DecisionForm(request.POST or None)
