@@ -7,6 +7,8 @@ class AuditConfig(AppConfig):
     verbose_name = _("Audit trail")
 
     def ready(self):
+        from . import security  # noqa: F401  (sign-in, MFA and download receivers)
+
         _track_management_commands()
 
 

@@ -285,3 +285,6 @@ MIDDLEWARE.insert(
     MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
     "apps.audit.middleware.AuditContextMiddleware",
 )
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("apps.audit.middleware.AuditContextMiddleware") + 1, "apps.audit.security.DownloadAuditMiddleware"
+)

@@ -10,7 +10,6 @@ from django.urls import reverse
 
 from apps.accounts.enums import Role
 from apps.audit.models import ProducerEvent, UserEvent
-from tests.evaluation.conftest import council  # noqa: F401  (fixture)
 from tests.factories.registry import ProducerFactory
 
 pytestmark = pytest.mark.django_db
