@@ -36,12 +36,16 @@ def events(tree, users):
 def test_province_officer_sees_and_exports_only_the_subtree(client, users, events):
     client.force_login(users.province)
     page = client.get(reverse("audit:audit_list"))
-    assert [e.object_repr for e in page.context["page"]] == ["Chả mực Hạ Long"]
+    # The officer's own sign-in (unit 22) is in the subtree too; the event of province 62 is not.
+    assert [(e.action, e.object_repr) for e in page.context["page"]] == [
+        ("auth.login", "tinh@ocop.example"),
+        ("product.create", "Chả mực Hạ Long"),
+    ]
     export = client.get(reverse("audit:audit_list"), {"format": "csv"})
     rows = list(csv.reader(io.StringIO(b"".join(export.streaming_content).decode())))
     assert rows[0][:3] == ["at", "actor", "action"]
-    assert [r[5] for r in rows[1:]] == ["Chả mực Hạ Long"]
-    assert rows[1][7] == "127.0.0.1"
+    assert [r[5] for r in rows[1:]] == ["tinh@ocop.example", "Chả mực Hạ Long"]
+    assert rows[2][7] == "127.0.0.1"
 
 
 @pytest.mark.parametrize("who", ["commune_x", "district", "producer"])
