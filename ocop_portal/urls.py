@@ -27,6 +27,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("quan-ly/don-vi/", include("apps.geo.urls")),
     path("quan-ly/nguoi-dung/", include("apps.accounts.urls")),
+    path("quan-ly/nhat-ky/", include("apps.audit.urls")),
     path("quan-ly/chu-the/", include("apps.producers.urls")),
     path("quan-ly/san-pham/", include("apps.products.urls")),
     path("quan-ly/chu-trinh/", include("apps.cycles.urls")),

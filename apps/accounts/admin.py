@@ -4,8 +4,10 @@ from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 
+from .decorators import sensitive_action
 from .models import User
 
 # allauth's e-mail addresses and second factors belong to the user: shown on the user's page, not as a second
@@ -55,3 +57,12 @@ class UserAdmin(BaseUserAdmin):
     add_fieldsets = [
         (None, {"classes": ["wide"], "fields": ["email", "full_name", "role", "unit", "password1", "password2"]})
     ]
+
+    @method_decorator(sensitive_action)
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # A role, unit or permission change is a sensitive action: password or TOTP again first.
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    @method_decorator(sensitive_action)
+    def add_view(self, request, form_url="", extra_context=None):
+        return super().add_view(request, form_url, extra_context)

@@ -30,6 +30,8 @@ class AuditEvent(models.Model):
     before = models.JSONField(_("before"), null=True, blank=True)
     after = models.JSONField(_("after"), null=True, blank=True)
     reason = models.TextField(_("reason"), blank=True)
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    request_id = models.CharField(_("request id"), max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("audit event")
@@ -43,3 +45,90 @@ class AuditEvent(models.Model):
     @property
     def jurisdiction_unit(self):
         return self.unit
+
+
+# --- Row history (issue 11): PostgreSQL triggers copy every insert, update and delete of the records that matter into
+# an append-only event table, whatever wrote them (a view, the admin, a management command, a shell, raw SQL). Each
+# event carries the pghistory context of its request or command (actor, IP, request id, URL or command name).
+# On SQLite (the demo) the tables exist but no trigger fills them.
+
+import pghistory  # noqa: E402
+
+from apps.accounts.models import User  # noqa: E402
+from apps.certificates.models import Certificate  # noqa: E402
+from apps.cycles.models import Application, Dossier  # noqa: E402
+from apps.evaluation.models import EvaluationRound, RecognitionDecision, RoundEntry, ScoreSheet  # noqa: E402
+from apps.producers.models import Producer, ProducerDocument  # noqa: E402
+from apps.products.models import Product  # noqa: E402
+
+
+def _events(model, **kwargs):
+    return pghistory.create_event_model(
+        model,
+        pghistory.InsertEvent(),
+        pghistory.UpdateEvent(),
+        pghistory.DeleteEvent(),
+        app_label="audit",
+        append_only=True,
+        model_name=f"{model.__name__}Event",
+        **kwargs,
+    )
+
+
+class ProducerEvent(_events(Producer)):
+    pass
+
+
+class ProducerDocumentEvent(_events(ProducerDocument)):
+    pass
+
+
+class ProductEvent(_events(Product)):
+    pass
+
+
+class ApplicationEvent(_events(Application)):
+    pass
+
+
+class DossierEvent(_events(Dossier)):
+    pass
+
+
+class EvaluationRoundEvent(_events(EvaluationRound)):
+    pass
+
+
+class RoundEntryEvent(_events(RoundEntry)):
+    pass
+
+
+class ScoreSheetEvent(_events(ScoreSheet)):
+    pass
+
+
+class RecognitionDecisionEvent(_events(RecognitionDecision)):
+    pass
+
+
+class CertificateEvent(_events(Certificate)):
+    pass
+
+
+class UserEvent(_events(User, fields=["email", "full_name", "role", "unit", "is_active", "is_staff", "is_superuser"])):
+    pass
+
+
+HISTORY_MODELS = [
+    ProducerEvent,
+    ProducerDocumentEvent,
+    ProductEvent,
+    ApplicationEvent,
+    DossierEvent,
+    EvaluationRoundEvent,
+    RoundEntryEvent,
+    ScoreSheetEvent,
+    RecognitionDecisionEvent,
+    CertificateEvent,
+    UserEvent,
+]

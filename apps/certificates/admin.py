@@ -16,6 +16,13 @@ class CertificateAdmin(PrivateFileAdminMixin, admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    # An issued certificate's contents are read-only; revoking goes through the portal's revoke page (with a reason).
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
 
 @admin.register(DecisionDocument)
 class DecisionDocumentAdmin(PrivateFileAdminMixin, admin.ModelAdmin):

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST, require_safe
 
+from apps.accounts.decorators import sensitive_action
 from apps.core.policy import get_object_or_403
 from apps.core.storage import private_storage
 
@@ -104,6 +105,7 @@ def certificate_detail(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@sensitive_action
 def certificate_revoke_view(request, pk):
     certificate = get_object_or_403(
         Certificate.objects.select_related("product__commune", "product__producer"),

@@ -8,8 +8,10 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
+from apps.accounts.decorators import sensitive_action
 from apps.core.admin import PrivateFileAdminMixin
 
+from .enums import RoundState
 from .models import (
     CouncilMember,
     EvaluationRound,
@@ -56,7 +58,11 @@ class SheetTemplateAdmin(admin.ModelAdmin):
 
     def get_urls(self):
         return [
-            path("nhap/", self.admin_site.admin_view(self.import_view), name="evaluation_sheettemplate_import"),
+            path(
+                "nhap/",
+                self.admin_site.admin_view(sensitive_action(self.import_view)),
+                name="evaluation_sheettemplate_import",
+            ),
             *super().get_urls(),
         ]
 
@@ -95,11 +101,24 @@ class EvaluationRoundAdmin(PrivateFileAdminMixin, admin.ModelAdmin):
     raw_id_fields = ["cycle", "unit", "closed_by", "created_by"]
     inlines = [CouncilMemberInline]
 
+    # A closed round is a record: its council, entries and totals are read, never edited, in the admin.
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not (obj and obj.state == RoundState.CLOSED)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not (obj and obj.state == RoundState.CLOSED)
+
 
 @admin.register(RoundEntry)
 class RoundEntryAdmin(admin.ModelAdmin):
     list_display = ["__str__", "total", "stars", "forwarded"]
     raw_id_fields = ["round", "application", "template"]
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not (obj and obj.round.state == RoundState.CLOSED)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not (obj and obj.round.state == RoundState.CLOSED)
 
 
 class RecognitionItemInline(admin.TabularInline):

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from apps.accounts.decorators import sensitive_action
 from apps.certificates.enums import RenderState
 from apps.core.policy import get_object_or_403
 from apps.core.text import ascii_int
@@ -413,6 +414,7 @@ def _decision_message(decision):
 
 
 @login_required
+@sensitive_action
 def decision_create(request, pk):
     round = _round(request, pk, "evaluation.record_decision")
     form = DecisionForm(request.POST or None)

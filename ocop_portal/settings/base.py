@@ -279,3 +279,57 @@ OCOP_STAMP_STALE_SECONDS = env.int("OCOP_STAMP_STALE_SECONDS", default=CELERY_TA
 # --- Security (issue 11) ---
 # Uploaded images larger than this many pixels are refused before decoding (decompression bombs).
 OCOP_MAX_IMAGE_PIXELS = env.int("OCOP_MAX_IMAGE_PIXELS", default=40_000_000)
+from csp.constants import NONCE as CSP_NONCE  # noqa: E402
+
+# Content-Security-Policy (django-csp 4): no inline script or style anywhere. The catalogue's JSON-LD is a data block,
+# never executed, so script-src does not apply to it; a page that ever needs an inline script uses request.csp_nonce.
+INSTALLED_APPS += ["csp"]
+MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "csp.middleware.CSPMiddleware")
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", CSP_NONCE],  # the request's nonce, used only where a page asks for it
+        "style-src": ["'self'"],
+        "img-src": ["'self'"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# Staff sessions: signed out after this many idle minutes, and this many hours after signing in.
+OCOP_STAFF_IDLE_MINUTES = env.int("OCOP_STAFF_IDLE_MINUTES", default=30)
+OCOP_STAFF_SESSION_HOURS = env.int("OCOP_STAFF_SESSION_HOURS", default=12)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("allauth.account.middleware.AccountMiddleware"),
+    "apps.accounts.middleware.StaffSessionTimeoutMiddleware",
+)
+# Password or TOTP again, at most this long before revoking, recording a decision, changing a role, importing a sheet.
+ACCOUNT_REAUTHENTICATION_TIMEOUT = env.int("OCOP_REAUTHENTICATION_SECONDS", default=10 * 60)
+OCOP_REAUTHENTICATE_SENSITIVE = env.bool("OCOP_REAUTHENTICATE_SENSITIVE", default=True)
+# Every role that can open producers' documents or dossier evidence must have TOTP (when OCOP_REQUIRE_MFA is on).
+OCOP_MFA_REQUIRED_ROLES = [
+    "commune_officer",
+    "district_officer",
+    "council_member",
+    "province_officer",
+    "central_officer",
+    "system_admin",
+]
+# A password-reset request for an unknown address sends nothing (allauth would otherwise mail, in English).
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
+# Row history (issue 11): pghistory triggers, installed after every migrate (not in the tracked apps' migrations, so
+# the other apps' migration graphs stay untouched); PostgreSQL only, the SQLite demo simply has empty event tables.
+INSTALLED_APPS += ["pgtrigger", "pghistory"]
+PGTRIGGER_MIGRATIONS = False
+PGTRIGGER_INSTALL_ON_MIGRATE = True
+PGHISTORY_MIDDLEWARE_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "apps.audit.middleware.AuditContextMiddleware",
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("apps.audit.middleware.AuditContextMiddleware") + 1, "apps.audit.security.DownloadAuditMiddleware"
+)

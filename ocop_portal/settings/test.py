@@ -7,6 +7,8 @@ os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/ocop")
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/1")
 os.environ.setdefault("CELERY_BROKER_URL", "redis://127.0.0.1:6379/2")
 os.environ.setdefault("OCOP_REQUIRE_MFA", "false")
+# Tests of sensitive views log in with force_login (no password entered); tests/security turn this back on.
+os.environ.setdefault("OCOP_REAUTHENTICATE_SENSITIVE", "false")
 os.environ.setdefault("OCOP_PRIVATE_STORAGE_ROOT", "/tmp/ocop-test-private")
 os.environ.setdefault("DJANGO_MEDIA_ROOT", "/tmp/ocop-test-media")
 

@@ -1,0 +1,1 @@
+from tests.evaluation.conftest import council  # noqa: F401  (the evaluation fixture, for the conflict test)
