@@ -17,11 +17,13 @@ from openpyxl import Workbook
 
 from apps.certificates.filters import CertificateFilter
 from apps.certificates.selectors import certificate_list_for_staff
+from apps.cycles.enums import ApplicationState
 from apps.cycles.filters import ApplicationFilter
 from apps.cycles.selectors import applications_visible_to, cycles_visible_to
 from apps.evaluation.models import ScoreAnswer
 from apps.evaluation.selectors import rounds_visible_to
 from apps.producers.filters import ProducerFilter
+from apps.producers.models import Producer
 from apps.producers.selectors import communes_of, producer_list, producers_visible_to
 from apps.products.filters import ProductFilter
 from apps.products.selectors import product_list, products_visible_to
@@ -37,8 +39,6 @@ def _applications(request):
     values = rows.values_list(
         "pk", "product__name", "product__producer__name", "product__commune__name", "cycle__name", "state", "updated_at"
     )
-    from apps.cycles.enums import ApplicationState
-
     labels = dict(ApplicationState.choices)
     return columns, (
         (pk, p, pr, c, cy, str(labels.get(s, s)), timezone.localtime(u).strftime("%d/%m/%Y %H:%M"))
@@ -66,8 +66,6 @@ def _producers(request):
 
 
 def _products(request):
-    from apps.producers.models import Producer
-
     visible = products_visible_to(request.user)
     producers = Producer.objects.filter(pk__in=visible.order_by().values("producer_id"))
     rows = ProductFilter(

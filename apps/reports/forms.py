@@ -10,7 +10,6 @@ from apps.geo.enums import Edition
 from apps.products.models import ProductGroup
 
 from .enums import ReportKind
-from .models import Report
 from .periods import Period
 
 
@@ -54,11 +53,18 @@ class GenerateForm(forms.Form):
         return data
 
 
-class NarrativeForm(forms.ModelForm):
-    class Meta:
-        model = Report
-        fields = ["results", "difficulties", "proposals"]
-        widgets = {name: forms.Textarea(attrs={"rows": 5}) for name in fields}
+class NarrativeForm(forms.Form):
+    results = forms.CharField(label=_("results achieved"), required=False, widget=forms.Textarea(attrs={"rows": 5}))
+    difficulties = forms.CharField(
+        label=_("difficulties and shortcomings"), required=False, widget=forms.Textarea(attrs={"rows": 5})
+    )
+    proposals = forms.CharField(
+        label=_("proposals and recommendations"), required=False, widget=forms.Textarea(attrs={"rows": 5})
+    )
+
+    @classmethod
+    def for_report(cls, report):
+        return cls(initial={name: getattr(report, name) for name in ("results", "difficulties", "proposals")})
 
 
 class ReturnForm(forms.Form):

@@ -134,7 +134,6 @@ def report_generate(request):
     try:
         with transaction.atomic():
             report = services.report_prepare(unit=user.unit, period=form.cleaned_data["parsed_period"])
-
             enqueue("reports.render_report", report_id=report.pk)
     except ValidationError as exc:
         for message in exc.messages:
@@ -162,7 +161,7 @@ def report_detail(request, pk):
             "report": report,
             "figures": figures,
             "charts": figure_charts(figures) if figures else None,
-            "narrative_form": NarrativeForm(instance=report) if editable else None,
+            "narrative_form": NarrativeForm.for_report(report) if editable else None,
             "can_submit": editable and report.file_state == FileState.READY,
             "can_decide": report.state == ReportState.SUBMITTED and services.is_parent_officer(user, report.unit),
             "return_form": ReturnForm(),
@@ -182,7 +181,7 @@ def report_status(request, pk):
 @require_POST
 def report_narrative(request, pk):
     report = _report(request, pk)
-    form = NarrativeForm(request.POST, instance=Report.objects.get(pk=report.pk))
+    form = NarrativeForm(request.POST)
     if form.is_valid():
         try:
             services.report_update_narrative(report=report, by=request.user, **form.cleaned_data)
