@@ -1,6 +1,8 @@
 """Row history that cannot be bypassed: PostgreSQL triggers record every write of the records that matter (ORM, admin,
 raw SQL, management commands), with the request's actor, IP and request id, into append-only event tables."""
 
+import re
+
 import pytest
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
@@ -29,7 +31,12 @@ def _admin_post_user(client, user, **changes):
         "initial-date_joined_1": "00:00:00",
         **changes,
     }
-    return client.post(reverse("admin:accounts_user_change", args=[user.pk]), data, REMOTE_ADDR="203.0.113.7")
+    url = reverse("admin:accounts_user_change", args=[user.pk])
+    # The inlines' management forms (e-mail addresses, second factors), as the browser would send them.
+    page = client.get(url).content.decode()
+    for name, value in re.findall(r'name="([\w-]+-(?:TOTAL|INITIAL|MIN_NUM|MAX_NUM)_FORMS)"[^>]*value="(\d*)"', page):
+        data.setdefault(name, value)
+    return client.post(url, data, REMOTE_ADDR="203.0.113.7")
 
 
 def test_an_admin_role_change_is_recorded_with_actor_ip_and_request_id(client, users, tree):

@@ -17,7 +17,17 @@ pytestmark = pytest.mark.django_db
 # "staff": signed-in staff only (anonymous → login). "admin": Django admin (staff flag; anonymous and non-staff → the
 # admin's login page).
 DECLARED = {
-    "public": [r"api:.*", "sitemap", "robots_txt", "media", "core:home", "verify:certificate", r"catalog:.*"],
+    "public": [
+        r"api:.*",
+        "sitemap",
+        "robots_txt",
+        "media",
+        "core:home",
+        "verify:certificate",
+        "verify:lookup",
+        r"catalog:.*",
+        r"trace_scan:.*",
+    ],
     "account": [r"account_.*", r"mfa_.*", "admin:login", "admin:logout"],
     "staff": [
         "core:dashboard",
@@ -30,6 +40,8 @@ DECLARED = {
         r"evaluation:.*",
         r"certificates:.*",
         r"trade:.*",
+        r"reports:.*",
+        r"traceability:.*",
     ],
     "admin": [r"admin:(?!login$|logout$).*"],
 }
