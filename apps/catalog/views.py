@@ -1,8 +1,8 @@
 """Public pages: catalogue, product, producer, statistics, points of sale and fairs. No login anywhere here."""
 
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
-from django.core.cache import cache
 from django.shortcuts import render
 from django.template.loader import get_template
 from django.utils import timezone
