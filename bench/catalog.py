@@ -76,6 +76,7 @@ def bench_env():
             "DJANGO_SETTINGS_MODULE": "ocop_portal.settings.prod",
             "DJANGO_SECRET_KEY": "bench-only-" + "x" * 40,
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "OCOP_SITE_DOMAIN": "ocop-bench.example.vn",
             "DJANGO_SECURE_SSL_REDIRECT": "false",
             "DJANGO_SECURE_HSTS_SECONDS": "0",
             "DJANGO_STATIC_ROOT": str(STATIC_ROOT),
@@ -235,6 +236,47 @@ def load_data(n_products, n_producers, seed=2026):
     return entry.product.slug, busiest
 
 
+def reused_data():
+    """The URLs' product slug and province of a database kept by an earlier ``--keep`` run."""
+    import django
+
+    django.setup()
+    from django.core.cache import cache
+    from django.db.models import Count
+
+    from apps.catalog.models import CatalogEntry
+
+    cache.clear()
+    entry = CatalogEntry.objects.filter(stars=4).order_by("pk").first()
+    busiest = CatalogEntry.objects.values("province_id").annotate(n=Count("pk")).order_by("-n").first()["province_id"]
+    return entry.product.slug, busiest
+
+
+def profile_urls(urls, rounds, top):
+    """cProfile of ``rounds`` requests per URL through Django's test client, in this process, page cache off."""
+    import cProfile
+    import pstats
+
+    from django.conf import settings
+    from django.test import Client
+
+    settings.OCOP_PUBLIC_PAGE_CACHE = False
+    client = Client(HTTP_HOST="127.0.0.1")
+    for label, path in urls:
+        for _ in range(3):
+            assert client.get(path).status_code == 200
+        profiler = cProfile.Profile()
+        t0 = time.perf_counter()
+        profiler.enable()
+        for _ in range(rounds):
+            client.get(path)
+        profiler.disable()
+        elapsed = (time.perf_counter() - t0) / rounds * 1000
+        print(f"\n=== {label} ({path}): {elapsed:.1f} ms per request in-process (under cProfile) ===")
+        stats = pstats.Stats(profiler)
+        stats.sort_stats("cumulative").print_stats(top)
+
+
 def wait_until_up(url, timeout=30):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -311,40 +353,33 @@ def main():
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=min(4, os.cpu_count() or 1))
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument("--profile", type=int, default=0, help="cProfile this many requests per URL, no load")
+    parser.add_argument("--top", type=int, default=30, help="functions shown per profile")
+    parser.add_argument("--reuse", action="store_true", help="reuse a kept database (skip loading)")
+    parser.add_argument(
+        "--page-cache", choices=["off", "on", "both"], default="both", help="the public page cache (both: off, then on)"
+    )
     args = parser.parse_args()
 
     env = bench_env()
     os.environ.update(env)
     sys.path.insert(0, str(BASE_DIR))
-    recreate_database()
+    if not args.reuse:
+        recreate_database()
     server = None
     try:
         t0 = time.monotonic()
-        run([PYTHON, "manage.py", "migrate", "--noinput", "-v0"], env)
-        run([PYTHON, "manage.py", "import_units", "--edition", "all"], env, stdout=subprocess.DEVNULL)
-        run([PYTHON, "manage.py", "compile_translations"], env, stdout=subprocess.DEVNULL)
-        run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], env)
-        print(f"database ready in {time.monotonic() - t0:.1f}s")
-        slug, province_id = load_data(args.products, args.producers)
-
-        port = free_port()
-        base = f"http://127.0.0.1:{port}"
-        server = subprocess.Popen(
-            [
-                str(Path(PYTHON).parent / "gunicorn"),
-                "ocop_portal.wsgi",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                str(args.workers),
-                "--log-level",
-                "warning",
-            ],
-            cwd=BASE_DIR,
-            env=env,
-            start_new_session=True,
-        )
-        wait_until_up(f"{base}/robots.txt")
+        if args.reuse:
+            run([PYTHON, "manage.py", "compile_translations"], env, stdout=subprocess.DEVNULL)
+            run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], env)
+            slug, province_id = reused_data()
+        else:
+            run([PYTHON, "manage.py", "migrate", "--noinput", "-v0"], env)
+            run([PYTHON, "manage.py", "import_units", "--edition", "all"], env, stdout=subprocess.DEVNULL)
+            run([PYTHON, "manage.py", "compile_translations"], env, stdout=subprocess.DEVNULL)
+            run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], env)
+            print(f"database ready in {time.monotonic() - t0:.1f}s")
+            slug, province_id = load_data(args.products, args.producers)
 
         urls = [
             ("trivial view (/robots.txt)", "/robots.txt"),
@@ -355,27 +390,57 @@ def main():
         use_wrk = shutil.which("wrk") is not None
         budget = f"{args.duration}s per URL" if use_wrk else f"{args.requests} requests per URL"
         print(f"load: {'wrk' if use_wrk else 'built-in client'}, {args.connections} connections, {budget}")
-        results = {}
-        with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as lua:
-            lua.write(WRK_LUA)
-        try:
-            for label, path in urls:
-                urllib.request.urlopen(base + path, timeout=30).read()  # warm caches and connections
-                if use_wrk:
-                    results[label] = measure_wrk(base + path, args.duration, args.connections, lua.name)
-                else:
-                    results[label] = measure_builtin(base + path, args.requests, args.connections)
-        finally:
-            os.unlink(lua.name)
-
-        trivial = results[urls[0][0]]["rps"]
-        print(f"\n{'URL':34} {'req/s':>9} {'p95 ms':>9} {'mean ms':>9} {'errors':>7} {'vs trivial':>11}")
-        for label, _ in urls:
-            r = results[label]
-            print(
-                f"{label:34} {r['rps']:9.0f} {r['p95_ms']:9.1f} {r['mean_ms']:9.1f} {r['errors']:7d} "
-                f"{r['rps'] / trivial:10.2f}x"
+        print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+        if args.profile:
+            profile_urls(urls, args.profile, args.top)
+            return
+        modes = ["off", "on"] if args.page_cache == "both" else [args.page_cache]
+        for mode in modes:
+            port = free_port()
+            base = f"http://127.0.0.1:{port}"
+            server = subprocess.Popen(
+                [
+                    str(Path(PYTHON).parent / "gunicorn"),
+                    "ocop_portal.wsgi",
+                    "--bind",
+                    f"127.0.0.1:{port}",
+                    "--workers",
+                    str(args.workers),
+                    "--log-level",
+                    "warning",
+                ],
+                cwd=BASE_DIR,
+                env={**env, "OCOP_PUBLIC_PAGE_CACHE": "true" if mode == "on" else "false"},
+                start_new_session=True,
             )
+            wait_until_up(f"{base}/robots.txt")
+            results = {}
+            with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as lua:
+                lua.write(WRK_LUA)
+            try:
+                for label, path in urls:
+                    for _ in range(args.workers * 2):  # warm caches and every worker's connections
+                        urllib.request.urlopen(base + path, timeout=30).read()
+                    if use_wrk:
+                        results[label] = measure_wrk(base + path, args.duration, args.connections, lua.name)
+                    else:
+                        results[label] = measure_builtin(base + path, args.requests, args.connections)
+            finally:
+                os.unlink(lua.name)
+                os.killpg(server.pid, signal.SIGTERM)
+                server.wait(timeout=30)
+                server = None
+
+            trivial = results[urls[0][0]]["rps"]
+            print(f"\npage cache {mode}")
+            print(f"{'URL':34} {'req/s':>9} {'p95 ms':>9} {'mean ms':>9} {'errors':>7} {'vs trivial':>11}")
+            for label, _ in urls:
+                r = results[label]
+                print(
+                    f"{label:34} {r['rps']:9.0f} {r['p95_ms']:9.1f} {r['mean_ms']:9.1f} {r['errors']:7d} "
+                    f"{r['rps'] / trivial:10.2f}x"
+                )
+        print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     finally:
         if server is not None:
             os.killpg(server.pid, signal.SIGTERM)

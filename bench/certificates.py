@@ -4,9 +4,13 @@ Run with ``.venv/bin/python bench/certificates.py [count]`` (test settings; no d
 certificates are in-memory objects). Batched rendering also splits the document into one PDF per page.
 """
 
+import argparse
 import datetime
 import os
+import signal
+import subprocess
 import sys
+import tempfile
 import time
 from decimal import Decimal
 from pathlib import Path
@@ -31,7 +35,9 @@ BATCH = 25
 
 def certificates(count):
     province = AdministrativeUnit(path="2024/22/", code="22", name="Tỉnh Quảng Ninh", level="province")
-    commune = AdministrativeUnit(path="2024/22/193/06649/", code="06649", name="Phường Hà Khánh", level="commune")
+    commune = AdministrativeUnit(
+        path="2024/22/193/06649/", code="06649", name="Phường Hà Khánh", level="commune", parent=province
+    )
     decision = RecognitionDecision(
         number="1234/QĐ-UBND",
         date=datetime.date(2026, 3, 15),
@@ -43,7 +49,9 @@ def certificates(count):
     product_set = ProductSet(code="TP11", name="Chè (trà)")
     result = []
     for n in range(count):
-        producer = Producer(name=f"Hợp tác xã Chè Đường Hoa {n}", address="Thôn Khe Lạc, xã Đường Hoa, huyện Hải Hà")
+        producer = Producer(
+            name=f"Hợp tác xã Chè Đường Hoa {n}", address="Thôn Khe Lạc, xã Đường Hoa, huyện Hải Hà", commune=commune
+        )
         product = Product(
             name=f"Trà hoa vàng Ba Chẽ đặc biệt {n}", product_set=product_set, producer=producer, commune=commune
         )
@@ -62,13 +70,13 @@ def certificates(count):
     return result
 
 
-def seconds_per_certificate(certs, *, batched):
+def seconds_per_certificate(certs, *, batched, batch=BATCH):
     """(wall-clock, CPU) seconds per certificate. CPU time is the fairer figure on a shared, loaded machine."""
     wall, cpu = time.perf_counter(), time.process_time()
     pdfs = []
     if batched:
-        for i in range(0, len(certs), BATCH):
-            pdfs += rendering.render_certificates(certs[i : i + BATCH], batched=True)
+        for i in range(0, len(certs), batch):
+            pdfs += rendering.render_certificates(certs[i : i + batch], batched=True)
     else:
         pdfs = rendering.render_certificates(certs, batched=False)
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
@@ -76,8 +84,192 @@ def seconds_per_certificate(certs, *, batched):
     return wall / len(certs), cpu / len(certs)
 
 
+# --- End to end: a committed decision to ready files, through a real Celery worker ---------------------------
+
+E2E_DB = "ocop_bench_certificates"
+PG = "postgres://postgres@127.0.0.1:5432"
+
+
+def _e2e_env():
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "ocop_portal.settings.test",
+        "DATABASE_URL": f"{PG}/{E2E_DB}",
+        "REDIS_URL": os.environ.get("OCOP_BENCH_REDIS_URL", "redis://127.0.0.1:6379/11"),
+        "CELERY_BROKER_URL": os.environ.get("OCOP_BENCH_BROKER_URL", "redis://127.0.0.1:6379/12"),
+        "OCOP_PRIVATE_STORAGE_ROOT": tempfile.mkdtemp(prefix="ocop-bench-certificates-"),
+    }
+
+
+def _recreate_e2e_database(drop_only=False):
+    import psycopg2
+
+    conn = psycopg2.connect(f"{PG}/postgres")
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        cur.execute(f'DROP DATABASE IF EXISTS "{E2E_DB}"')
+        if not drop_only:
+            cur.execute(f'CREATE DATABASE "{E2E_DB}"')
+    conn.close()
+
+
+def _e2e_decision(count):
+    """A province, a commune, ``count`` producers and products, and one decision recognising them all."""
+    from apps.evaluation.models import RecognitionDecision, RecognitionItem
+    from apps.geo.enums import DivisionType, Edition, Level
+    from apps.geo.models import AdministrativeUnit
+    from apps.producers.enums import ProducerKind
+    from apps.producers.models import Producer
+    from apps.products.models import Product, ProductSet
+
+    edition = Edition.TWO_TIER_2025
+    province = AdministrativeUnit.objects.create(
+        edition=edition,
+        level=Level.PROVINCE,
+        code="22",
+        name="Tỉnh Quảng Ninh",
+        division_type=DivisionType.TINH,
+        path=f"{edition}/22/",
+    )
+    commune = AdministrativeUnit.objects.create(
+        edition=edition,
+        level=Level.COMMUNE,
+        code="06649",
+        name="Phường Hà Khánh",
+        division_type=DivisionType.XA,
+        parent=province,
+        path=f"{edition}/22/06649/",
+    )
+    product_set = ProductSet.objects.get(code="TP11")
+    producers = Producer.objects.bulk_create(
+        Producer(
+            name=f"Hợp tác xã Chè Đường Hoa {n}",
+            slug=f"htx-che-{n}",
+            kind=ProducerKind.COOPERATIVE,
+            commune=commune,
+            address="Thôn Khe Lạc, phường Hà Khánh",
+            tax_code=f"57{n:08d}",
+        )
+        for n in range(count)
+    )
+    products = Product.objects.bulk_create(
+        Product(
+            name=f"Trà hoa vàng Ba Chẽ đặc biệt {n}",
+            slug=f"tra-hoa-vang-{n}",
+            product_set=product_set,
+            producer=producers[n],
+            commune=commune,
+        )
+        for n in range(count)
+    )
+    decision = RecognitionDecision.objects.create(
+        number="1234/QĐ-UBND",
+        date=datetime.date.today(),
+        issuing_unit=province,
+        issuer_name="Ủy ban nhân dân tỉnh Quảng Ninh",
+        signer_title="KT. Chủ tịch — Phó Chủ tịch",
+        signer_name="Nguyễn Văn Thắng",
+        rule_set="qd148-2023",
+    )
+    RecognitionItem.objects.bulk_create(
+        RecognitionItem(decision=decision, product=p, stars=3 + n % 3, total_score=Decimal("80"))
+        for n, p in enumerate(products)
+    )
+    return decision
+
+
+def end_to_end(count, concurrency, timeout=600):
+    """Seconds from the commit of a ``count``-product decision until every certificate is ready (stored, with its
+    checksum), rendered by a real Celery worker on PostgreSQL and Redis. Returns a dict of figures."""
+    env = _e2e_env()
+    _recreate_e2e_database()
+    worker = None
+    worker_log = open(Path(env["OCOP_PRIVATE_STORAGE_ROOT"]) / "worker.log", "w")  # noqa: SIM115
+    try:
+        base = Path(__file__).resolve().parents[1]
+        python = sys.executable
+        subprocess.run([python, "manage.py", "migrate", "--noinput", "-v0"], cwd=base, env=env, check=True)
+        celery = str(Path(python).parent / "celery")
+        subprocess.run(
+            [celery, "-A", "ocop_portal", "purge", "-f"], cwd=base, env=env, check=True, stdout=subprocess.DEVNULL
+        )
+        worker = subprocess.Popen(
+            [
+                celery,
+                "-A",
+                "ocop_portal",
+                "worker",
+                "--concurrency",
+                str(concurrency),
+                "--loglevel",
+                "WARNING",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+            ],
+            cwd=base,
+            env=env,
+            start_new_session=True,
+            stdout=worker_log,
+            stderr=subprocess.STDOUT,
+        )
+        script = f"""
+import os, sys, time, json
+sys.path.insert(0, {str(base)!r})
+import django
+django.setup()
+from django.db import transaction
+from bench.certificates import _e2e_decision
+from apps.certificates.enums import RenderState
+from apps.certificates.models import Certificate, DecisionDocument
+from apps.certificates.services import certificates_create_for_decision
+decision = _e2e_decision({count})
+time.sleep(3)  # the worker's processes are up
+t0 = time.perf_counter()
+with transaction.atomic():
+    certificates_create_for_decision(decision=decision)
+committed = time.perf_counter() - t0
+first = doc = total_certs = None
+while time.perf_counter() - t0 < {timeout}:
+    ready = Certificate.objects.filter(recognition__decision=decision, render_state=RenderState.READY).count()
+    failed = Certificate.objects.filter(recognition__decision=decision, render_state=RenderState.FAILED).count()
+    if ready and first is None:
+        first = time.perf_counter() - t0
+    if doc is None and DecisionDocument.objects.filter(decision=decision, render_state=RenderState.READY).exists():
+        doc = time.perf_counter() - t0
+    if ready + failed >= {count} and total_certs is None:
+        total_certs = time.perf_counter() - t0
+    if total_certs is not None and (doc is not None or time.perf_counter() - t0 > 2 * total_certs):
+        break
+    time.sleep(0.05)
+total = total_certs or time.perf_counter() - t0
+rows = Certificate.objects.filter(recognition__decision=decision)
+missing_file = sum(1 for c in rows if not c.file or not c.checksum)
+print("E2E " + json.dumps(dict(committed=committed, first=first, doc=doc, total=total, ready=ready, failed=failed,
+                              missing_file=missing_file)))
+"""
+        out = subprocess.run([python, "-c", script], cwd=base, env=env, check=True, capture_output=True, text=True)
+        line = next(line for line in out.stdout.splitlines() if line.startswith("E2E "))
+        import json
+
+        return json.loads(line[4:])
+    finally:
+        if worker is not None:
+            os.killpg(worker.pid, signal.SIGTERM)
+            worker.wait(timeout=60)
+        worker_log.close()
+        _recreate_e2e_database(drop_only=True)
+
+
 def main():
-    count = int(sys.argv[1]) if len(sys.argv) > 1 else 200
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("count", nargs="?", type=int, default=200)
+    parser.add_argument("--batches", default="", help="batch sizes to compare, e.g. 10,25,50,100")
+    parser.add_argument("--end-to-end", action="store_true", help="also a decision through a real Celery worker")
+    parser.add_argument("--concurrency", type=int, default=min(2, os.cpu_count() or 1), help="worker processes")
+    args = parser.parse_args()
+    count = args.count
+    print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     certs = certificates(count)
     rendering.render_certificates(certs[:1])  # load fonts and templates once, outside the measurement
     single_wall, single_cpu = seconds_per_certificate(certs, batched=False)
@@ -86,6 +278,18 @@ def main():
     print(f"one document per certificate:                  {single_wall:.3f} / {single_cpu:.3f}")
     print(f"batched, {BATCH} per document, split with pypdf: {batched_wall:.3f} / {batched_cpu:.3f}")
     print(f"speed-up: {single_wall / batched_wall:.1f}× wall clock, {single_cpu / batched_cpu:.1f}× CPU")
+    for size in [int(x) for x in args.batches.split(",") if x]:
+        wall, cpu = seconds_per_certificate(certs, batched=True, batch=size)
+        print(f"batched, {size:3d} per document:                   {wall:.3f} / {cpu:.3f}")
+    if args.end_to_end:
+        r = end_to_end(count, args.concurrency)
+        print(
+            f"end to end, {count} certificates, worker concurrency {args.concurrency}: commit {r['committed']:.2f}s, "
+            f"first ready {r['first']:.2f}s, decision document {r['doc'] or float('nan'):.2f}s, "
+            f"all {r['ready']} ready in {r['total']:.2f}s = {r['total'] / count:.4f} s per certificate "
+            f"(failed {r['failed']}, without file or checksum {r['missing_file']})"
+        )
+    print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ without any write) in their keys, so a bump makes every cached figure stale at o
 the last change, which is also the open-data API's ``Last-Modified``.
 """
 
+import contextvars
 import datetime
 import hashlib
 import json
@@ -17,10 +18,16 @@ from django.utils import timezone
 
 VERSION_KEY = "catalog:version"
 CACHE_SECONDS = 60 * 60 * 24
+# The version read once at the start of a public page's request (see :func:`cache_public_page`): every key the
+# page builds then names the same version, and the page costs one Redis round trip for it instead of one per key.
+_request_version = contextvars.ContextVar("catalog_request_version", default=None)
 
 
 def catalog_version():
     """The time (epoch seconds) of the last change; set to now when the cache lost it."""
+    pinned = _request_version.get()
+    if pinned is not None:
+        return pinned
     version = cache.get(VERSION_KEY)
     if version is None:
         version = time.time()
@@ -30,6 +37,7 @@ def catalog_version():
 
 
 def _bump():
+    _request_version.set(None)
     previous = cache.get(VERSION_KEY) or 0
     # Strictly increasing even when two changes land within the clock's resolution.
     cache.set(VERSION_KEY, max(time.time(), previous + 0.001), timeout=None)
@@ -71,6 +79,14 @@ def cached(name, today, compute, **params):
     return value
 
 
+def _with_pinned_version(view, request, *args, version=None, **kwargs):
+    token = _request_version.set(version if version is not None else catalog_version())
+    try:
+        return view(request, *args, **kwargs)
+    finally:
+        _request_version.reset(token)
+
+
 def cache_public_page(view):
     """Serve a public page from the cache to anonymous visitors.
 
@@ -92,15 +108,19 @@ def cache_public_page(view):
             or request.method not in ("GET", "HEAD")
             or request.user.is_authenticated
         ):
-            return view(request, *args, **kwargs)
-        key = cache_key("page", timezone.localdate(), path=request.get_full_path(), lang=get_language())
-        hit = cache.get(key)
-        if hit is not None:
-            content, content_type = hit
-            return HttpResponse(content, content_type=content_type)
-        response = view(request, *args, **kwargs)
+            return _with_pinned_version(view, request, *args, **kwargs)
+        # The page is stored under a key without the version, next to the version it was built under: one
+        # round trip reads both the current version and the page, and a page of an older version is a miss.
+        raw = json.dumps({"path": request.get_full_path(), "lang": get_language()}, sort_keys=True)
+        key = f"catalog:page:{timezone.localdate().isoformat()}:{hashlib.sha256(raw.encode()).hexdigest()[:24]}"
+        found = cache.get_many([VERSION_KEY, key])
+        version, hit = found.get(VERSION_KEY), found.get(key)
+        if version is not None and hit is not None and hit[0] == version:
+            return HttpResponse(hit[1], content_type=hit[2])
+        version = version if version is not None else catalog_version()
+        response = _with_pinned_version(view, request, *args, version=version, **kwargs)
         if response.status_code == 200 and not response.streaming and not response.cookies:
-            cache.set(key, (response.content, response["Content-Type"]), timeout=CACHE_SECONDS)
+            cache.set(key, (version, response.content, response["Content-Type"]), timeout=CACHE_SECONDS)
         return response
 
     return transaction.non_atomic_requests(wrapper)

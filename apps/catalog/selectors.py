@@ -493,7 +493,14 @@ def product_locator(entry):
     """A small map of Vietnam with a dot where ``entry``'s product comes from (its places already attached)."""
     places = [getattr(entry, "current_commune", None), entry.commune, getattr(entry, "current_province", None)]
     spot = next((u for u in places if u is not None and u.latitude is not None), None)
-    markers = []
-    if spot is not None:
-        markers.append({"lat": spot.latitude, "lon": spot.longitude, "count": 1, "label": spot.name, "highlight": True})
-    return maps.draw(land_points=maps.unit_points(), markers=markers, width=120, max_radius=3.5)
+
+    def compute():
+        markers = []
+        if spot is not None:
+            markers.append(
+                {"lat": spot.latitude, "lon": spot.longitude, "count": 1, "label": spot.name, "highlight": True}
+            )
+        return maps.draw(land_points=maps.unit_points(), markers=markers, width=120, max_radius=3.5)
+
+    # Drawing the country's outline is most of a product page's work: once per place, until the catalogue changes.
+    return cached("locator", timezone.localdate(), compute, unit=spot.pk if spot else "")

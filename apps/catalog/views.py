@@ -1,9 +1,13 @@
 """Public pages: catalogue, product, producer, statistics, points of sale and fairs. No login anywhere here."""
 
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.template.loader import get_template
 from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
 from apps.certificates.enums import CertificateStatus
@@ -11,7 +15,7 @@ from apps.geo.enums import Edition, Level
 from apps.geo.models import AdministrativeUnit
 
 from . import selectors
-from .cache import cache_public_page
+from .cache import CACHE_SECONDS, cache_key, cache_public_page
 from .enums import CatalogSort
 from .filters import RECOGNISED_STARS
 from .selectors import verification_url
@@ -32,6 +36,27 @@ class CountedPaginator(Paginator):
         return self._known_count
 
 
+def product_cards(entry_ids, *, today=None):
+    """The rendered product cards of ``entry_ids``, in that order.
+
+    A card is rendered once per catalogue version, day and language and then read from the cache with the page's
+    other cards in one round trip: a catalogue page that missed the page cache (its own search words, a rare
+    facet combination) renders and queries only the cards no page has shown since the catalogue last changed.
+    """
+    today = today or timezone.localdate()
+    language = get_language()
+    keys = {pk: cache_key("card", today, pk=pk, lang=language) for pk in entry_ids}
+    found = cache.get_many(list(keys.values())) if keys else {}
+    missing = [pk for pk, key in keys.items() if key not in found]
+    if missing:
+        template = get_template("catalog/includes/_product_card.html")
+        entries = selectors.card_entries(selectors.visible_entries(today).filter(pk__in=missing))
+        fresh = {keys[e.pk]: template.render({"entry": e}) for e in entries}
+        cache.set_many(fresh, timeout=CACHE_SECONDS)
+        found.update(fresh)
+    return [mark_safe(found[keys[pk]]) for pk in entry_ids if keys[pk] in found]  # noqa: S308 - our own template
+
+
 @require_GET
 @cache_public_page
 def product_list(request):
@@ -39,9 +64,10 @@ def product_list(request):
     facets = selectors.catalog_facets(filterset)
     # Every listed product has exactly one star level: the cached star counts add up to the total.
     total = sum(option.count for option in facets["stars"])
-    paginator = CountedPaginator(selectors.with_card_data(filterset.qs), PAGE_SIZE, count=total)
+    # The page's entries by id and name only (a cheap query); their cards come rendered from the cache.
+    paginator = CountedPaginator(filterset.qs.only("pk", "name"), PAGE_SIZE, count=total)
     page = paginator.get_page(request.GET.get("page"))
-    page.object_list = selectors.attach_places(page.object_list)
+    page.object_list = list(page.object_list)
     selected = filterset.form.cleaned_data if filterset.is_valid() else {}
     filtered = any(v not in (None, "") for k, v in selected.items() if k != "sort")
     # Facets in use (the search box stays outside the folded part of the form, which opens when one is).
@@ -51,6 +77,7 @@ def product_list(request):
         "catalog/product_list.html",
         {
             "page_obj": page,
+            "cards": product_cards([entry.pk for entry in page.object_list]),
             "facets": facets,
             "selected": {k: ("" if v is None else str(v)) for k, v in selected.items()},
             "filtered": filtered,
