@@ -135,13 +135,18 @@ def test_gtin_product_stamps_carry_a_digital_link(world, users, settings):
 
 def test_qr_decoded_from_the_pdf_opens_that_stamps_scan_page(ready_batch, client, tmp_path, settings):
     (tmp_path / "sheet.pdf").write_bytes(_pdf(ready_batch.sheet_pdf))
-    subprocess.run(
-        ["pdftoppm", "-r", "300", "-png", "-f", "1", "-l", "1", str(tmp_path / "sheet.pdf"), str(tmp_path / "page")],
-        check=True,
-    )
-    page = next(tmp_path.glob("page*.png"))
-    out = subprocess.run(["zbarimg", "--quiet", "--raw", str(page)], capture_output=True, text=True, check=True).stdout
-    urls = sorted(line.strip() for line in out.splitlines() if line.strip())
+    # zbar reading a whole sheet at once now and then misses one of its many codes (a phone reads one label at a
+    # time): read the page at two resolutions and keep every code found.
+    found = set()
+    for dpi in ("300", "450"):
+        subprocess.run(
+            ["pdftoppm", "-r", dpi, "-png", "-f", "1", "-l", "1", str(tmp_path / "sheet.pdf"), str(tmp_path / dpi)],
+            check=True,
+        )
+        page = next(tmp_path.glob(f"{dpi}*.png"))
+        out = subprocess.run(["zbarimg", "--quiet", "--raw", str(page)], capture_output=True, text=True).stdout
+        found |= {line.strip() for line in out.splitlines() if line.strip()}
+    urls = sorted(found)
     codes = sorted(ready_batch.stamps.values_list("code", flat=True))
     assert urls == sorted(labels.short_url(c) for c in codes)
     prefix = f"{settings.SITE_SCHEME}://{settings.SITE_DOMAIN}"
