@@ -4,6 +4,8 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
+# pytest-xdist workers for `make test` (2 cores here; PYTEST_WORKERS=auto or 1 to change it)
+PYTEST_WORKERS ?= 2
 TEST_ENV := DJANGO_SETTINGS_MODULE=ocop_portal.settings.test DJANGO_ALLOW_ASYNC_UNSAFE=true
 
 .PHONY: run test venv test-deps services lint messages bench clean backup restore
@@ -45,7 +47,7 @@ test: services test-deps
 	$(VENV)/bin/ruff check .
 	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run
 	$(TEST_ENV) $(PY) manage.py compile_translations
-	$(TEST_ENV) $(VENV)/bin/pytest
+	$(TEST_ENV) $(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist load
 
 test-deps: $(VENV)/.dev-installed
 

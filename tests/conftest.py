@@ -15,8 +15,15 @@ PASSWORD = "mat-khau-thu-nghiem"
 
 def pytest_collection_modifyitems(items):
     """Tests of rows created by data migrations (beat schedules) run first: a transactional test's flush empties
-    every table, and only some of that data is loaded again by post_migrate handlers."""
-    items.sort(key=lambda item: item.get_closest_marker("migration_data") is None)
+    every table, and only some of that data is loaded again by post_migrate handlers. Then the tests marked
+    ``slow`` (minutes each): under pytest-xdist they go out in the first batch, so they overlap the rest.
+
+    Under xdist (``--dist load``) every worker sorts the same way and the first batch handed to each worker is a
+    run of consecutive items from the front, so on each worker — with its own test database — the migration_data
+    tests still run before any flush."""
+    items.sort(
+        key=lambda item: (item.get_closest_marker("migration_data") is None, item.get_closest_marker("slow") is None)
+    )
 
 
 @pytest.fixture(autouse=True)

@@ -6,9 +6,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from django.conf import settings
 
 
+@pytest.mark.slow
 def test_demo_loads_on_sqlite_with_in_process_tasks(tmp_path):
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "CELERY_", "REDIS_URL"))},
