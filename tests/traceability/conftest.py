@@ -3,7 +3,6 @@
 import datetime
 
 import pytest
-from django.test import override_settings
 from django.utils.functional import empty
 
 from apps.certificates.services import certificates_create_for_decision
@@ -17,10 +16,15 @@ from tests.factories.certificates import decision_with_products
 
 @pytest.fixture(autouse=True)
 def own_private_storage(tmp_path, settings):
-    """Each test gets its own private root: batch files are named after row ids, which repeat across tests."""
-    with override_settings(PRIVATE_STORAGE_ROOT=str(tmp_path / "private")):
-        private_storage._wrapped = empty
-        yield tmp_path / "private"
+    """Each test gets its own private root: batch files are named after row ids, which repeat across tests.
+
+    Set through pytest-django's ``settings`` (not a nested ``override_settings``): a test that changes ``settings``
+    too would otherwise restore, after this fixture's exit, a copy that still holds this root (seen on CI: the root
+    of one test leaked into every later test of that worker).
+    """
+    settings.PRIVATE_STORAGE_ROOT = str(tmp_path / "private")
+    private_storage._wrapped = empty
+    yield tmp_path / "private"
     private_storage._wrapped = empty
 
 
