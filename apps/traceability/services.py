@@ -1,6 +1,7 @@
 """Every write of the traceability app: sites, lots and events, stamp batches (one state machine), stamp
 generation (resumable, claimed with a conditional UPDATE), voiding, scans and reports of fakes."""
 
+import contextlib
 import ipaddress
 import logging
 import os
@@ -340,8 +341,12 @@ def _assemble(batch, claim):
     with tempfile.TemporaryDirectory(prefix="ocop-stamps-") as tmp:
         for layout in ("sheet", "roll"):
             path = os.path.join(tmp, f"{layout}.pdf")
-            with open(path, "wb") as out:
-                labels.merge_pdfs([private_storage.path(_part_name(batch, layout, i)) for i in range(parts)], out)
+            # Parts are opened through the storage API (not by path), so the merge works on object storage too.
+            with open(path, "wb") as out, contextlib.ExitStack() as opened:
+                part_files = [
+                    opened.enter_context(private_storage.open(_part_name(batch, layout, i), "rb")) for i in range(parts)
+                ]
+                labels.merge_pdfs(part_files, out)
             with open(path, "rb") as merged:
                 stored[layout] = _save_file(_final_name(batch, layout, "pdf"), File(merged))
         csv_path = os.path.join(tmp, "codes.csv")

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -153,6 +154,41 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Web processes keep no files of their own when OCOP_FILE_STORAGE=s3: public media and private files then live in two
+# buckets of an S3-compatible store (AWS, MinIO, Viettel/VNPT object storage) through django-storages, so a second
+# web node or a restarted container sees every upload. Credentials come from AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY
+# (or the instance's role), as boto3 reads them.
+OCOP_FILE_STORAGE = env("OCOP_FILE_STORAGE", default="filesystem")
+if OCOP_FILE_STORAGE not in ("filesystem", "s3"):
+    raise ImproperlyConfigured("OCOP_FILE_STORAGE must be 'filesystem' or 's3'.")
+OCOP_S3_OPTIONS = {
+    "endpoint_url": env("OCOP_S3_ENDPOINT_URL", default="") or None,
+    "region_name": env("OCOP_S3_REGION", default="") or None,
+    "file_overwrite": False,
+    "signature_version": "s3v4",
+    "addressing_style": env("OCOP_S3_ADDRESSING_STYLE", default="path"),
+}
+OCOP_S3_PRIVATE_OPTIONS = {
+    **OCOP_S3_OPTIONS,
+    "bucket_name": env("OCOP_S3_PRIVATE_BUCKET", default="ocop-private"),
+    "default_acl": "private",
+    "querystring_auth": True,
+}
+if OCOP_FILE_STORAGE == "s3":
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **OCOP_S3_OPTIONS,
+            "bucket_name": env("OCOP_S3_MEDIA_BUCKET", default="ocop-media"),
+            # Product photos are public and have random names: plain URLs, cacheable by browsers and CDNs.
+            "querystring_auth": False,
+            # Set OCOP_S3_MEDIA_ACL to "" where a bucket policy makes the bucket public and ACLs are disabled.
+            "default_acl": env("OCOP_S3_MEDIA_ACL", default="public-read") or None,
+            "custom_domain": env("OCOP_S3_MEDIA_DOMAIN", default="") or None,
+            "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+        },
+    }
+    OCOP_SERVE_MEDIA = False  # the bucket (or its CDN domain) serves the photos
 
 # --- Cache and Celery ------------------------------------------------------------------------------------
 REDIS_URL = env("REDIS_URL", default="")
