@@ -119,6 +119,8 @@ ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_RATE_LIMITS = {
     # Five failed logins per account (and twenty per address) in 15 minutes, then a pause.
     "login_failed": env("OCOP_LOGIN_RATE_LIMIT", default="20/15m/ip,5/15m/key"),
+    # Every login attempt, successful or not: allauth's own default, settable so a load test from one address passes.
+    "login": env("OCOP_LOGIN_ATTEMPT_RATE_LIMIT", default="30/m/ip"),
 }
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = SITE_SCHEME
 LOGIN_REDIRECT_URL = "core:dashboard"
