@@ -298,6 +298,9 @@ class StampScan(models.Model):
     longitude = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
     # The signals shown on that scan, comma-separated ``Signal`` values (empty: green tick).
     signals = models.CharField(max_length=128, blank=True)
+    # Set on scans that went through the Redis buffer (apps/traceability/scanbuffer.py): a flush repeated after a
+    # crash inserts each of them once.
+    record_id = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         ordering = ["-scanned_at", "-pk"]
