@@ -102,10 +102,7 @@ def cycles_visible_to(user):
         return qs
     if not user.unit_id:
         return qs.none()
-    path = user.unit.path
-    parts = path.strip("/").split("/")
-    ancestors = ["/".join(parts[: i + 1]) + "/" for i in range(1, len(parts))]
-    return qs.filter(Q(unit__path__startswith=path) | Q(unit__path__in=ancestors))
+    return qs.filter(Q(unit__path__startswith=user.unit.path) | Q(unit__path__in=user.unit.path_prefixes))
 
 
 def plans_visible_to(user):

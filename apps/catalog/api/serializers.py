@@ -9,7 +9,6 @@ from apps.producers.models import Producer
 
 from ..enums import PointOfSaleKind
 from ..models import CatalogEntry, Fair, PointOfSale
-from ..selectors import verification_url
 
 
 class UnitRefSerializer(serializers.ModelSerializer):
@@ -60,7 +59,7 @@ class CertificateRefSerializer(serializers.Serializer):
 
     @extend_schema_field(serializers.URLField())
     def get_verification_url(self, certificate):
-        return self.context["request"].build_absolute_uri(verification_url(certificate))
+        return self.context["request"].build_absolute_uri(certificate.verification_path)
 
 
 class ProductSerializer(serializers.ModelSerializer):

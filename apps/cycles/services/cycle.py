@@ -14,7 +14,6 @@ from apps.geo.enums import Level
 
 from ..enums import CycleStep
 from ..models import Cycle, CycleStepPeriod
-from .transitions import _path_prefixes
 
 
 @dataclass(frozen=True)
@@ -81,4 +80,4 @@ def cycle_create(*, unit, year, rule_set, name="", steps, by):
 
 def cycles_open_for(commune):
     """Cycles an idea from ``commune`` may join: cycles of the units above it, newest first."""
-    return Cycle.objects.filter(unit__path__in=_path_prefixes(commune.path)).select_related("unit")
+    return Cycle.objects.filter(unit__path__in=commune.path_prefixes).select_related("unit")

@@ -195,15 +195,9 @@ def next_actors(application, state):
     tier = NEXT_ACTOR[state]
     if tier == Tier.COMMUNE:
         return User.objects.filter(role=Role.COMMUNE_OFFICER, unit=commune, is_active=True)
-    prefixes = [p for p in _path_prefixes(commune.path)]
     return User.objects.filter(
-        role=_approving_role(application.cycle.rule_set), unit__path__in=prefixes, is_active=True
+        role=_approving_role(application.cycle.rule_set), unit__path__in=commune.path_prefixes, is_active=True
     )
-
-
-def _path_prefixes(path):
-    parts = path.strip("/").split("/")
-    return ["/".join(parts[: i + 1]) + "/" for i in range(1, len(parts))]
 
 
 def _state_label(state):
