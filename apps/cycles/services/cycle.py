@@ -76,8 +76,3 @@ def cycle_create(*, unit, year, rule_set, name="", steps, by):
     )
     audit_record(action="cycle.create", obj=cycle, by=by, after={"year": year, "rule_set": rule_set})
     return cycle
-
-
-def cycles_open_for(commune):
-    """Cycles an idea from ``commune`` may join: cycles of the units above it, newest first."""
-    return Cycle.objects.filter(unit__path__in=commune.path_prefixes).select_related("unit")
