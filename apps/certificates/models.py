@@ -8,6 +8,7 @@ render the same row, and a row left "rendering" by a dead worker can be claimed 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -32,6 +33,14 @@ class RenderedDocument(models.Model):
 
     class Meta:
         abstract = True
+
+
+def verification_path(token):
+    """The site-relative address of the public page that verifies a certificate's token (its QR code's target).
+
+    In the active language: Vietnamese pages have no prefix, English ones live under /en/.
+    """
+    return reverse("verify:certificate", kwargs={"token": token})
 
 
 class CertificateQuerySet(models.QuerySet):
@@ -132,6 +141,10 @@ class Certificate(RenderedDocument):
     @property
     def jurisdiction_unit(self):
         return self.product.commune
+
+    @property
+    def verification_path(self):
+        return verification_path(self.token)
 
     @property
     def replacement(self):
