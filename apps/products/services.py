@@ -13,9 +13,8 @@ from PIL import Image, ImageOps
 from apps.audit.services import audit_record
 from apps.core.policy import user_covers_unit
 from apps.core.storage import delete_file_on_commit
-from apps.core.text import fold
+from apps.core.text import fold, save_with_unique_slug, unique_slug
 from apps.core.validators import IMAGE_TYPES, validate_upload
-from apps.producers.services import save_with_unique_slug, unique_slug
 
 from .models import Product, ProductPhoto
 
