@@ -17,6 +17,7 @@ from apps.core.text import fold, save_with_unique_slug, unique_slug
 from apps.core.validators import IMAGE_TYPES, validate_upload
 
 from .models import Product, ProductPhoto
+from .signals import product_photos_changed
 
 PRODUCT_FIELDS = (
     "name",
@@ -172,11 +173,10 @@ def photo_add(*, product, by, image, alt=""):
 
 def _refresh_catalog_on_commit(product):
     """The public catalogue shows a listed product's photos, and anonymous visitors get cached pages: once the
-    change is committed, refresh the product's entry, which bumps the catalogue's cache version."""
-    from apps.catalog.services import catalog_product_changed
-
+    change is committed, tell it (``product_photos_changed``) so that it refreshes the product's entry, which bumps
+    the catalogue's cache version."""
     product_id = product.pk
-    transaction.on_commit(lambda: catalog_product_changed(product_id=product_id), robust=True)
+    transaction.on_commit(lambda: product_photos_changed.send(sender=Product, product_id=product_id), robust=True)
 
 
 def _locked_photo(photo):
