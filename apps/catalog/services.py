@@ -11,10 +11,9 @@ from django.utils.translation import gettext as _
 from apps.audit.services import audit_record
 from apps.certificates.models import Certificate
 from apps.core.policy import user_covers_unit
-from apps.core.text import fold
+from apps.core.text import fold, save_with_unique_slug, unique_slug
 from apps.geo.enums import Edition, Level
 from apps.geo.models import AdministrativeUnit
-from apps.producers.services import save_with_unique_slug, unique_slug
 
 from .cache import catalog_version_bump
 from .models import CatalogEntry, Fair, PointOfSale

@@ -12,10 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.enums import Stars
+from apps.core.enums import RenderState, Stars
 from apps.core.storage import get_private_storage
 
-from .enums import CertificateStatus, RenderState, Replacement
+from .enums import CertificateStatus, Replacement
 
 
 class RenderedDocument(models.Model):

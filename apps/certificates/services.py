@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.accounts.enums import Role
 from apps.accounts.models import User
 from apps.audit.services import audit_record
+from apps.core.enums import RenderState
 from apps.core.mail import sanitise_subject
 from apps.core.outbox import enqueue
 from apps.core.storage import private_storage
@@ -31,7 +32,6 @@ from apps.cycles.enums import ApplicationState
 from apps.geo.models import AdministrativeUnit
 
 from . import rendering
-from .enums import RenderState
 from .models import Certificate, DecisionDocument, replacement_kind
 
 logger = logging.getLogger(__name__)

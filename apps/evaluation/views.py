@@ -14,7 +14,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from apps.accounts.decorators import sensitive_action
-from apps.certificates.enums import RenderState
+from apps.core.enums import RenderState
 from apps.core.policy import get_object_or_403
 from apps.core.text import ascii_int
 from apps.cycles.models import Dossier

@@ -1,10 +1,9 @@
 """Every write to producers and their document vault."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from apps.accounts.enums import Role
@@ -12,7 +11,7 @@ from apps.audit.services import audit_record
 from apps.core.outbox import enqueue
 from apps.core.policy import user_covers_unit
 from apps.core.storage import delete_file_on_commit
-from apps.core.text import fold
+from apps.core.text import fold, save_with_unique_slug, unique_slug
 from apps.core.validators import DOCUMENT_TYPES, extension_for, validate_upload
 from apps.cycles.enums import ApplicationState
 from apps.cycles.models import Application
@@ -40,40 +39,6 @@ PRODUCER_FIELDS = (
     "women_workers",
     "ethnic_minority_workers",
 )
-
-
-def unique_slug(model, text, *, exclude_pk=None, max_length=200):
-    """A slug from the folded Vietnamese ``text`` ("Chả mực Hạ Long" → "cha-muc-ha-long"), made unique."""
-    base = slugify(fold(text))[:max_length].strip("-") or "muc"
-    taken = set(model.objects.filter(slug__startswith=base).exclude(pk=exclude_pk).values_list("slug", flat=True))
-    slug, n = base, 2
-    while slug in taken:
-        slug, n = f"{base}-{n}", n + 1
-    return slug
-
-
-def save_with_unique_slug(obj, *, text, max_length=200, attempts=5):
-    """Give ``obj`` a unique slug from ``text`` and insert it, retrying when a concurrent insert took the slug.
-
-    :func:`unique_slug` cannot see a row another transaction has not committed yet: two identical submissions at
-    the same moment pick the same slug and the second insert hits the unique index. The insert runs in a
-    savepoint, so after such a clash the slug is chosen again (the other row is committed by then) and the
-    insert retried; any other integrity error is raised as it is.
-    """
-    model = type(obj)
-    for attempt in range(attempts):
-        obj.slug = unique_slug(model, text, max_length=max_length)
-        try:
-            with transaction.atomic():
-                obj.save(force_insert=True)
-        except IntegrityError:
-            if attempt == attempts - 1 or not model.objects.filter(slug=obj.slug).exists():
-                raise
-            obj.pk = None
-            obj._state.adding = True
-        else:
-            return obj
-    raise AssertionError("unreachable")
 
 
 def producer_search_text(producer):

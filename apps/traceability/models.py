@@ -12,10 +12,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.gs1 import is_valid_ai_value
 from apps.core.storage import get_private_storage
 
 from .enums import ApprovalLevel, BatchState, CertificationKind, EventKind, ReportState, SiteKind
-from .gs1 import is_valid_ai_value
 
 MAX_STAMPS_PER_BATCH = 100_000
 

@@ -9,11 +9,11 @@ from django.utils import timezone
 
 from apps.accounts.enums import Role
 from apps.certificates.models import Certificate
+from apps.core.gs1 import to_gtin14
 from apps.core.policy import scope
 
 from . import scanbuffer
 from .enums import BatchState
-from .gs1 import to_gtin14
 from .models import FakeReport, Lot, ProductionSite, Stamp, StampBatch, StampScan
 
 STAMP_RELATED = ("batch__product__producer__commune", "batch__product__product_set", "batch__lot")

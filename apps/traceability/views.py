@@ -14,12 +14,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from apps.certificates.enums import CertificateStatus
+from apps.core.gs1 import DigitalLinkError, is_valid_ai_value, to_gtin14
 
 from . import counterfeit, labels, selectors, services
 from .cache import cached_record, cached_stamp
 from .enums import Signal
 from .forms import CodeForm, FakeReportForm
-from .gs1 import DigitalLinkError, is_valid_ai_value, to_gtin14
 from .models import ProductionSite, SiteCertification
 from .places import client_address, locate
 

@@ -7,8 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from apps.certificates.enums import RenderState
-from apps.core.enums import Stars
+from apps.core.enums import RenderState, Stars
 from apps.core.storage import get_private_storage
 
 from ..enums import Aggregation, MemberRole, RoundState, SheetState, Tier

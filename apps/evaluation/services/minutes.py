@@ -15,9 +15,9 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from apps.certificates.enums import RenderState
 from apps.certificates.rendering import sha256
 from apps.certificates.services import MAX_RENDER_ATTEMPTS, TRANSIENT_ERRORS
+from apps.core.enums import RenderState
 from apps.core.outbox import enqueue
 from apps.core.storage import private_storage
 

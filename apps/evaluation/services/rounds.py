@@ -7,8 +7,7 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.enums import Role
 from apps.audit.services import audit_record
-from apps.certificates.enums import RenderState
-from apps.core.enums import RuleSet
+from apps.core.enums import RenderState, RuleSet
 from apps.cycles.enums import ApplicationState as S
 from apps.cycles.models import Application
 from apps.cycles.services import application_transition
