@@ -6,6 +6,7 @@ render the same row, and a row left "rendering" by a dead worker can be claimed 
 """
 
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -87,7 +88,9 @@ class Certificate(RenderedDocument):
     valid_from = models.DateField(_("valid from"))
     valid_until = models.DateField(_("valid until"))
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
-    revocation_reason = models.TextField(_("reason for revocation"), blank=True)
+    revocation_reason = models.TextField(
+        _("reason for revocation"), blank=True, max_length=2000, validators=[MaxLengthValidator(2000)]
+    )
     revoked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("revoked by"),

@@ -1,5 +1,7 @@
 """Every write to producers and their document vault."""
 
+from contextlib import contextmanager
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -66,6 +68,21 @@ def _normalise(fields):
     return fields
 
 
+@contextmanager
+def _tax_code_clash_as_error(producer):
+    """``full_clean()`` cannot see a producer another transaction has inserted but not committed: two registrations
+    with the same tax code at the same moment both pass it, and the second insert waits on the unique index and
+    fails. The write runs in a savepoint; when the tax code is now taken, that is the form's error, not a 500."""
+    try:
+        yield
+    except IntegrityError:
+        if producer.tax_code and Producer.objects.filter(tax_code=producer.tax_code).exclude(pk=producer.pk).exists():
+            raise ValidationError(
+                {"tax_code": Producer._meta.get_field("tax_code").error_messages["unique"]}, code="unique"
+            ) from None
+        raise
+
+
 def _set_accounts(producer, accounts):
     accounts = list(accounts)
     wrong = [u for u in accounts if u.role != Role.PRODUCER]
@@ -85,7 +102,8 @@ def producer_create(*, by, accounts=None, **fields):
     producer.slug = unique_slug(Producer, producer.name)
     producer.search_text = producer_search_text(producer)
     producer.full_clean()
-    save_with_unique_slug(producer, text=producer.name)
+    with _tax_code_clash_as_error(producer):
+        save_with_unique_slug(producer, text=producer.name)
     after = _snapshot(producer)
     if accounts is not None:
         _set_accounts(producer, accounts)
@@ -112,7 +130,8 @@ def producer_update(*, producer, by, accounts=None, **fields):
     producer.search_text = producer_search_text(producer)
     producer.full_clean()
     changed = [f for f in PRODUCER_FIELDS if before.get(f) != _snapshot(producer).get(f)]
-    producer.save()
+    with _tax_code_clash_as_error(producer), transaction.atomic():
+        producer.save()
     if accounts is not None:
         old_accounts = sorted(producer.accounts.values_list("email", flat=True))
         _set_accounts(producer, accounts)
