@@ -1,6 +1,7 @@
 """Benchmark of the report figures and dashboards at national scale.
 
     .venv/bin/python bench/reports.py [--products 20000] [--producers 10000] [--sheets 100000] [--runs 5] [--keep]
+                                      [--reuse] [--profile N]
 
 1. creates a throw-away PostgreSQL database (``ocop_bench_reports``), migrates it, imports both unit lists and
    bulk-loads the catalogue benchmark's data set (bench/catalog.py: producers, products, decisions, certificates);
@@ -10,6 +11,9 @@
    district: the median time of the figures (every table, all queries) and of the whole dashboard page (figures,
    work queue, charts, template), next to one hand-written SQL ``GROUP BY`` over the same certificates, and the
    ratio; then the time to generate one province's PDF and XLSX. Drops the database unless ``--keep``.
+
+``--reuse`` measures a database kept by an earlier ``--keep`` run (no loading); ``--profile N`` also prints the
+top N functions by cumulative time (cProfile) of the province and district dashboards and of the province PDF.
 """
 
 import argparse
@@ -165,7 +169,19 @@ def raw_sql(prefix_len, where):
     return run
 
 
-def measure(runs):
+def profiled(fn, top, label):
+    import cProfile
+    import pstats
+
+    profile = cProfile.Profile()
+    profile.enable()
+    fn()
+    profile.disable()
+    print(f"--- profile: {label} (top {top} by cumulative time)")
+    pstats.Stats(profile).sort_stats("cumulative").print_stats(top)
+
+
+def measure(runs, top=0):
     from django.db.models import Count
     from django.test import Client
 
@@ -209,8 +225,9 @@ def measure(runs):
     ]
     print(f"{'scope':42} {'figures':>9} {'page':>9} {'raw SQL':>9} {'figures/SQL':>11} {'page/SQL':>9}")
     for label, unit, role, prefix, where in cases:
-        user = User.objects.create(
-            email=f"bench-{role}-{unit.pk if unit else 0}@ocop.example", full_name="Bench", role=role, unit=unit
+        user, _created = User.objects.get_or_create(
+            email=f"bench-{role}-{unit.pk if unit else 0}@ocop.example",
+            defaults={"full_name": "Bench", "role": role, "unit": unit},
         )
         client = Client()
         client.force_login(user)
@@ -222,16 +239,27 @@ def measure(runs):
             f"{label:42} {figures * 1000:8.0f}ms {page * 1000:8.0f}ms {sql * 1000:8.1f}ms "
             f"{figures / sql:10.1f}× {page / sql:8.1f}×"
         )
+        if top and unit is not None:
+            profiled(lambda client=client: client.get("/quan-ly/"), top, f"/quan-ly/ of {label}")
     figs = unit_figures(unit=busiest, period=period)
-    t = time.perf_counter()
-    rendering.render_pdf(figures=figs, unit=busiest, number="1/BC-OCOP", issued_on=datetime.date.today(), narrative={})
-    pdf = time.perf_counter() - t
+
+    def pdf_once():
+        rendering.render_pdf(
+            figures=figs, unit=busiest, number="1/BC-OCOP", issued_on=datetime.date.today(), narrative={}
+        )
+
+    pdf_once()  # fonts, stylesheets and templates loaded once, as in a long-lived worker
+    t, cpu = time.perf_counter(), time.process_time()
+    pdf_once()
+    pdf, pdf_cpu = time.perf_counter() - t, time.process_time() - cpu
+    if top:
+        profiled(pdf_once, top, f"province PDF of {busiest.name}")
     t = time.perf_counter()
     rendering.render_xlsx(figures=figs)
     xlsx = time.perf_counter() - t
     print(
         f"province report files ({busiest.name}, {len(figs['tables'][0]['rows'])} rows per table): "
-        f"PDF {pdf:.2f}s, XLSX {xlsx:.2f}s"
+        f"PDF {pdf:.2f}s (CPU {pdf_cpu:.2f}s), XLSX {xlsx:.2f}s; load average {os.getloadavg()[0]:.1f}"
     )
 
 
@@ -242,30 +270,41 @@ def main():
     parser.add_argument("--sheets", type=int, default=100000)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--keep", action="store_true")
+    parser.add_argument("--reuse", action="store_true", help="measure a database kept by --keep (skip loading)")
+    parser.add_argument("--profile", type=int, default=0, metavar="N", help="print the top N functions (cProfile)")
     args = parser.parse_args()
     env = catalog_bench.bench_env()
     env.update({"DJANGO_SETTINGS_MODULE": "ocop_portal.settings.test", "DJANGO_ALLOWED_HOSTS": "testserver"})
     os.environ.update(env)
     sys.path.insert(0, str(BASE_DIR))
-    catalog_bench.recreate_database()
+    if not args.reuse:
+        catalog_bench.recreate_database()
     try:
-        t0 = time.monotonic()
-        catalog_bench.run([PYTHON, "manage.py", "migrate", "--noinput", "-v0"], env)
-        catalog_bench.run([PYTHON, "manage.py", "import_units", "--edition", "all"], env, stdout=subprocess.DEVNULL)
-        catalog_bench.run([PYTHON, "manage.py", "compile_translations"], env, stdout=subprocess.DEVNULL)
-        print(f"database ready in {time.monotonic() - t0:.1f}s")
-        catalog_bench.load_data(args.products, args.producers)
-        add_evaluation(args.sheets)
-        from django.db import connection
+        if args.reuse:
+            import django
 
-        with connection.cursor() as cur:
-            cur.execute("ANALYZE")
-        measure(args.runs)
+            django.setup()
+            from django.core.cache import cache
+
+            cache.clear()
+        else:
+            t0 = time.monotonic()
+            catalog_bench.run([PYTHON, "manage.py", "migrate", "--noinput", "-v0"], env)
+            catalog_bench.run([PYTHON, "manage.py", "import_units", "--edition", "all"], env, stdout=subprocess.DEVNULL)
+            catalog_bench.run([PYTHON, "manage.py", "compile_translations"], env, stdout=subprocess.DEVNULL)
+            print(f"database ready in {time.monotonic() - t0:.1f}s")
+            catalog_bench.load_data(args.products, args.producers)
+            add_evaluation(args.sheets)
+            from django.db import connection
+
+            with connection.cursor() as cur:
+                cur.execute("ANALYZE")
+        measure(args.runs, args.profile)
     finally:
         from django.db import connections
 
         connections.close_all()
-        if not args.keep:
+        if not args.keep and not args.reuse:
             catalog_bench.drop_database()
 
 

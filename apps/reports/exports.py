@@ -3,13 +3,18 @@
 Rows are streamed: CSV through ``StreamingHttpResponse`` over ``iterator()``, XLSX with openpyxl's write-only
 workbook (rows written as they come, the file assembled in a temporary file), so 20,000 rows never sit in memory
 as model instances.
+
+The export honours exactly the list's filters: a unit, producer, cycle or round in the query string that is not
+among the user's own (outside the user's subtree) is refused with 403, any other value the list's form refuses
+with 400 — never the unfiltered list in its place.
 """
 
 import csv
 import tempfile
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied
+from django.db.models import Q
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +22,7 @@ from openpyxl import Workbook
 
 from apps.certificates.filters import CertificateFilter
 from apps.certificates.selectors import certificate_list_for_staff
+from apps.core.policy import holds_jurisdiction, unit_condition
 from apps.cycles.enums import ApplicationState
 from apps.cycles.filters import ApplicationFilter
 from apps.cycles.selectors import applications_visible_to, cycles_visible_to
@@ -29,12 +35,23 @@ from apps.products.filters import ProductFilter
 from apps.products.selectors import product_list, products_visible_to
 
 CHUNK = 2000
+# Filters whose choices are the user's own units, producers or cycles: a value outside them is refused with 403.
+SCOPED_FILTERS = ("commune", "producer", "cycle")
+
+
+def _filtered(filterset):
+    """The rows the list shows for these filters; 403/400 when the form refuses a value (see the module's doc)."""
+    if filterset.is_bound and not filterset.form.is_valid():
+        if any(name in filterset.form.errors for name in SCOPED_FILTERS):
+            raise PermissionDenied
+        raise BadRequest("invalid filter")
+    return filterset.qs
 
 
 def _applications(request):
     cycles = cycles_visible_to(request.user)
     qs = applications_visible_to(request.user).order_by("-updated_at", "-pk")
-    rows = ApplicationFilter(request.GET or None, queryset=qs, cycles=cycles).qs
+    rows = _filtered(ApplicationFilter(request.GET or None, queryset=qs, cycles=cycles, request=request))
     columns = [_("ID"), _("Product"), _("Producer"), _("Commune"), _("Cycle"), _("State"), _("Updated")]
     values = rows.values_list(
         "pk", "product__name", "product__producer__name", "product__commune__name", "cycle__name", "state", "updated_at"
@@ -48,7 +65,9 @@ def _applications(request):
 
 def _producers(request):
     visible = producers_visible_to(request.user)
-    rows = ProducerFilter(request.GET or None, queryset=producer_list(request.user), communes=communes_of(visible)).qs
+    rows = _filtered(
+        ProducerFilter(request.GET or None, queryset=producer_list(request.user), communes=communes_of(visible))
+    )
     columns = [
         _("ID"),
         _("Name"),
@@ -68,9 +87,11 @@ def _producers(request):
 def _products(request):
     visible = products_visible_to(request.user)
     producers = Producer.objects.filter(pk__in=visible.order_by().values("producer_id"))
-    rows = ProductFilter(
-        request.GET or None, queryset=product_list(request.user), producers=producers, communes=communes_of(visible)
-    ).qs
+    rows = _filtered(
+        ProductFilter(
+            request.GET or None, queryset=product_list(request.user), producers=producers, communes=communes_of(visible)
+        )
+    )
     columns = [_("ID"), _("Product"), _("Product set"), _("Producer"), _("Commune")]
     values = rows.values_list("pk", "name", "product_set__name", "producer__name", "commune__name")
     return columns, values.iterator(chunk_size=CHUNK)
@@ -79,7 +100,7 @@ def _products(request):
 def _certificates(request):
     if not request.user.has_perm("certificates.list_certificates"):
         raise PermissionDenied
-    rows = CertificateFilter(request.GET or None, queryset=certificate_list_for_staff(request.user)).qs
+    rows = _filtered(CertificateFilter(request.GET or None, queryset=certificate_list_for_staff(request.user)))
     columns = [
         _("Serial number"),
         _("Product"),
@@ -99,12 +120,29 @@ def _certificates(request):
 
 
 def _sheets(request):
-    """Every member's answer per criterion, for the rounds the user may see (``?round=<id>`` narrows)."""
-    rounds = rounds_visible_to(user=request.user)
-    answers = ScoreAnswer.objects.filter(sheet__round__in=rounds.values("pk")).order_by(
-        "sheet__round_id", "sheet__entry_id", "sheet__member_id", "criterion__code"
+    """Every member's answer per criterion, for the rounds of the user's jurisdiction (``?round=<id>`` narrows).
+
+    A council member holds no jurisdiction: they get their own sheets only, never the other members' answers.
+    """
+    user = request.user
+    rounds = rounds_visible_to(user=user)
+    own = Q(sheet__member__user=user)
+    if user.is_national:
+        allowed = Q()
+    elif user.unit_id and holds_jurisdiction(user):
+        allowed = Q(sheet__round__in=rounds.filter(unit_condition(user, "unit")).values("pk")) | own
+    else:
+        allowed = own
+    answers = (
+        ScoreAnswer.objects.filter(sheet__round__in=rounds.values("pk"))
+        .filter(allowed)
+        .order_by("sheet__round_id", "sheet__entry_id", "sheet__member_id", "criterion__code")
     )
-    if (round_id := request.GET.get("round", "")).isdigit():
+    if round_id := request.GET.get("round", ""):
+        if not round_id.isdigit():
+            raise BadRequest("invalid round")
+        if not rounds.filter(pk=int(round_id)).exists():
+            raise PermissionDenied
         answers = answers.filter(sheet__round_id=int(round_id))
     columns = [_("Round"), _("Product"), _("Member"), _("Sheet state"), _("Criterion"), _("Points"), _("Sheet total")]
     values = answers.values_list(

@@ -6,6 +6,7 @@ import io
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import translation
 from django_celery_beat.models import PeriodicTask
 from openpyxl import load_workbook
 from pypdf import PdfReader
@@ -254,3 +255,28 @@ def test_central_officer_sees_province_reports_status(client, world):
     assert [(r["unit"].pk, r["status"]) for r in rows] == [(world.p.pk, "missing")]
     client.force_login(central)
     assert client.get(reverse("reports:report_detail", args=[report.pk])).status_code == 200
+
+
+def test_pdf_leaves_out_the_columns_without_a_figure_and_names_them(world):
+    from apps.cycles.enums import ApplicationState
+    from apps.reports.rendering import pdf_tables
+
+    figures = unit_figures(unit=world.d, period=NOVEMBER, today=TODAY)
+    full = next(t for t in figures["tables"] if t["code"] == "applications")
+    printed = next(t for t in pdf_tables(figures) if t["code"] == "applications")
+    assert [c["key"] for c in printed["columns"]] == [
+        "state_idea_accepted",
+        "state_idea_rejected",
+        "state_returned",
+        "applications",
+    ]
+    assert printed["total"] == [1, 1, 1, 3]
+    assert len(printed["columns"]) + len(printed["omitted"]) == len(full["columns"])
+    with translation.override("vi"):
+        assert str(ApplicationState.PLAN_SUBMITTED.label) in [str(label) for label in printed["omitted"]]
+    report = generate(world.d)
+    reader = PdfReader(io.BytesIO(private_storage.open(report.pdf.name).read()))
+    text = " ".join(page.extract_text() for page in reader.pages).replace("\n", " ")
+    assert "Không phát sinh số liệu trong kỳ (cột được lược bỏ):" in text
+    workbook = load_workbook(io.BytesIO(private_storage.open(report.xlsx.name).read()))
+    assert workbook[workbook.sheetnames[1]].max_column == len(full["columns"]) + 1  # the XLSX keeps every column
