@@ -31,6 +31,13 @@ def minutes_enqueue_rendering(*, round_id):
     enqueue("evaluation.render_minutes", round_id=round_id)
 
 
+def minutes_render_queue(*, round):
+    """Mark a closing round's minutes pending and queue their rendering; the fields the caller must save."""
+    round.minutes_state, round.minutes_attempts, round.minutes_error = RenderState.PENDING, 0, ""
+    minutes_enqueue_rendering(round_id=round.pk)
+    return ["minutes_state", "minutes_attempts", "minutes_error"]
+
+
 def minutes_file_name(round):
     return f"evaluation/minutes/{round.closed_at.year}/bien-ban-{round.pk}.pdf"
 

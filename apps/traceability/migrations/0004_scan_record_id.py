@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('traceability', '0002_sweep_schedule'),
+        ('traceability', '0003_text_length_limits'),
     ]
 
     operations = [

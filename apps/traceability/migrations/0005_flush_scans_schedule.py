@@ -24,7 +24,7 @@ def delete_schedule(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("traceability", "0003_scan_record_id"),
+        ("traceability", "0004_scan_record_id"),
         ("django_celery_beat", "0019_alter_periodictasks_options"),
     ]
     operations = [migrations.RunPython(create_schedule, delete_schedule)]
