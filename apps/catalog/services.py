@@ -54,10 +54,7 @@ def current_units(province, commune):
     """
     if province.edition == Edition.TWO_TIER_2025:
         return province, commune
-    if commune.split_on_reform:
-        current_commune = None
-    else:
-        current_commune = commune.successor if commune.successor_id else commune
+    current_commune = None if commune.split_on_reform else (commune.successor if commune.successor_id else commune)
     return (province.successor if province.successor_id else province), current_commune
 
 

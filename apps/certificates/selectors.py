@@ -20,6 +20,7 @@ DETAIL_RELATED = (
 
 # Tokens are URL-safe base64 (secrets.token_urlsafe); anything else (a NUL byte, say) cannot be one.
 TOKEN_RE = re.compile(r"[A-Za-z0-9_-]+")
+CODE_MAX_LENGTH = 40  # longer than any serial or verification token: refused before a query
 
 
 def certificate_by_token(token):
@@ -32,7 +33,7 @@ def certificate_by_token(token):
 def certificate_by_serial_or_token(code):
     """The certificate whose serial (any case) or verification code is ``code``, or None."""
     code = (code or "").strip()
-    if not code or len(code) > 40:
+    if not code or len(code) > CODE_MAX_LENGTH:
         return None
     qs = Certificate.objects.select_related(*DETAIL_RELATED)
     return qs.filter(serial__iexact=code).first() or qs.filter(token=code).first()

@@ -127,10 +127,10 @@ def products_refresh_search_text(*, producer):
 def make_thumbnail(image_file, *, width=THUMBNAIL_WIDTH):
     """A JPEG at most ``width`` pixels wide, upright (EXIF orientation applied) and without metadata."""
     image_file.seek(0)
-    with Image.open(image_file) as img:
-        if img.width * img.height > settings.OCOP_MAX_IMAGE_PIXELS:
+    with Image.open(image_file) as original:
+        if original.width * original.height > settings.OCOP_MAX_IMAGE_PIXELS:
             raise ValidationError({"image": _("The photo is too large in pixels; please resize it first.")})
-        img = ImageOps.exif_transpose(img)
+        img = ImageOps.exif_transpose(original)
         if img.mode != "RGB":
             img = img.convert("RGB")
         if img.width > width:

@@ -36,6 +36,7 @@ logger = logging.getLogger(__name__)
 TRANSIENT_ERRORS = (OperationalError, InterfaceError, ConnectionError, TimeoutError)
 MAX_GENERATION_ATTEMPTS = 5
 CODE_CHUNK = 1000
+ANONYMISED_PREFIX = {4: 24, 6: 48}  # IP version -> network bits kept of a scanner's address
 # Crockford base 32: no I, L, O, U (nothing to misread when typing the printed code).
 CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 CODE_LENGTH = 13  # 13 × 5 = 65 random bits
@@ -436,7 +437,7 @@ def ip_prefix(address):
         ip = ipaddress.ip_address((address or "").strip())
     except ValueError:
         return ""
-    bits = 24 if ip.version == 4 else 48
+    bits = ANONYMISED_PREFIX[ip.version]
     return str(ipaddress.ip_network(f"{ip}/{bits}", strict=False))
 
 

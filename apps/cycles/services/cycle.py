@@ -1,5 +1,6 @@
 """Opening a yearly OCOP cycle with the dates of its six steps, and the cycles a commune's ideas may join."""
 
+import itertools
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -46,7 +47,7 @@ def cycle_create(*, unit, year, rule_set, name="", steps, by):
                 errors.setdefault("steps", []).append(
                     gettext("Step %(step)s ends before it starts.") % {"step": s.step}
                 )
-        for prev, cur in zip(steps, steps[1:], strict=False):
+        for prev, cur in itertools.pairwise(steps):
             if cur.starts_on < prev.starts_on:
                 errors.setdefault("steps", []).append(
                     gettext("Step %(step)s starts before step %(prev)s.") % {"step": cur.step, "prev": prev.step}

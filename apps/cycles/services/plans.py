@@ -27,8 +27,8 @@ def plan_save(*, unit, year, title="", targets, by):
     if title:
         plan.title = title
         plan.save(update_fields=["title", "updated_at"])
-    for kind, value in targets.items():
-        kind = TargetKind(kind)
+    for raw_kind, value in targets.items():
+        kind = TargetKind(raw_kind)
         if value is None:
             Target.objects.filter(plan=plan, kind=kind).delete()
         else:

@@ -86,7 +86,7 @@ def round_create(
                 "tiers": ", ".join(str(Tier(t).label).lower() for t in TIERS_BY_RULE_SET[cycle.rule_set]),
             }
         )
-    if unit.level != TIER_LEVELS[tier] or not cycle.unit.covers(unit) and not unit.covers(cycle.unit):
+    if unit.level != TIER_LEVELS[tier] or (not cycle.unit.covers(unit) and not unit.covers(cycle.unit)):
         raise ValidationError(_("The council's unit does not match this tier and cycle."))
     if not may_create_round(by, tier=tier, unit=unit):
         raise PermissionDenied(_("Each tier sets up the councils of its own unit only."))
