@@ -46,6 +46,7 @@ run: venv
 test: services test-deps
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(TEST_ENV) $(VENV)/bin/mypy
 	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run
 	$(TEST_ENV) $(PY) manage.py compile_translations
 	$(TEST_ENV) $(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist load

@@ -1,9 +1,26 @@
 """Writing to the audit trail. Call inside the same transaction as the change it records."""
 
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Model
+
 from .models import AuditEvent
 
+if TYPE_CHECKING:
+    from apps.accounts.models import User
+    from apps.geo.models import AdministrativeUnit
 
-def audit_record(*, action, obj, by, before=None, after=None, reason="", unit=None):
+
+def audit_record(
+    *,
+    action: str,
+    obj: Model,
+    by: "User | None",
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    reason: str = "",
+    unit: "AdministrativeUnit | None" = None,
+) -> AuditEvent:
     return AuditEvent.objects.create(
         actor=by if getattr(by, "pk", None) else None,
         action=action,
