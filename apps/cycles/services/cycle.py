@@ -1,7 +1,10 @@
 """Opening a yearly OCOP cycle with the dates of its six steps, and the cycles a commune's ideas may join."""
 
+import datetime
 import itertools
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -17,17 +20,25 @@ from ..enums import CycleStep
 from ..models import Cycle, CycleStepPeriod
 from .transitions import _path_prefixes
 
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from apps.accounts.models import User
+    from apps.geo.models import AdministrativeUnit
+
 
 @dataclass(frozen=True)
 class StepDates:
     step: int
-    starts_on: object
-    ends_on: object
+    starts_on: datetime.date
+    ends_on: datetime.date
 
 
-def cycle_create(*, unit, year, rule_set, name="", steps, by):
+def cycle_create(
+    *, unit: "AdministrativeUnit", year: int, rule_set: str, name: str = "", steps: Iterable[StepDates], by: "User"
+) -> Cycle:
     """Open a yearly cycle for a province (or, under qd148-2023, a district) with the dates of the six steps."""
-    errors = {}
+    errors: dict[str, Any] = {}
     if unit.level == Level.COMMUNE:
         errors["unit"] = _("A cycle is opened by a province or a district, not by a commune.")
     elif unit.level == Level.DISTRICT and rule_set != RuleSet.QD148_2023:
@@ -80,6 +91,6 @@ def cycle_create(*, unit, year, rule_set, name="", steps, by):
     return cycle
 
 
-def cycles_open_for(commune):
+def cycles_open_for(commune: "AdministrativeUnit") -> "QuerySet[Cycle]":
     """Cycles an idea from ``commune`` may join: cycles of the units above it, newest first."""
     return Cycle.objects.filter(unit__path__in=_path_prefixes(commune.path)).select_related("unit")

@@ -40,6 +40,8 @@ province officer whose province contains it. Nobody else (not even national role
 the programme's decisions give these steps to these tiers.
 """
 
+from typing import TYPE_CHECKING, Any
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -60,10 +62,15 @@ from ..models import Application, ApplicationTransition
 from .checks import dossier_problems
 from .windows import STEP_OF_MOVE, step_window_problem
 
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from apps.evaluation.models import EvaluationRound
+
 S = ApplicationState
 
 # (from, to) → tiers allowed to make the move. Anything not in this table is illegal.
-TRANSITIONS = {
+TRANSITIONS: dict[tuple[str, str], set[str]] = {  # ApplicationState and Tier members, which are str
     (S.IDEA_REGISTERED, S.IDEA_ACCEPTED): {Tier.APPROVING},
     (S.IDEA_REGISTERED, S.IDEA_REJECTED): {Tier.APPROVING},
     (S.IDEA_REGISTERED, S.RETURNED): {Tier.APPROVING},
@@ -104,10 +111,10 @@ TRANSITIONS.update({(state, S.WITHDRAWN): {Tier.COMMUNE} for state in WITHDRAWAB
 REASON_REQUIRED = (S.RETURNED, S.WITHDRAWN)
 # The check states an application may be returned from; resubmission goes back to the same state.
 CHECK_STATES = (S.IDEA_REGISTERED, S.PLAN_SUBMITTED, S.DOSSIER_SUBMITTED, S.DOSSIER_CHECKED, S.SENT_FOR_EVALUATION)
-RESUBMIT_TIERS = {Tier.COMMUNE}
+RESUBMIT_TIERS: set[str] = {Tier.COMMUNE}
 
 # Who is asked to act once an application reaches a state (the notification e-mail goes to them).
-NEXT_ACTOR = {
+NEXT_ACTOR: dict[str, str] = {
     S.IDEA_REGISTERED: Tier.APPROVING,
     S.IDEA_ACCEPTED: Tier.COMMUNE,
     S.IDEA_REJECTED: Tier.COMMUNE,
@@ -145,24 +152,24 @@ class TransitionNotAllowed(ValidationError):
     """An illegal or stale move of an application; nothing was changed."""
 
 
-def _legal_tiers(state, returned_from, to_state):
+def _legal_tiers(state: str, returned_from: str, to_state: str) -> set[str] | None:
     if state == S.RETURNED and returned_from and to_state == returned_from:
         return RESUBMIT_TIERS
     return TRANSITIONS.get((state, to_state))
 
 
-def allowed_targets(state, returned_from=""):
+def allowed_targets(state: str, returned_from: str = "") -> list[str]:
     """The states an application in ``state`` may legally move to (ignoring who asks)."""
-    targets = [to for (frm, to) in TRANSITIONS if frm == state]
+    targets: list[str] = [to for (frm, to) in TRANSITIONS if frm == state]
     if state == S.RETURNED and returned_from:
         targets.insert(0, S(returned_from))
     return targets
 
 
-def user_tiers(user, application):
+def user_tiers(user: Any, application: Application) -> set[str]:
     """The tiers ``user`` acts as for ``application`` (an empty set for everybody else)."""
     commune = application.product.commune
-    tiers = set()
+    tiers: set[str] = set()
     if not getattr(user, "is_authenticated", False) or not user.is_active or not user.unit_id:
         return tiers
     if user.role == Role.COMMUNE_OFFICER and user.unit_id == commune.pk:
@@ -173,11 +180,11 @@ def user_tiers(user, application):
     return tiers
 
 
-def _approving_role(rule_set):
+def _approving_role(rule_set: str) -> str:
     return Role.DISTRICT_OFFICER if rule_set == RuleSet.QD148_2023 else Role.PROVINCE_OFFICER
 
 
-def available_actions(user, application):
+def available_actions(user: Any, application: Application) -> list[str]:
     """The target states ``user`` may move ``application`` to now (for the buttons on its page)."""
     tiers = user_tiers(user, application)
     if not tiers:
@@ -189,7 +196,7 @@ def available_actions(user, application):
     ]
 
 
-def next_actors(application, state):
+def next_actors(application: Application, state: str) -> "QuerySet[User]":
     """The active users asked to act on ``application`` once it is in ``state``."""
     commune = application.product.commune
     tier = NEXT_ACTOR[state]
@@ -201,19 +208,26 @@ def next_actors(application, state):
     )
 
 
-def _path_prefixes(path):
+def _path_prefixes(path: str) -> list[str]:
     parts = path.strip("/").split("/")
     return ["/".join(parts[: i + 1]) + "/" for i in range(1, len(parts))]
 
 
-def _state_label(state):
+def _state_label(state: str) -> str:
     return str(S(state).label) if state in S.values else state
 
 
 @transaction.atomic
 def application_transition(
-    *, application, to_state, by, reason="", expected_state=None, council_round=None, stars=None
-):
+    *,
+    application: Application,
+    to_state: str,
+    by: User,
+    reason: str = "",
+    expected_state: str | None = None,
+    council_round: "EvaluationRound | None" = None,
+    stars: int | None = None,
+) -> Application:
     """Move ``application`` to ``to_state`` as ``by``. The only function that changes an application's state.
 
     ``expected_state`` is the state the user saw when they pressed the button: if the application has moved
@@ -282,7 +296,7 @@ def application_transition(
     ApplicationTransition.objects.create(
         application=locked, from_state=from_state, to_state=to_state, by=by, reason=reason
     )
-    after = {"state": to_state}
+    after: dict[str, Any] = {"state": to_state}
     if to_state == S.RECOGNISED:
         after["stars"] = stars
     audit_record(
@@ -305,7 +319,7 @@ def application_transition(
     return locked
 
 
-def _notify_on_commit(application, state, *, by, reason):
+def _notify_on_commit(application: Application, state: str, *, by: User, reason: str) -> None:
     recipients = [u.email for u in next_actors(application, state).exclude(pk=by.pk)]
     if not recipients:
         return
