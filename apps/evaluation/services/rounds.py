@@ -1,5 +1,9 @@
 """Rounds: creating them, their members and products, conflicts of interest, and closing them."""
 
+import datetime
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -28,6 +32,13 @@ from ..models import (
     ScoreSheet,
 )
 from ..selectors import round_results
+
+if TYPE_CHECKING:
+    from apps.accounts.models import User
+    from apps.cycles.models import Cycle
+    from apps.geo.models import AdministrativeUnit
+
+    from ..models import RoundEntry
 from .minutes import minutes_enqueue_rendering
 
 # Who may sit on a council besides council members: the officers of the round's unit.
@@ -40,20 +51,20 @@ COUNCIL_ROLES = {
 }
 
 
-def _require_open(round):
+def _require_open(round: EvaluationRound) -> None:
     if round.state != RoundState.OPEN:
         raise ValidationError(_("This round is closed; its sheets are locked."))
 
 
 # Each tier sets up its own councils: the officer of the round's unit, for the tier of that unit.
-CREATOR_ROLE = {
+CREATOR_ROLE: dict[str, str] = {  # Tier -> Role
     Tier.COMMUNE: Role.COMMUNE_OFFICER,
     Tier.DISTRICT: Role.DISTRICT_OFFICER,
     Tier.PROVINCE: Role.PROVINCE_OFFICER,
 }
 
 
-def may_create_round(user, *, tier, unit):
+def may_create_round(user: Any, *, tier: str, unit: "AdministrativeUnit") -> bool:
     """``user`` may set up a ``tier`` round for ``unit``: its own unit's officer, the central officer, an admin."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
@@ -67,16 +78,16 @@ def may_create_round(user, *, tier, unit):
 @transaction.atomic
 def round_create(
     *,
-    cycle,
-    tier,
-    unit,
-    name,
-    by,
-    council_decision_number="",
-    council_decision_date=None,
-    council_decision_signer="",
-    **config,
-):
+    cycle: "Cycle",
+    tier: str,
+    unit: "AdministrativeUnit",
+    name: str,
+    by: "User",
+    council_decision_number: str = "",
+    council_decision_date: datetime.date | None = None,
+    council_decision_signer: str = "",
+    **config: Any,
+) -> EvaluationRound:
     if tier not in TIERS_BY_RULE_SET[cycle.rule_set]:
         raise ValidationError(
             _("Under %(rule_set)s there is no %(tier)s: rounds run at %(tiers)s.")
@@ -108,7 +119,7 @@ def round_create(
 
 
 @transaction.atomic
-def member_add(*, round, user, role, by):
+def member_add(*, round: EvaluationRound, user: "User", role: str, by: "User") -> CouncilMember:
     _require_open(round)
     allowed_unit = user.unit_id == round.unit_id or (round.tier == Tier.CENTRAL and user.role == Role.CENTRAL_OFFICER)
     if user.role not in COUNCIL_ROLES or not allowed_unit:
@@ -121,7 +132,7 @@ def member_add(*, round, user, role, by):
 
 
 @transaction.atomic
-def conflict_declare(*, entry, member, reason, by):
+def conflict_declare(*, entry: "RoundEntry", member: CouncilMember, reason: str, by: "User") -> ConflictDeclaration:
     _require_open(entry.round)
     if member.round_id != entry.round_id:
         raise ValidationError(_("This member does not sit on this round's council."))
@@ -136,7 +147,9 @@ def conflict_declare(*, entry, member, reason, by):
     return conflict
 
 
-def _precheck_outcomes(round, entries, prechecks, *, by):
+def _precheck_outcomes(
+    round: EvaluationRound, entries: Iterable["RoundEntry"], prechecks: dict[int, CommunePreCheck], *, by: "User"
+) -> None:
     """The pre-check's result moves each application: forwarded to the province, or not proposed."""
     expected = required_state(round)
     locked = {
@@ -160,7 +173,7 @@ def _precheck_outcomes(round, entries, prechecks, *, by):
 
 
 @transaction.atomic
-def round_close(*, round, by):
+def round_close(*, round: EvaluationRound, by: "User") -> EvaluationRound:
     """Lock the round: freeze each product's result, render the minutes. Refused while a product lacks quorum."""
     round = EvaluationRound.objects.select_for_update().get(pk=round.pk)
     _require_open(round)

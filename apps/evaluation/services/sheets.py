@@ -1,6 +1,7 @@
 """Score sheets: opening, saving and submitting, reopening; and the commune pre-check (qd1489-2025)."""
 
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -27,8 +28,13 @@ from ..models import (
 )
 from .rounds import _require_open
 
+if TYPE_CHECKING:
+    from apps.accounts.models import User
 
-def _lock_eligible_application(entry):
+    from ..models import RoundEntry
+
+
+def _lock_eligible_application(entry: "RoundEntry") -> Application:
     """Lock the entry's application; refuse scoring once it has left the step this round rates."""
     application = Application.objects.select_for_update().get(pk=entry.application_id)
     expected = required_state(entry.round)
@@ -40,7 +46,7 @@ def _lock_eligible_application(entry):
     return application
 
 
-def sheet_open(*, entry, member):
+def sheet_open(*, entry: "RoundEntry", member: CouncilMember) -> ScoreSheet:
     """The member's sheet for the product (created as an empty draft). Refused to a conflicted member."""
     if member.round_id != entry.round_id or member.role not in SCORING_ROLES:
         raise PermissionDenied
@@ -53,7 +59,7 @@ def sheet_open(*, entry, member):
     return sheet
 
 
-def sheet_compute_total(*, sheet):
+def sheet_compute_total(*, sheet: ScoreSheet) -> Decimal:
     """The one place a member's total is computed: the sum of the chosen options' points."""
     total = sheet.answers.aggregate(total=Sum("points"))["total"] or Decimal(0)
     sheet.total = total
@@ -61,7 +67,7 @@ def sheet_compute_total(*, sheet):
     return total
 
 
-def _answers_snapshot(sheet):
+def _answers_snapshot(sheet: ScoreSheet) -> dict[str, Any]:
     return {
         a["criterion__code"]: a["option__code"]
         for a in sheet.answers.values("criterion__code", "option__code").order_by("criterion__code")
@@ -69,7 +75,7 @@ def _answers_snapshot(sheet):
 
 
 @transaction.atomic
-def sheet_save(*, sheet, choices, by, submit=False):
+def sheet_save(*, sheet: ScoreSheet, choices: dict[int, int], by: "User", submit: bool = False) -> ScoreSheet:
     """Record the member's options (``{criterion_id: option_id}``); with ``submit`` every criterion must be answered."""
     sheet = ScoreSheet.objects.select_for_update().select_related("round", "entry", "member").get(pk=sheet.pk)
     _require_open(sheet.round)
@@ -118,7 +124,7 @@ def sheet_save(*, sheet, choices, by, submit=False):
 
 
 @transaction.atomic
-def sheet_reopen(*, sheet, by, reason=""):
+def sheet_reopen(*, sheet: ScoreSheet, by: "User", reason: str = "") -> ScoreSheet:
     """The chair sends a submitted sheet back to draft for re-scoring (the spread rule)."""
     sheet = ScoreSheet.objects.select_for_update().select_related("round").get(pk=sheet.pk)
     _require_open(sheet.round)
@@ -141,7 +147,7 @@ def sheet_reopen(*, sheet, by, reason=""):
 
 
 @transaction.atomic
-def precheck_record(*, entry, by, passed, reason, **criteria):
+def precheck_record(*, entry: "RoundEntry", by: "User", passed: bool, reason: str, **criteria: Any) -> CommunePreCheck:
     """The commune pre-check (qd1489-2025): four local criteria, then forward or not, with the reason."""
     _require_open(entry.round)
     if entry.round.tier != Tier.COMMUNE:
