@@ -45,6 +45,8 @@ run: venv
 ## make test: start PostgreSQL/Redis/Chromium if needed, lint, check migrations, run pytest
 test: services test-deps
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(TEST_ENV) $(VENV)/bin/mypy
 	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run
 	$(TEST_ENV) $(PY) manage.py compile_translations
 	$(TEST_ENV) $(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist load

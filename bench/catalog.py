@@ -120,6 +120,7 @@ def load_data(n_products, n_producers, seed=2026):
     from django.core.cache import cache
     from django.db import connection
     from django.db.models import Count
+    from django.utils import timezone
 
     from apps.catalog.services import catalog_rebuild
     from apps.certificates.models import Certificate
@@ -176,7 +177,7 @@ def load_data(n_products, n_producers, seed=2026):
         )
     Product.objects.bulk_create(products, batch_size=2000)
 
-    today = datetime.date.today()
+    today = timezone.localdate()
     decisions = {}
     items = []
     for product in products:

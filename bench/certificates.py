@@ -18,9 +18,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ocop_portal.settings.test")
 
-import django  # noqa: E402
+import django
 
 django.setup()
+
+from django.utils import timezone  # noqa: E402
 
 from apps.certificates import rendering  # noqa: E402
 from apps.certificates.models import Certificate  # noqa: E402
@@ -164,7 +166,7 @@ def _e2e_decision(count):
     )
     decision = RecognitionDecision.objects.create(
         number="1234/QĐ-UBND",
-        date=datetime.date.today(),
+        date=timezone.localdate(),
         issuing_unit=province,
         issuer_name="Ủy ban nhân dân tỉnh Quảng Ninh",
         signer_title="KT. Chủ tịch — Phó Chủ tịch",

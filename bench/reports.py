@@ -149,6 +149,7 @@ def median_time(fn, runs):
 
 def raw_sql(prefix_len, where):
     from django.db import connection
+    from django.utils import timezone
 
     sql = f"""
         SELECT substr(u.path, 1, {prefix_len}) AS k, count(*),
@@ -158,8 +159,8 @@ def raw_sql(prefix_len, where):
         JOIN products_product p ON p.id = c.product_id
         JOIN geo_administrativeunit u ON u.id = p.commune_id
         WHERE {where}
-        GROUP BY 1"""
-    today = datetime.date.today()
+        GROUP BY 1"""  # noqa: S608 - prefix_len and where are this bench's own constants, never input
+    today = timezone.localdate()
 
     def run():
         with connection.cursor() as cur:
@@ -184,6 +185,7 @@ def profiled(fn, top, label):
 def measure(runs, top=0):
     from django.db.models import Count
     from django.test import Client
+    from django.utils import timezone
 
     from apps.accounts.enums import Role
     from apps.accounts.models import User
@@ -193,7 +195,7 @@ def measure(runs, top=0):
     from apps.reports.periods import Period
     from apps.reports.selectors import unit_figures
 
-    period = Period.whole_year(datetime.date.today().year)
+    period = Period.whole_year(timezone.localdate().year)
     busiest = (
         AdministrativeUnit.objects.filter(level=Level.PROVINCE, edition=Edition.THREE_TIER_2024)
         .annotate(n=Count("children__children__products"))
@@ -245,7 +247,7 @@ def measure(runs, top=0):
 
     def pdf_once():
         rendering.render_pdf(
-            figures=figs, unit=busiest, number="1/BC-OCOP", issued_on=datetime.date.today(), narrative={}
+            figures=figs, unit=busiest, number="1/BC-OCOP", issued_on=timezone.localdate(), narrative={}
         )
 
     pdf_once()  # fonts, stylesheets and templates loaded once, as in a long-lived worker

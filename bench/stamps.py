@@ -12,7 +12,6 @@ and migrated first, dropped at the end). It prints:
 """
 
 import argparse
-import datetime
 import os
 import sys
 import time
@@ -21,7 +20,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ocop_portal.settings.test")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -29,6 +28,7 @@ from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
+from django.utils import timezone  # noqa: E402
 
 DB_NAME = "ocop_bench_stamps"
 
@@ -52,7 +52,7 @@ def _world():
     admin, _ = User.objects.get_or_create(
         email="bench-admin@ocop.example", defaults={"role": Role.SYSTEM_ADMIN, "full_name": "Bench"}
     )
-    decision = decision_with_products(issuing_unit=province, commune=commune, count=1, date=datetime.date.today())
+    decision = decision_with_products(issuing_unit=province, commune=commune, count=1, date=timezone.localdate())
     certificate = certificates_create_for_decision(decision=decision)[0]
     return admin, certificate.product, decision
 
@@ -63,7 +63,7 @@ def bench_generation(admin, product, count):
     from apps.traceability.enums import BatchState
     from apps.traceability.models import Lot
 
-    lot = Lot.objects.create(product=product, code="BENCH-1", produced_on=datetime.date.today(), quantity=count)
+    lot = Lot.objects.create(product=product, code="BENCH-1", produced_on=timezone.localdate(), quantity=count)
     batch = services.stamp_batch_request(by=admin, product=product, lot=lot, quantity=count)
     services.stamp_batch_transition(batch=batch, to=BatchState.APPROVED, by=admin)
     settings.OCOP_STAMP_TASK_BUDGET_SECONDS = 10**6

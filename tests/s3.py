@@ -14,7 +14,7 @@ from django.utils.functional import empty
 
 from apps.core.storage import private_storage
 
-CREDENTIALS = {"aws_access_key_id": "ocop-test", "aws_secret_access_key": "ocop-test-secret"}  # noqa: S105 — moto's
+CREDENTIALS = {"aws_access_key_id": "ocop-test", "aws_secret_access_key": "ocop-test-secret"}
 
 
 def _free_port():

@@ -1,4 +1,4 @@
-import allauth.account.admin  # noqa: F401  (registers EmailAddress, which is unregistered below)
+import allauth.account.admin  # (registers EmailAddress, which is unregistered below)
 import allauth.mfa.admin  # noqa: F401  (registers Authenticator, likewise)
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator

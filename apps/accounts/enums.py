@@ -28,7 +28,7 @@ ROLE_LEVELS = {
 }
 
 # Roles that may invite staff, and the roles each may invite (always inside its own subtree).
-INVITABLE_ROLES = {
+INVITABLE_ROLES: dict[str, set[str]] = {  # keyed and filled with Role, which are str
     Role.SYSTEM_ADMIN: set(Role) - {Role.SYSTEM_ADMIN},
     Role.CENTRAL_OFFICER: {Role.PROVINCE_OFFICER, Role.COUNCIL_MEMBER, Role.CENTRAL_OFFICER},
     Role.PROVINCE_OFFICER: {Role.DISTRICT_OFFICER, Role.COMMUNE_OFFICER, Role.COUNCIL_MEMBER, Role.PRODUCER},

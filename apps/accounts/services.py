@@ -12,12 +12,13 @@ from apps.core.enums import MailKind, MailState
 from apps.core.mail import mail_queue
 from apps.core.models import OutgoingMail
 from apps.core.policy import user_covers_unit
+from apps.geo.models import AdministrativeUnit
 
 from .enums import INVITABLE_ROLES
 from .models import User
 
 
-def _password_set_url(user):
+def _password_set_url(user: User) -> str:
     from allauth.account.forms import default_token_generator
     from allauth.account.utils import user_pk_to_url_str
 
@@ -27,7 +28,9 @@ def _password_set_url(user):
 
 
 @transaction.atomic
-def user_invite(*, email, full_name, role, unit, by, phone=""):
+def user_invite(
+    *, email: str, full_name: str, role: str, unit: AdministrativeUnit | None, by: User, phone: str = ""
+) -> User:
     """Create an account for someone inside the inviter's subtree and mail them a link to set a password."""
     if role not in INVITABLE_ROLES.get(by.role, set()):
         raise PermissionDenied(_("You may not invite users with this role."))
@@ -49,7 +52,7 @@ def user_invite(*, email, full_name, role, unit, by, phone=""):
     return user
 
 
-def _queue_invitation(user, inviter):
+def _queue_invitation(user: User, inviter: User) -> None:
     context = {"user": user, "inviter": inviter, "url": _password_set_url(user)}
     mail_queue(
         kind=MailKind.INVITATION,
@@ -60,7 +63,7 @@ def _queue_invitation(user, inviter):
     )
 
 
-def invitation_may_be_resent(*, user):
+def invitation_may_be_resent(*, user: User) -> bool:
     """An invitation not accepted yet (no password set) whose last mail could not be delivered."""
     if user.has_usable_password() or user.last_login is not None:
         return False
@@ -69,7 +72,7 @@ def invitation_may_be_resent(*, user):
 
 
 @transaction.atomic
-def user_invite_resend(*, user, by):
+def user_invite_resend(*, user: User, by: User) -> User:
     """Send a failed invitation again, with a fresh link: only its inviter (or someone who may invite that role
     in that unit) may."""
     user = User.objects.select_for_update().get(pk=user.pk)

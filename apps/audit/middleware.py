@@ -9,12 +9,14 @@ from django.db import connection
 
 from apps.core.actor import request_actor, reset_actor, set_actor
 
+REQUEST_ID_MAX_LENGTH = 64  # a proxy's UUID or trace id fits; anything longer is not one
+
 
 def request_id(request):
     """The proxy's ``X-Request-ID`` when it sent a sane one, else a fresh UUID; also set on the response."""
     given = request.headers.get("X-Request-ID", "")
     if not hasattr(request, "ocop_request_id"):
-        ok = given and len(given) <= 64 and given.isascii() and given.replace("-", "").isalnum()
+        ok = given and len(given) <= REQUEST_ID_MAX_LENGTH and given.isascii() and given.replace("-", "").isalnum()
         request.ocop_request_id = given if ok else uuid.uuid4().hex
     return request.ocop_request_id
 

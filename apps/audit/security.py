@@ -1,6 +1,8 @@
 """Security events in the audit trail: sign-ins, failed sign-ins, MFA changes and private-file downloads. Each row
 carries the IP address and request id of the request that caused it."""
 
+from http import HTTPStatus
+
 from allauth.mfa import signals as mfa_signals
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_login_failed
@@ -62,7 +64,12 @@ class DownloadAuditMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         user = getattr(request, "user", None)
-        if isinstance(response, FileResponse) and response.status_code == 200 and user and user.is_authenticated:
+        if (
+            isinstance(response, FileResponse)
+            and response.status_code == HTTPStatus.OK
+            and user
+            and user.is_authenticated
+        ):
             match = request.resolver_match
             view = match.view_name if match else request.path
             object_id = next(iter(match.kwargs.values()), "") if match and match.kwargs else ""

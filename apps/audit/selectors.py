@@ -1,6 +1,9 @@
 """Reads of the audit trail: the events and the row history of the viewer's subtree, newest first."""
 
-from django.db.models import Q, TextField
+import datetime
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Q, QuerySet, TextField
 from django.db.models.functions import Cast
 from pghistory.models import Events
 
@@ -8,8 +11,12 @@ from apps.core.policy import scope
 
 from .models import HISTORY_MODELS, AuditEvent
 
+if TYPE_CHECKING:
+    from apps.accounts.models import User
+    from apps.geo.models import AdministrativeUnit
 
-def audit_events_visible_to(user):
+
+def audit_events_visible_to(user: "User") -> QuerySet[AuditEvent]:
     return scope(AuditEvent.objects.select_related("actor", "unit"), user, unit_field="unit").order_by("-at", "-pk")
 
 
@@ -31,12 +38,20 @@ HISTORY_UNIT_FIELDS = {
 }
 
 
-def history_models():
+def history_models() -> dict[str, Any]:
     """The event models, keyed by the label of the model they track, in the order of ``HISTORY_MODELS``."""
-    return {m.pgh_tracked_model._meta.label: m for m in HISTORY_MODELS}
+    return {m.pgh_tracked_model._meta.label: m for m in HISTORY_MODELS}  # type: ignore[attr-defined]
 
 
-def row_events_visible_to(user, *, model=None, actor=None, date_from=None, date_to=None, unit=None):
+def row_events_visible_to(
+    user: "User",
+    *,
+    model: str | None = None,
+    actor: "User | None" = None,
+    date_from: "datetime.date | None" = None,
+    date_to: "datetime.date | None" = None,
+    unit: "AdministrativeUnit | None" = None,
+) -> Any:
     """The row events (newest first) of objects in the user's subtree, or in ``unit`` within it; one SQL query.
 
     Each event has ``pgh_data`` (the row after the change), ``pgh_diff`` ({field: [before, after]}, against the

@@ -1,14 +1,31 @@
 """Writing to the audit trail. Call inside the same transaction as the change it records."""
 
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Model
+
 from apps.core.actor import current_actor
 
 from .models import AuditEvent
 
+if TYPE_CHECKING:
+    from apps.accounts.models import User
+    from apps.geo.models import AdministrativeUnit
 
-def audit_record(*, action, obj, by, before=None, after=None, reason="", unit=None):
+
+def audit_record(
+    *,
+    action: str,
+    obj: Model,
+    by: "User | None",
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    reason: str = "",
+    unit: "AdministrativeUnit | None" = None,
+) -> AuditEvent:
     """``by`` is the acting user; inside a Celery task without one, the user whose action queued the task."""
     actor = current_actor()
-    actor_id = by.pk if getattr(by, "pk", None) else None
+    actor_id = by.pk if by is not None and getattr(by, "pk", None) else None
     if actor_id is None and actor is not None and actor.task:
         actor_id = actor.user_id
     return AuditEvent.objects.create(

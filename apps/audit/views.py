@@ -19,6 +19,8 @@ from apps.geo.models import AdministrativeUnit
 from .forms import RowHistoryFilterForm
 from .selectors import audit_events_visible_to, history_models, row_events_visible_to
 
+EXPORT_SLICE = 500  # history rows per query of the CSV export
+
 PAGE_SIZE = 50
 CSV_COLUMNS = ["at", "actor", "action", "object_type", "object_id", "object_repr", "unit", "ip", "request_id"]
 
@@ -104,8 +106,8 @@ def _origin(context):
 def _history_csv_rows(events):
     writer = csv.writer(_Echo())
     yield writer.writerow(HISTORY_CSV_COLUMNS)
-    for start in range(0, 10**9, 500):  # in slices: the events query is a CTE, not for a server-side cursor
-        chunk = _with_actors(list(events[start : start + 500]))
+    for start in range(0, 10**9, EXPORT_SLICE):  # in slices: the events query is a CTE, not for a server-side cursor
+        chunk = _with_actors(list(events[start : start + EXPORT_SLICE]))
         for e in chunk:
             context = e.pgh_context or {}
             changes = e.pgh_diff if e.pgh_label == "update" else e.pgh_data
@@ -122,7 +124,7 @@ def _history_csv_rows(events):
                     json.dumps(changes, ensure_ascii=False, sort_keys=True, default=str),
                 ]
             )
-        if len(chunk) < 500:
+        if len(chunk) < EXPORT_SLICE:
             return
 
 

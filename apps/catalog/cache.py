@@ -10,6 +10,7 @@ import datetime
 import hashlib
 import json
 import time
+from http import HTTPStatus
 
 from django.conf import settings
 from django.core.cache import cache
@@ -119,7 +120,7 @@ def cache_public_page(view):
             return HttpResponse(hit[1], content_type=hit[2])
         version = version if version is not None else catalog_version()
         response = _with_pinned_version(view, request, *args, version=version, **kwargs)
-        if response.status_code == 200 and not response.streaming and not response.cookies:
+        if response.status_code == HTTPStatus.OK and not response.streaming and not response.cookies:
             cache.set(key, (version, response.content, response["Content-Type"]), timeout=CACHE_SECONDS)
         return response
 

@@ -12,7 +12,7 @@ from .enums import CatalogSort
 from .models import CatalogEntry
 
 MAX_SEARCH_WORDS = 8
-RECOGNISED_STARS = [(s.value, s.label) for s in Stars if s.value >= 3]
+RECOGNISED_STARS = [(s.value, s.label) for s in Stars if s.value >= Stars.THREE]
 
 SORT_ORDERS = {
     CatalogSort.STARS: ("-stars", "sort_name", "pk"),

@@ -1,9 +1,12 @@
 """Every read of the public catalogue (no login: it is all public data), and the staff's reads of trade promotion."""
 
+import datetime
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -20,6 +23,9 @@ from apps.products.models import ProductPhoto, ProductSet
 from .cache import cache_key, cached
 from .filters import CatalogFilter, search_words
 from .models import CatalogEntry, Fair, PointOfSale
+
+if TYPE_CHECKING:
+    from apps.products.models import Product
 
 FACET_COLUMNS = {
     # By default the public side speaks the 2025 map: old records count under their successors.
@@ -43,11 +49,11 @@ class FacetOption:
     count: int
 
 
-def visible_entries(today=None):
+def visible_entries(today: datetime.date | None = None) -> QuerySet[CatalogEntry]:
     return CatalogEntry.objects.visible(today or timezone.localdate())
 
 
-def with_card_data(entries):
+def with_card_data(entries: QuerySet[CatalogEntry]) -> QuerySet[CatalogEntry]:
     """What a product card needs but its places (see :func:`attach_places`), in two queries.
 
     Few joins on purpose: at national scale PostgreSQL spends far longer planning a ten-table join than running it.
@@ -56,7 +62,7 @@ def with_card_data(entries):
     return entries.select_related("product", "producer", "group").prefetch_related(photos)
 
 
-def attach_places(entries):
+def attach_places(entries: Iterable[CatalogEntry]) -> list[CatalogEntry]:
     """Set province, district and commune on ``entries`` from one query; returns them as a list."""
     entries = list(entries)
     columns = ("province_id", "district_id", "commune_id", "current_province_id", "current_commune_id")
@@ -64,23 +70,24 @@ def attach_places(entries):
     # The successor comes along so a card can say which 2025 province an old one is now part of.
     units = AdministrativeUnit.objects.select_related("successor").in_bulk(ids) if ids else {}
     for entry in entries:
-        entry.province = units.get(entry.province_id)
-        entry.commune = units.get(entry.commune_id)
+        # An entry's required province and commune are always among the ids read here.
+        entry.province = units.get(entry.province_id)  # type: ignore[assignment]
+        entry.commune = units.get(entry.commune_id)  # type: ignore[assignment]
         entry.district = units.get(entry.district_id) if entry.district_id else None
         entry.current_province = units.get(entry.current_province_id) if entry.current_province_id else None
         entry.current_commune = units.get(entry.current_commune_id) if entry.current_commune_id else None
     return entries
 
 
-def card_entries(entries):
+def card_entries(entries: QuerySet[CatalogEntry]) -> list[CatalogEntry]:
     return attach_places(with_card_data(entries))
 
 
-def catalog_filter(data, *, today=None):
+def catalog_filter(data: Mapping[str, Any] | None, *, today: datetime.date | None = None) -> CatalogFilter:
     return CatalogFilter(data, queryset=visible_entries(today))
 
 
-def _facet_dimensions(cleaned):
+def _facet_dimensions(cleaned: dict[str, Any]) -> list[str]:
     """Province, group, set, stars and year always; communes once a province is chosen (the old list: districts
     and communes). Dimensions keep their public names; ``FACET_COLUMNS`` says which column each groups by."""
     old = cleaned.get("edition") == Edition.THREE_TIER_2024 or bool(
@@ -94,17 +101,17 @@ def _facet_dimensions(cleaned):
     return dims
 
 
-def _public_names(facets):
+def _public_names(facets: dict[str, Any]) -> dict[str, Any]:
     """The old list's dimensions under the names the form and the API use."""
     renamed = {"old_province": "province", "old_commune": "commune"}
     return {renamed.get(k, k): v for k, v in facets.items()}
 
 
-def _grouped_counts(queryset, dims):
+def _grouped_counts(queryset: QuerySet[CatalogEntry], dims: Iterable[str]) -> dict[str, Any]:
     """{dimension: {value: count}} for ``dims`` over ``queryset``: one query on PostgreSQL (GROUPING SETS)."""
     columns = [FACET_COLUMNS[d] for d in dims]
     base = queryset.order_by().values(*columns)
-    counts = {d: {} for d in dims}
+    counts: dict[str, dict[Any, int]] = {d: {} for d in dims}
     if connection.vendor == "postgresql":
         inner_sql, params = base.query.sql_with_params()
         grouping = ", ".join(f"GROUPING({c})" for c in columns)
@@ -130,11 +137,11 @@ def _grouped_counts(queryset, dims):
     return counts
 
 
-def _unit_label(name, edition, clashes):
+def _unit_label(name: str, edition: str, clashes: set[str]) -> str:
     return f"{name} ({edition})" if name in clashes else name
 
 
-def _label_counts(counts):
+def _label_counts(counts: dict[str, Any]) -> dict[str, list[FacetOption]]:
     """Attach names and order: units by name, groups and sets in the official order, stars and years descending."""
     unit_dims = ("province", "district", "commune", "old_province", "old_commune")
     unit_ids = {v for d in unit_dims for v in counts.get(d, {})}
@@ -171,35 +178,35 @@ def _label_counts(counts):
     return result
 
 
-def _facet_params(filterset):
+def _facet_params(filterset: CatalogFilter) -> dict[str, Any]:
     cleaned = filterset.form.cleaned_data if filterset.is_valid() else {}
     return {k: v for k, v in cleaned.items() if v not in (None, "") and k != "sort"}
 
 
-def catalog_facets(filterset, *, today=None):
+def catalog_facets(filterset: CatalogFilter, *, today: datetime.date | None = None) -> Any:
     """Counts per facet under the current filters, cached until the catalogue changes or the day ends."""
     today = today or timezone.localdate()
     params = _facet_params(filterset)
 
-    def compute():
+    def compute() -> Any:
         dims = _facet_dimensions(params)
         return _public_names(_label_counts(_grouped_counts(filterset.qs, dims)))
 
     return cached("facets", today, compute, **params)
 
 
-def catalog_filters_fragment_key(filterset, *, today=None):
+def catalog_filters_fragment_key(filterset: CatalogFilter, *, today: datetime.date | None = None) -> str:
     """Names the rendered filter form: same facets, same selection, same sort order."""
     today = today or timezone.localdate()
     cleaned = filterset.form.cleaned_data if filterset.is_valid() else {}
     return cache_key("filters", today, sort=cleaned.get("sort") or "", **_facet_params(filterset))
 
 
-def catalog_statistics(*, today=None):
+def catalog_statistics(*, today: datetime.date | None = None) -> Any:
     """Certified products by stars, group and province, with the totals (cached)."""
     today = today or timezone.localdate()
 
-    def compute():
+    def compute() -> Any:
         entries = visible_entries(today)
         facets = _label_counts(_grouped_counts(entries, ["stars", "group", "province", "old_province"]))
         totals = entries.aggregate(
@@ -212,13 +219,13 @@ def catalog_statistics(*, today=None):
     return cached("statistics", today, compute)
 
 
-def featured_entries(*, limit=8, today=None):
+def featured_entries(*, limit: int = 8, today: datetime.date | None = None) -> list[CatalogEntry]:
     return attach_places(
         with_card_data(visible_entries(today).order_by("-stars", "-recognised_on", "sort_name", "pk"))[:limit]
     )
 
 
-def product_entry(*, slug, today=None):
+def product_entry(*, slug: str, today: datetime.date | None = None) -> CatalogEntry:
     """The catalogue entry of a certified product, with everything its page shows; 404 when not certified."""
     entries = visible_entries(today).select_related("product", "producer", "certificate", "group")
     entry = get_object_or_404(entries, product__slug=slug)
@@ -228,7 +235,7 @@ def product_entry(*, slug, today=None):
     return entry
 
 
-def former_product(*, slug, today=None):
+def former_product(*, slug: str, today: datetime.date | None = None) -> dict[str, Any] | None:
     """A product that was certified but is no longer (revoked, expired): its last certificate, or None.
 
     Its public page stays, to say so, instead of vanishing: a buyer holding the packaging must learn the status.
@@ -246,20 +253,20 @@ def former_product(*, slug, today=None):
     return {"certificate": certificate, "product": certificate.product, "status": certificate.status(today)}
 
 
-def product_photos(product):
+def product_photos(product: "Product") -> list[ProductPhoto]:
     return list(ProductPhoto.objects.filter(product=product).order_by("order", "pk"))
 
 
-def product_points_of_sale(product):
+def product_points_of_sale(product: "Product") -> list[PointOfSale]:
     return list(PointOfSale.objects.filter(products=product, is_active=True).select_related("unit").order_by("name"))
 
 
-def product_fairs(product, *, today=None):
+def product_fairs(product: "Product", *, today: datetime.date | None = None) -> list[Fair]:
     today = today or timezone.localdate()
     return list(Fair.objects.filter(products=product, ends_on__gte=today).select_related("unit").order_by("starts_on"))
 
 
-def producer_with_entries(*, slug, today=None):
+def producer_with_entries(*, slug: str, today: datetime.date | None = None) -> tuple[Producer, list[CatalogEntry]]:
     """A producer with at least one certified product, and those products; 404 otherwise."""
     producer = get_object_or_404(Producer.objects.select_related("commune"), slug=slug)
     entries = card_entries(visible_entries(today).filter(producer=producer))
@@ -268,7 +275,7 @@ def producer_with_entries(*, slug, today=None):
     return producer, entries
 
 
-def public_producers(*, today=None):
+def public_producers(*, today: datetime.date | None = None) -> QuerySet[Producer]:
     """Producers with at least one certified product, with how many."""
     visible = visible_entries(today)
     return (
@@ -279,7 +286,7 @@ def public_producers(*, today=None):
     )
 
 
-def _certified_products_count(today):
+def _certified_products_count(today: datetime.date | None) -> Count:
     today = today or timezone.localdate()
     return Count(
         "products",
@@ -288,7 +295,9 @@ def _certified_products_count(today):
     )
 
 
-def points_of_sale(*, province=None, today=None):
+def points_of_sale(
+    *, province: AdministrativeUnit | None = None, today: datetime.date | None = None
+) -> QuerySet[PointOfSale]:
     qs = (
         PointOfSale.objects.filter(is_active=True)
         .select_related("unit")
@@ -299,7 +308,7 @@ def points_of_sale(*, province=None, today=None):
     return qs.order_by("name")
 
 
-def fairs(*, today=None, past=False):
+def fairs(*, today: datetime.date | None = None, past: bool = False) -> QuerySet[Fair]:
     today = today or timezone.localdate()
     qs = Fair.objects.select_related("unit").annotate(n_products=_certified_products_count(today))
     if past:
@@ -307,26 +316,28 @@ def fairs(*, today=None, past=False):
     return qs.filter(ends_on__gte=today).order_by("starts_on", "name")
 
 
-def point_of_sale_with_entries(*, slug, today=None):
+def point_of_sale_with_entries(
+    *, slug: str, today: datetime.date | None = None
+) -> tuple[PointOfSale, list[CatalogEntry]]:
     pos = get_object_or_404(PointOfSale.objects.select_related("unit"), slug=slug, is_active=True)
     entries = card_entries(visible_entries(today).filter(product__points_of_sale=pos))
     return pos, entries
 
 
-def fair_with_entries(*, slug, today=None):
+def fair_with_entries(*, slug: str, today: datetime.date | None = None) -> tuple[Fair, list[CatalogEntry]]:
     fair = get_object_or_404(Fair.objects.select_related("unit"), slug=slug)
     entries = card_entries(visible_entries(today).filter(product__fairs=fair))
     return fair, entries
 
 
-def unit_ancestors(unit):
+def unit_ancestors(unit: AdministrativeUnit | None) -> list[AdministrativeUnit]:
     return list(unit.ancestors()) if unit else []
 
 
 # --- Trade promotion: the open-data API and the staff screens ------------------------------------------------
 
 
-def attach_provinces(rows):
+def attach_provinces(rows: list[Any]) -> list[Any]:
     """Set ``province`` on points of sale or fairs (each with its ``unit`` loaded) from one query; returns a list."""
     rows = list(rows)
     paths = {row.unit.province_path for row in rows}
@@ -336,12 +347,12 @@ def attach_provinces(rows):
     return rows
 
 
-def public_points_of_sale(*, today=None):
+def public_points_of_sale(*, today: datetime.date | None = None) -> QuerySet[PointOfSale]:
     """Open points of sale with how many certified products each carries today."""
     return points_of_sale(today=today).order_by("name", "pk")
 
 
-def public_fairs(*, today=None):
+def public_fairs(*, today: datetime.date | None = None) -> QuerySet[Fair]:
     """Every fair, newest first, with how many certified products each shows."""
     return (
         Fair.objects.select_related("unit")
@@ -350,22 +361,22 @@ def public_fairs(*, today=None):
     )
 
 
-def listed_entries(obj, *, today=None):
+def listed_entries(obj: PointOfSale | Fair, *, today: datetime.date | None = None) -> QuerySet[CatalogEntry]:
     """The catalogue entries of the products a point of sale or fair carries: certified today only."""
     related = "product__points_of_sale" if isinstance(obj, PointOfSale) else "product__fairs"
     return visible_entries(today).filter(**{related: obj}).select_related("product").order_by("sort_name", "pk")
 
 
-def points_of_sale_visible_to(user):
+def points_of_sale_visible_to(user: Any) -> QuerySet[PointOfSale]:
     """The points of sale in the user's subtree (national roles: all), open or closed."""
     return scope(PointOfSale.objects.select_related("unit"), user, unit_field="unit")
 
 
-def fairs_visible_to(user):
+def fairs_visible_to(user: Any) -> QuerySet[Fair]:
     return scope(Fair.objects.select_related("unit"), user, unit_field="unit")
 
 
-def trade_staff_rows(queryset, *, today=None):
+def trade_staff_rows(queryset: QuerySet[Any], *, today: datetime.date | None = None) -> QuerySet[Any]:
     """A staff list's rows: how many products are linked and how many of those the public sees today.
 
     Fairs come newest first, points of sale by name.
@@ -376,7 +387,7 @@ def trade_staff_rows(queryset, *, today=None):
     ).order_by(*ordering)
 
 
-def trade_linkable_entries(obj, *, today=None):
+def trade_linkable_entries(obj: PointOfSale | Fair, *, today: datetime.date | None = None) -> QuerySet[CatalogEntry]:
     """What ``obj`` may carry: products certified today; a point of sale only those of its own province.
 
     Fairs gather producers from all over the country, so any certified product may be shown at one; a point of sale
@@ -390,13 +401,15 @@ def trade_linkable_entries(obj, *, today=None):
     return entries
 
 
-def trade_linked_products(obj, *, today=None):
+def trade_linked_products(obj: PointOfSale | Fair, *, today: datetime.date | None = None) -> "QuerySet[Product]":
     """The products linked to ``obj``, each flagged ``listed`` when the public sees it today."""
     listed = visible_entries(today).filter(product=OuterRef("pk"))
     return obj.products.select_related("producer").annotate(listed=Exists(listed)).order_by("name", "pk")
 
 
-def trade_product_candidates(obj, *, query="", limit=20, today=None):
+def trade_product_candidates(
+    obj: PointOfSale | Fair, *, query: str = "", limit: int = 20, today: datetime.date | None = None
+) -> list[CatalogEntry]:
     """Up to ``limit`` products ``obj`` may carry and does not yet, matching every word of ``query``."""
     entries = trade_linkable_entries(obj, today=today).exclude(product_id__in=obj.products.values("pk"))
     for word in search_words(query or ""):
@@ -407,7 +420,7 @@ def trade_product_candidates(obj, *, query="", limit=20, today=None):
 # --- Maps (server-rendered SVG, apps/geo/maps.py) -----------------------------------------------------------------
 
 
-def _map_counts(province, today):
+def _map_counts(province: AdministrativeUnit | None, today: datetime.date) -> list[tuple[AdministrativeUnit, int]]:
     """{unit: certified products} on the 2025 map: per province, or per commune within a 2025 ``province`` (a
     product of a split old commune, with no 2025 commune yet, counts at its old commune). Two queries."""
     entries = visible_entries(today).order_by()
@@ -426,12 +439,12 @@ def _map_counts(province, today):
     return [(u, counts[u.pk]) for u in units.order_by("name", "pk")]
 
 
-def catalog_map(*, province=None, today=None):
+def catalog_map(*, province: AdministrativeUnit | None = None, today: datetime.date | None = None) -> Any:
     """Certified products per 2025 province, or per commune within ``province`` (a 2025 province), as an SVG map
     (cached until the catalogue changes)."""
     today = today or timezone.localdate()
 
-    def compute():
+    def compute() -> Any:
         facet = "commune" if province else "province"
         markers = [
             {
@@ -451,11 +464,11 @@ def catalog_map(*, province=None, today=None):
     return cached("map", today, compute, province=province.pk if province else "", language=get_language())
 
 
-def catalog_map_features(*, province=None, today=None):
+def catalog_map_features(*, province: AdministrativeUnit | None = None, today: datetime.date | None = None) -> Any:
     """The same counts as GeoJSON features (points, WGS 84 longitude/latitude), cached."""
     today = today or timezone.localdate()
 
-    def compute():
+    def compute() -> Any:
         return [
             {
                 "type": "Feature",
@@ -475,12 +488,12 @@ def catalog_map_features(*, province=None, today=None):
     return cached("map-features", today, compute, province=province.pk if province else "")
 
 
-def product_locator(entry):
+def product_locator(entry: CatalogEntry) -> Any:
     """A small map of Vietnam with a dot where ``entry``'s product comes from (its places already attached)."""
     places = [getattr(entry, "current_commune", None), entry.commune, getattr(entry, "current_province", None)]
     spot = next((u for u in places if u is not None and u.latitude is not None), None)
 
-    def compute():
+    def compute() -> Any:
         markers = []
         if spot is not None:
             markers.append(

@@ -2,6 +2,8 @@
 staff's management of trade promotion (points of sale, fairs and the products they carry)."""
 
 import datetime
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -19,6 +21,15 @@ from .cache import catalog_version_bump
 from .models import CatalogEntry, Fair, PointOfSale
 from .selectors import trade_linkable_entries, visible_entries
 
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from apps.accounts.models import User
+    from apps.products.models import Product
+
+# A point of sale or a fair: the two trade rows share their services.
+Trade = TypeVar("Trade", PointOfSale, Fair)
+
 _CERTIFICATE_RELATED = (
     "recognition__decision",
     "product__producer",
@@ -27,20 +38,22 @@ _CERTIFICATE_RELATED = (
 )
 
 
-def _best_certificates(certificates):
+def _best_certificates(certificates: "QuerySet[Certificate]") -> dict[int, Certificate]:
     """One certificate per product: the most stars, then the newest."""
-    best = {}
+    best: dict[int, Certificate] = {}
     for cert in certificates.order_by("product_id", "-stars", "-valid_from", "-pk"):
         best.setdefault(cert.product_id, cert)
     return best
 
 
-def _units_by_path(communes):
+def _units_by_path(communes: Iterable[AdministrativeUnit]) -> dict[str, AdministrativeUnit]:
     paths = {p for commune in communes for p in commune.path_prefixes}
     return {unit.path: unit for unit in AdministrativeUnit.objects.filter(path__in=paths).select_related("successor")}
 
 
-def current_units(province, commune):
+def current_units(
+    province: AdministrativeUnit, commune: AdministrativeUnit
+) -> tuple[AdministrativeUnit | None, AdministrativeUnit | None]:
     """The 2025 province and commune of a place (``commune`` in ``province``).
 
     An old commune split between several new ones has no current commune (None) until its producer is assigned;
@@ -48,18 +61,15 @@ def current_units(province, commune):
     """
     if province.edition == Edition.TWO_TIER_2025:
         return province, commune
-    if commune.split_on_reform:
-        current_commune = None
-    else:
-        current_commune = commune.successor if commune.successor_id else commune
+    current_commune = None if commune.split_on_reform else (commune.successor if commune.successor_id else commune)
     return (province.successor if province.successor_id else province), current_commune
 
 
-def _former_names(units):
+def _former_names(units: Iterable[AdministrativeUnit | None]) -> dict[int, list[str]]:
     """{2025 unit id: names of the old units wholly merged into it}, for the 2025 units among ``units`` (one query):
     a product registered since the reform is found by the old place names too."""
     ids = {u.pk for u in units if u is not None and u.edition == Edition.TWO_TIER_2025}
-    names = {}
+    names: dict[int, list[str]] = {}
     if ids:
         rows = AdministrativeUnit.objects.filter(successor_id__in=ids, split_on_reform=False)
         for successor_id, name in rows.values_list("successor_id", "name"):
@@ -67,7 +77,11 @@ def _former_names(units):
     return names
 
 
-def _entry_fields(cert, units_by_path, former_names=None):
+def _entry_fields(
+    cert: Certificate,
+    units_by_path: dict[str, AdministrativeUnit],
+    former_names: dict[int, list[str]] | None = None,
+) -> dict[str, Any]:
     product = cert.product
     above = [units_by_path[p] for p in product.commune.path_prefixes if p in units_by_path]
     province = next(u for u in above if u.level == Level.PROVINCE)
@@ -111,7 +125,7 @@ def _entry_fields(cert, units_by_path, former_names=None):
 
 
 @transaction.atomic
-def catalog_entry_refresh(*, product_id, today=None):
+def catalog_entry_refresh(*, product_id: int, today: datetime.date | None = None) -> CatalogEntry | None:
     """Bring one product's entry in line with its certificates; returns the entry or None when not certified."""
     today = today or timezone.localdate()
     certs = (
@@ -131,7 +145,7 @@ def catalog_entry_refresh(*, product_id, today=None):
 
 
 @transaction.atomic
-def catalog_rebuild(*, today=None, batch_size=2000):
+def catalog_rebuild(*, today: datetime.date | None = None, batch_size: int = 2000) -> int:
     """Rebuild the whole catalogue from the certificates (daily, and after bulk loads). Returns the entry count."""
     today = today or timezone.localdate()
     best = _best_certificates(Certificate.objects.currently_valid(today).select_related(*_CERTIFICATE_RELATED))
@@ -144,13 +158,13 @@ def catalog_rebuild(*, today=None, batch_size=2000):
     return len(entries)
 
 
-def catalog_product_changed(*, product_id):
+def catalog_product_changed(*, product_id: int) -> None:
     """A product's name, set or commune may have changed: refresh its entry if it is listed."""
     if CatalogEntry.objects.filter(product_id=product_id).exists():
         catalog_entry_refresh(product_id=product_id)
 
 
-def catalog_producer_changed(*, producer_id):
+def catalog_producer_changed(*, producer_id: int) -> None:
     """A producer's name may have changed: refresh the entries of its listed products."""
     product_ids = list(CatalogEntry.objects.filter(producer_id=producer_id).values_list("product_id", flat=True))
     for product_id in product_ids:
@@ -163,11 +177,11 @@ POINT_OF_SALE_FIELDS = ("name", "kind", "unit", "address", "opening_hours", "pho
 FAIR_FIELDS = ("name", "starts_on", "ends_on", "unit", "venue", "address", "organiser", "website")
 
 
-def _not_your_province():
+def _not_your_province() -> PermissionDenied:
     return PermissionDenied(_("You may only manage the points of sale and fairs of your own province."))
 
 
-def _trade_snapshot(obj, names):
+def _trade_snapshot(obj: PointOfSale | Fair, names: Iterable[str]) -> dict[str, Any]:
     data = {}
     for name in names:
         value = getattr(obj, name)
@@ -179,28 +193,30 @@ def _trade_snapshot(obj, names):
     return data
 
 
-def _normalise(fields):
+def _normalise(fields: dict[str, Any]) -> dict[str, Any]:
     return {name: value.strip() if isinstance(value, str) else value for name, value in fields.items()}
 
 
-def _check_fields(model, names, fields):
+def _check_fields(model: type[PointOfSale | Fair], names: Iterable[str], fields: dict[str, Any]) -> None:
     unknown = set(fields) - set(names)
     if unknown:
         raise TypeError(f"{model.__name__} got unexpected fields {sorted(unknown)}")
 
 
-def _check_dates(obj):
+def _check_dates(obj: PointOfSale | Fair) -> None:
     if isinstance(obj, Fair) and obj.starts_on and obj.ends_on and obj.ends_on < obj.starts_on:
         raise ValidationError({"ends_on": _("The end date cannot be before the start date.")})
 
 
-def _public_pages_changed():
+def _public_pages_changed() -> None:
     # Public pages and API answers are cached under the catalogue's version: bump it once the change is visible.
     transaction.on_commit(catalog_version_bump)
 
 
 @transaction.atomic
-def _trade_create(*, model, names, action, by, fields):
+def _trade_create(
+    *, model: type[Trade], names: Iterable[str], action: str, by: "User", fields: dict[str, Any]
+) -> Trade:
     _check_fields(model, names, fields)
     if not by.has_perm(f"catalog.add_{model._meta.model_name}") or not user_covers_unit(by, fields.get("unit")):
         raise _not_your_province()
@@ -216,7 +232,7 @@ def _trade_create(*, model, names, action, by, fields):
 
 
 @transaction.atomic
-def _trade_update(*, obj, names, action, by, fields):
+def _trade_update(*, obj: Trade, names: Iterable[str], action: str, by: "User", fields: dict[str, Any]) -> Trade:
     model = type(obj)
     _check_fields(model, names, fields)
     obj = model.objects.select_for_update().select_related("unit").get(pk=obj.pk)
@@ -244,7 +260,7 @@ def _trade_update(*, obj, names, action, by, fields):
     return obj
 
 
-def _locked_for_products(obj, by):
+def _locked_for_products(obj: Trade, by: "User") -> Trade:
     model = type(obj)
     obj = model.objects.select_for_update().select_related("unit").get(pk=obj.pk)
     if not by.has_perm(f"catalog.change_{model._meta.model_name}", obj):
@@ -253,7 +269,7 @@ def _locked_for_products(obj, by):
 
 
 @transaction.atomic
-def _trade_product_link(*, obj, product, action, by):
+def _trade_product_link(*, obj: Trade, product: "Product", action: str, by: "User") -> Trade:
     obj = _locked_for_products(obj, by)
     if not trade_linkable_entries(obj).filter(product=product).exists():
         if isinstance(obj, PointOfSale) and visible_entries().filter(product=product).exists():
@@ -271,7 +287,7 @@ def _trade_product_link(*, obj, product, action, by):
 
 
 @transaction.atomic
-def _trade_product_unlink(*, obj, product, action, by):
+def _trade_product_unlink(*, obj: Trade, product: "Product", action: str, by: "User") -> Trade:
     obj = _locked_for_products(obj, by)
     if not obj.products.filter(pk=product.pk).exists():
         return obj
@@ -282,43 +298,43 @@ def _trade_product_unlink(*, obj, product, action, by):
     return obj
 
 
-def point_of_sale_create(*, by, **fields):
+def point_of_sale_create(*, by: "User", **fields: Any) -> PointOfSale:
     """Register a point of sale in a unit the user covers (province staff: their province)."""
     return _trade_create(
         model=PointOfSale, names=POINT_OF_SALE_FIELDS, action="point_of_sale.create", by=by, fields=fields
     )
 
 
-def point_of_sale_update(*, point_of_sale, by, **fields):
+def point_of_sale_update(*, point_of_sale: PointOfSale, by: "User", **fields: Any) -> PointOfSale:
     """Change a point of sale's details (closing it hides it from the public); the slug, its public address, stays."""
     return _trade_update(
         obj=point_of_sale, names=POINT_OF_SALE_FIELDS, action="point_of_sale.update", by=by, fields=fields
     )
 
 
-def point_of_sale_product_link(*, point_of_sale, product, by):
+def point_of_sale_product_link(*, point_of_sale: PointOfSale, product: "Product", by: "User") -> PointOfSale:
     """Add a certified product of the point's province to what it carries (nothing happens if already there)."""
     return _trade_product_link(obj=point_of_sale, product=product, action="point_of_sale.link_product", by=by)
 
 
-def point_of_sale_product_unlink(*, point_of_sale, product, by):
+def point_of_sale_product_unlink(*, point_of_sale: PointOfSale, product: "Product", by: "User") -> PointOfSale:
     """Stop listing a product at the point of sale, certified or not (nothing happens if it was not there)."""
     return _trade_product_unlink(obj=point_of_sale, product=product, action="point_of_sale.unlink_product", by=by)
 
 
-def fair_create(*, by, **fields):
+def fair_create(*, by: "User", **fields: Any) -> Fair:
     """Register a fair held in a unit the user covers; it ends on or after the day it starts."""
     return _trade_create(model=Fair, names=FAIR_FIELDS, action="fair.create", by=by, fields=fields)
 
 
-def fair_update(*, fair, by, **fields):
+def fair_update(*, fair: Fair, by: "User", **fields: Any) -> Fair:
     return _trade_update(obj=fair, names=FAIR_FIELDS, action="fair.update", by=by, fields=fields)
 
 
-def fair_product_link(*, fair, product, by):
+def fair_product_link(*, fair: Fair, product: "Product", by: "User") -> Fair:
     """Add a product certified today, from any province, to those shown at the fair."""
     return _trade_product_link(obj=fair, product=product, action="fair.link_product", by=by)
 
 
-def fair_product_unlink(*, fair, product, by):
+def fair_product_unlink(*, fair: Fair, product: "Product", by: "User") -> Fair:
     return _trade_product_unlink(obj=fair, product=product, action="fair.unlink_product", by=by)

@@ -1,8 +1,9 @@
 """Reads about certificates: the public lookup by token and the staff lists."""
 
 import re
+from typing import Any
 
-from django.db.models import Case, IntegerField, Value, When
+from django.db.models import Case, IntegerField, QuerySet, Value, When
 
 from apps.core.enums import RenderState
 from apps.core.policy import scope
@@ -20,29 +21,34 @@ DETAIL_RELATED = (
 
 # Tokens are URL-safe base64 (secrets.token_urlsafe); anything else (a NUL byte, say) cannot be one.
 TOKEN_RE = re.compile(r"[A-Za-z0-9_-]+")
+CODE_MAX_LENGTH = 40  # longer than any serial or verification token: refused before a query
 
 
-def certificate_by_token(token):
+def certificate_by_token(token: str | None) -> Certificate | None:
     """The certificate a QR code points to, or None. Nothing but the token is taken from the URL."""
-    if not token or len(token) > Certificate._meta.get_field("token").max_length or not TOKEN_RE.fullmatch(token):
+    if (
+        not token
+        or len(token) > (Certificate._meta.get_field("token").max_length or 0)
+        or not TOKEN_RE.fullmatch(token)
+    ):
         return None
     return Certificate.objects.select_related(*DETAIL_RELATED).filter(token=token).first()
 
 
-def certificate_by_serial_or_token(code):
+def certificate_by_serial_or_token(code: str | None) -> Certificate | None:
     """The certificate whose serial (any case) or verification code is ``code``, or None."""
     code = (code or "").strip()
-    if not code or len(code) > 40:
+    if not code or len(code) > CODE_MAX_LENGTH:
         return None
     qs = Certificate.objects.select_related(*DETAIL_RELATED)
     return qs.filter(serial__iexact=code).first() or qs.filter(token=code).first()
 
 
-def certificates_visible_to(user):
+def certificates_visible_to(user: Any) -> QuerySet[Certificate]:
     return scope(Certificate.objects.select_related(*DETAIL_RELATED), user, unit_field="product__commune")
 
 
-def certificate_list_for_staff(user):
+def certificate_list_for_staff(user: Any) -> QuerySet[Certificate]:
     """Certificates in the user's subtree, failed generation first, then newest first."""
     failed_first = Case(
         When(render_state=RenderState.FAILED, then=Value(0)), default=Value(1), output_field=IntegerField()
@@ -50,12 +56,12 @@ def certificate_list_for_staff(user):
     return certificates_visible_to(user).order_by(failed_first, "-created_at", "serial")
 
 
-def decision_documents_failed_for_staff(user):
+def decision_documents_failed_for_staff(user: Any) -> QuerySet[DecisionDocument]:
     qs = DecisionDocument.objects.filter(render_state=RenderState.FAILED).select_related("decision__issuing_unit")
     return scope(qs, user, unit_field="decision__issuing_unit").order_by("-created_at")
 
 
-def decision_documents_visible_to(user):
+def decision_documents_visible_to(user: Any) -> QuerySet[DecisionDocument]:
     return scope(
         DecisionDocument.objects.select_related("decision__issuing_unit"), user, unit_field="decision__issuing_unit"
     )

@@ -5,10 +5,13 @@ queued after commit and done by Celery tasks (``tasks.py``) that call :func:`cer
 :func:`decision_document_render`.
 """
 
+import datetime
 import logging
 import secrets
 import uuid
+from collections.abc import Callable, Iterable
 from datetime import timedelta
+from typing import TYPE_CHECKING, Any
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
@@ -34,6 +37,12 @@ from apps.geo.models import AdministrativeUnit
 from . import rendering
 from .models import Certificate, DecisionDocument, replacement_kind
 
+if TYPE_CHECKING:
+    from apps.evaluation.models import RecognitionDecision
+
+# The two rendered kinds share the claim/store/fail columns.
+Rendered = type[Certificate] | type[DecisionDocument]
+
 logger = logging.getLogger(__name__)
 
 # Task names (``tasks.py`` registers them): services queue work by name through the outbox.
@@ -48,17 +57,17 @@ MAX_RENDER_ATTEMPTS = 5
 TRANSIENT_ERRORS = (OperationalError, InterfaceError, ConnectionError, TimeoutError)
 
 
-def new_token():
+def new_token() -> str:
     """12 URL-safe characters (72 random bits): unguessable, and short enough for a small QR code."""
     return secrets.token_urlsafe(9)
 
 
-def _province_code(unit):
+def _province_code(unit: AdministrativeUnit) -> str:
     return unit.path.split("/")[1]
 
 
 @transaction.atomic
-def certificates_create_for_decision(*, decision):
+def certificates_create_for_decision(*, decision: "RecognitionDecision") -> list[Certificate]:
     """Create one certificate row per recognised product of ``decision`` (idempotent). Returns them.
 
     An earlier certificate of the same product is superseded by the new one (upgrade or re-evaluation).
@@ -120,7 +129,7 @@ def certificates_create_for_decision(*, decision):
     return certificates
 
 
-def certificates_enqueue_rendering(*, certificate_ids):
+def certificates_enqueue_rendering(*, certificate_ids: Iterable[int]) -> None:
     """Queue one render task per batch of ``certificate_ids`` (one WeasyPrint document each) via the outbox."""
     batch_size = settings.OCOP_CERTIFICATES_PER_DOCUMENT
     ids = sorted(certificate_ids)
@@ -128,14 +137,14 @@ def certificates_enqueue_rendering(*, certificate_ids):
         enqueue(RENDER_CERTIFICATES_TASK, certificate_ids=ids[start : start + batch_size])
 
 
-def decision_document_enqueue_rendering(*, document_id):
+def decision_document_enqueue_rendering(*, document_id: int) -> None:
     enqueue(RENDER_DECISION_DOCUMENT_TASK, document_id=document_id)
 
 
 # --- Rendering: claim, render, store ---------------------------------------------------------------------
 
 
-def _claim(model, ids):
+def _claim(model: Rendered, ids: Iterable[int]) -> uuid.UUID:
     """Take the rows of ``ids`` that are pending (or stale: their worker died) in one conditional UPDATE.
 
     Returns the claim id; the rows taken are those carrying it. Under PostgreSQL's READ COMMITTED a
@@ -156,7 +165,7 @@ def _claim(model, ids):
     return claim
 
 
-def _store(model, row, claim, name, pdf):
+def _store(model: Rendered, row: Certificate | DecisionDocument, claim: uuid.UUID, name: str, pdf: bytes) -> bool:
     """Write the file, then mark the row ready if this claim still owns it. True when stored."""
     if private_storage.exists(name):
         private_storage.delete(name)
@@ -172,7 +181,7 @@ def _store(model, row, claim, name, pdf):
     return updated == 1
 
 
-def _fail(model, claim, exc, *, transient):
+def _fail(model: Rendered, claim: uuid.UUID, exc: BaseException, *, transient: bool) -> None:
     """Release the claimed rows after an error: back to pending to retry, or failed for good."""
     text = f"{type(exc).__name__}: {exc}"[:2000]
     claimed = model.objects.filter(render_claim=claim, render_state=RenderState.RENDERING)
@@ -183,11 +192,11 @@ def _fail(model, claim, exc, *, transient):
     claimed.update(render_state=RenderState.FAILED, render_error=text, render_claim=None)
 
 
-def certificate_file_name(certificate):
+def certificate_file_name(certificate: Certificate) -> str:
     return f"certificates/{certificate.valid_from.year}/{certificate.serial}.pdf"
 
 
-def certificates_render(*, certificate_ids):
+def certificates_render(*, certificate_ids: Iterable[int]) -> int:
     """Render the pending certificates among ``certificate_ids`` in one document. Returns how many were stored.
 
     Runs in autocommit (a Celery task): the claim commits before the slow part. A transient error puts the
@@ -222,7 +231,7 @@ def certificates_render(*, certificate_ids):
     return stored
 
 
-def decision_document_render(*, document_id):
+def decision_document_render(*, document_id: int) -> bool:
     """Render one decision document if it is pending (same claim pattern as certificates). True when stored."""
     claim = _claim(DecisionDocument, [document_id])
     document = DecisionDocument.objects.filter(render_claim=claim).select_related("decision__issuing_unit").first()
@@ -249,7 +258,7 @@ def decision_document_render(*, document_id):
 RETRYABLE_STATES = {RenderState.FAILED}
 
 
-def _render_retry(model, obj, by, enqueue):
+def _render_retry(model: Rendered, obj: Any, by: User, enqueue: Callable[[Any], None]) -> Any:
     with transaction.atomic():
         locked = model.objects.select_for_update().get(pk=obj.pk)
         if locked.render_state not in RETRYABLE_STATES:
@@ -268,18 +277,18 @@ def _render_retry(model, obj, by, enqueue):
     return locked
 
 
-def certificate_render_retry(*, certificate, by):
+def certificate_render_retry(*, certificate: Certificate, by: User) -> Certificate:
     """Province staff send a failed certificate back to the workers."""
     return _render_retry(Certificate, certificate, by, lambda c: certificates_enqueue_rendering(certificate_ids=[c.pk]))
 
 
-def decision_document_render_retry(*, document, by):
+def decision_document_render_retry(*, document: DecisionDocument, by: User) -> DecisionDocument:
     return _render_retry(
         DecisionDocument, document, by, lambda d: decision_document_enqueue_rendering(document_id=d.pk)
     )
 
 
-def documents_requeue_stuck():
+def documents_requeue_stuck() -> int:
     """Queue again what lost its message: old pending rows and stale rendering rows. Returns how many."""
     now = timezone.now()
     stale_before = now - timedelta(seconds=settings.OCOP_RENDER_STALE_SECONDS)
@@ -299,7 +308,7 @@ def documents_requeue_stuck():
 # --- Lifecycle: revocation, expiry, reminders ------------------------------------------------------------
 
 
-def certificate_revoke(*, certificate, reason, by):
+def certificate_revoke(*, certificate: Certificate, reason: str, by: User) -> Certificate:
     """Province staff revoke a certificate; the reason is mandatory and the public page says so at once."""
     reason = (reason or "").strip()
     if not reason:
@@ -323,7 +332,7 @@ def certificate_revoke(*, certificate, reason, by):
     return locked
 
 
-def certificates_mark_expired(*, today=None):
+def certificates_mark_expired(*, today: datetime.date | None = None) -> int:
     """Stamp ``expired_at`` on certificates past their end date (the daily job). Returns how many."""
     today = today or timezone.localdate()
     now = timezone.now()
@@ -340,7 +349,7 @@ def certificates_mark_expired(*, today=None):
     return count
 
 
-def _producer_recipients(certificate):
+def _producer_recipients(certificate: Certificate) -> list[str]:
     """The producer's own address and its accounts; failing those, producer accounts of the product's commune."""
     producer = certificate.product.producer
     accounts = User.objects.filter(role=Role.PRODUCER, is_active=True)
@@ -351,13 +360,13 @@ def _producer_recipients(certificate):
     return sorted(emails)
 
 
-def _office_recipients(certificate):
+def _office_recipients(certificate: Certificate) -> list[str]:
     unit = certificate.recognition.decision.issuing_unit
     staff = [Role.PROVINCE_OFFICER, Role.DISTRICT_OFFICER, Role.COMMUNE_OFFICER]
     return sorted(set(User.objects.filter(unit=unit, role__in=staff, is_active=True).values_list("email", flat=True)))
 
 
-def certificates_send_expiry_reminders(*, today=None):
+def certificates_send_expiry_reminders(*, today: datetime.date | None = None) -> int:
     """Warn holders and issuing offices of certificates expiring within 30 days, once each. Returns how many."""
     today = today or timezone.localdate()
     due = (
@@ -382,7 +391,7 @@ def certificates_send_expiry_reminders(*, today=None):
     return sent
 
 
-def _send_reminder(cert):
+def _send_reminder(cert: Certificate) -> None:
     to, cc = _producer_recipients(cert), _office_recipients(cert)
     if not to and not cc:
         return

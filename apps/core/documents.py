@@ -13,6 +13,7 @@ PEOPLES_COMMITTEE = "ỦY BAN NHÂN DÂN"
 # A unit's division type in front of its name; the place-and-date line uses the bare name ("Huế").
 DIVISION_PREFIXES = ("Thành phố ", "Tỉnh ", "Huyện ", "Quận ", "Thị xã ", "Thị trấn ", "Xã ", "Phường ", "Đặc khu ")
 DECISION_SYMBOL = "QĐ-UBND"
+PADDED_MONTHS = (1, 2)  # the decree writes "01" and "02" for January and February, other months bare
 
 
 def place_name(name):
@@ -27,7 +28,7 @@ def place_and_date(place, day):
     """ "Huế, ngày 01 tháng 12 năm 2026": the decree pads days below 10, and the months January and February."""
     if not day:
         return ""
-    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
+    month = f"{day.month:02d}" if day.month in PADDED_MONTHS else str(day.month)
     return f"{place_name(place)}, ngày {day.day:02d} tháng {month} năm {day.year}"
 
 

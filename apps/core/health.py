@@ -75,7 +75,7 @@ def readyz(request):
     for name, check in CHECKS.items():
         try:
             report[name] = check() or "ok"
-        except Exception as exc:  # each check reports its own failure; none may break the endpoint
+        except Exception as exc:  # noqa: BLE001 - each check reports its own failure; none may break the endpoint
             logger.warning("readyz: %s unavailable: %s", name, exc)
             report[name] = f"unavailable: {type(exc).__name__}"
     failed = [name for name in REQUIRED if not report[name].startswith(("ok", "in-process"))]
@@ -126,5 +126,5 @@ def error_500(request):
         return response
     try:
         return server_error(request)
-    except Exception:
+    except Exception:  # noqa: BLE001 - the last resort when even the 500 page fails to render
         return HttpResponseServerError("Server error", content_type="text/plain")

@@ -7,7 +7,7 @@ import re
 from django.core.cache import cache
 from django.db import transaction
 
-TOKEN_FIELD = "submit_token"
+TOKEN_FIELD = "submit_token"  # noqa: S105 - the name of a form field, not a secret
 _TOKEN_RE = re.compile(r"[0-9a-f]{32}")
 TOKEN_TTL_SECONDS = 6 * 3600
 

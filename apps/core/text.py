@@ -17,13 +17,16 @@ def fold(text):
     return " ".join(stripped.lower().split())
 
 
+MAX_INT_DIGITS = 18  # every 18-digit number fits a PostgreSQL bigint
+
+
 def ascii_int(value):
     """``value`` as an int when it is plain ASCII digits, else None.
 
     ``str.isdigit`` is true for "²" and "١", which ``int`` then refuses or reads as another number: user input
     (query strings, posted ids) goes through here instead.
     """
-    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 18:
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= MAX_INT_DIGITS:
         return int(value)
     return None
 

@@ -1,5 +1,7 @@
 """Home page and the error pages (the staff dashboard at /quan-ly/ is apps.reports.views.dashboard)."""
 
+from http import HTTPStatus
+
 from django.conf import settings
 from django.shortcuts import render
 from django.views.static import serve as static_serve
@@ -30,6 +32,6 @@ def public_media(request, path):
     Their names are random and never reused, so browsers and proxies may keep them for a year.
     """
     response = static_serve(request, path, document_root=settings.MEDIA_ROOT)
-    if response.status_code == 200:
+    if response.status_code == HTTPStatus.OK:
         response["Cache-Control"] = "public, max-age=31536000, immutable"
     return response

@@ -1,8 +1,7 @@
 """Forms of the cycles screens. They only bind and clean input; the services decide and write."""
 
-import datetime
-
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.enums import RuleSet
@@ -151,7 +150,7 @@ class CycleForm(CleanTextMixin, forms.Form):
         self.fields["unit"].queryset = units
         if len(units) == 1:
             self.fields["unit"].initial = units[0].pk
-        year = datetime.date.today().year
+        year = timezone.localdate().year
         self.fields["year"].initial = year
         for step in CycleStep:
             self.fields[f"step_{step.value}_start"] = forms.DateField(

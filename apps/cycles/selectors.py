@@ -1,9 +1,12 @@
 """Reads of the cycles app: what each user may see, the work list, counts, timelines, the moves a user may make and
 who is asked to act next."""
 
+import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -17,11 +20,15 @@ from apps.core.text import fold
 from apps.evaluation.stars import awarded_stars
 
 from .enums import ApplicationState, CycleStep, Tier
-from .models import Application, ApplicationTransition, Cycle, Plan
+from .models import Application, ApplicationTransition, Cycle, Dossier, Plan
 from .workflow import NEXT_ACTOR, allowed_targets, approving_role, legal_tiers, user_tiers
 
+if TYPE_CHECKING:
+    from apps.evaluation.models import SheetPart
+    from apps.geo.models import AdministrativeUnit
 
-def applications_visible_to(user):
+
+def applications_visible_to(user: Any) -> QuerySet[Application]:
     """Applications whose product lies in the user's subtree, with what the lists show."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Application.objects.none()
@@ -34,7 +41,7 @@ def applications_visible_to(user):
     return scope(qs, user, unit_field="product__commune")
 
 
-def applications_before_my_council(user):
+def applications_before_my_council(user: "User") -> QuerySet[Application, Any]:
     """Ids of the applications assigned to an open round on whose council ``user`` sits, without a conflict
     declared: what a council member needs to score, and only while scoring lasts."""
     from apps.evaluation.enums import RoundState
@@ -48,14 +55,14 @@ def applications_before_my_council(user):
     )
 
 
-def application_search(queryset, text):
+def application_search(queryset: QuerySet[Application], text: str) -> QuerySet[Application]:
     """Search product and producer names ignoring diacritics and case: every word must match."""
     for word in fold(text).split():
         queryset = queryset.filter(product__search_text__contains=word)
     return queryset
 
 
-def application_for_page(user, pk):
+def application_for_page(user: Any, pk: int) -> Application | None:
     """One application with its timeline and dossier, or None when it is not visible to ``user``."""
     qs = (
         applications_visible_to(user)
@@ -70,9 +77,9 @@ def application_for_page(user, pk):
     return qs.filter(pk=pk).first()
 
 
-def application_counts_by_commune(queryset):
+def application_counts_by_commune(queryset: QuerySet[Application]) -> list[dict[str, Any]]:
     """Rows (commune id, commune name, {state: count}, total) for the overview table, from one query."""
-    rows = {}
+    rows: dict[int, dict[str, Any]] = {}
     data = (
         queryset.order_by()
         .values("product__commune_id", "product__commune__name", "product__commune__path", "state")
@@ -96,7 +103,7 @@ def application_counts_by_commune(queryset):
     return result
 
 
-def cycles_visible_to(user):
+def cycles_visible_to(user: Any) -> QuerySet[Cycle]:
     """Cycles of the user's subtree and of the units above it (a commune sees its province's cycle)."""
     qs = Cycle.objects.select_related("unit").annotate(application_count=Count("applications"))
     if not getattr(user, "is_authenticated", False):
@@ -108,7 +115,7 @@ def cycles_visible_to(user):
     return qs.filter(Q(unit__path__startswith=user.unit.path) | Q(unit__path__in=user.unit.path_prefixes))
 
 
-def plans_visible_to(user):
+def plans_visible_to(user: "User") -> QuerySet[Plan]:
     return scope(Plan.objects.select_related("unit").prefetch_related("targets"), user, unit_field="unit")
 
 
@@ -117,7 +124,7 @@ def plans_visible_to(user):
 # under 1489), what they are asked to do, and the cycle step whose last day is the deadline. A rejected idea
 # waits for nobody.
 S = ApplicationState
-WAITING = {
+WAITING: dict[str, tuple[str, Any, int | None]] = {  # keyed by ApplicationState, which are str
     S.IDEA_REGISTERED: (Tier.APPROVING, _("Waiting for the %(tier)s to review the idea"), CycleStep.IDEAS),
     S.IDEA_ACCEPTED: (Tier.COMMUNE, _("Waiting for the %(tier)s to submit the business plan"), CycleStep.PLANS),
     S.PLAN_SUBMITTED: (Tier.APPROVING, _("Waiting for the %(tier)s to approve the plan"), CycleStep.PLANS),
@@ -138,7 +145,7 @@ TIER_WORDS = {
 }
 
 
-def _approving_word(rule_set):
+def _approving_word(rule_set: str) -> str:
     return "district" if rule_set == RuleSet.QD148_2023 else "province"
 
 
@@ -148,23 +155,24 @@ class Waiting:
 
     tier: str
     text: str
-    since: object
-    deadline: object = None
+    since: datetime.datetime
+    deadline: datetime.date | None = None
 
     @property
-    def days_left(self):
+    def days_left(self) -> int | None:
         return None if self.deadline is None else (self.deadline - timezone.localdate()).days
 
     @property
-    def overdue(self):
+    def overdue(self) -> bool:
         return self.days_left is not None and self.days_left < 0
 
     @property
-    def days_late(self):
-        return -self.days_left if self.overdue else 0
+    def days_late(self) -> int:
+        days_left = self.days_left
+        return -days_left if days_left is not None and days_left < 0 else 0
 
 
-def waiting_on(application, *, since=None):
+def waiting_on(application: Application, *, since: datetime.datetime | None = None) -> Waiting | None:
     """A :class:`Waiting` for ``application``, or None when nobody is to act (a rejected idea).
 
     Reads ``application.cycle.steps`` (prefetch them for a list) and, without ``since``, the last transition.
@@ -185,7 +193,7 @@ def waiting_on(application, *, since=None):
     return Waiting(tier=tier, text=text % {"tier": TIER_WORDS[word]}, since=since, deadline=deadline)
 
 
-def with_waiting(queryset):
+def with_waiting(queryset: QuerySet[Application]) -> QuerySet[Application]:
     """Annotate a list with ``waiting_since`` (the last move, one subquery) and prefetch the cycle's steps."""
     last_move = ApplicationTransition.objects.filter(application=OuterRef("pk")).order_by("-at").values("at")[:1]
     return queryset.annotate(waiting_since=Coalesce(Subquery(last_move), F("created_at"))).prefetch_related(
@@ -193,7 +201,7 @@ def with_waiting(queryset):
     )
 
 
-def waiting_for(queryset, user):
+def waiting_for(queryset: QuerySet[Application], user: "User") -> QuerySet[Application]:
     """The applications of ``queryset`` on which it is ``user``'s move."""
     commune_states = [s for s, (tier, *_rest) in WAITING.items() if tier == Tier.COMMUNE]
     approving_states = [s for s, (tier, *_rest) in WAITING.items() if tier == Tier.APPROVING]
@@ -209,7 +217,7 @@ def waiting_for(queryset, user):
 # --- The applicant's self-assessment on the product set's sheet ----------------------------------------------
 
 
-def self_assessment_context(dossier, parts):
+def self_assessment_context(dossier: Dossier | None, parts: Sequence["SheetPart"]) -> dict[str, Any]:
     """What the self-assessment sheet shows: chosen options, part totals, the star the total would reach.
 
     Shared by the applicant's form and the council's view of it (``apps.evaluation`` shows it beside each sheet).
@@ -217,10 +225,10 @@ def self_assessment_context(dossier, parts):
     sheet = (dossier.self_assessment_sheet or {}) if dossier else {}
     chosen = {int(c): o for c, o in sheet.get("choices", {}).items()}
     criteria = [c for part in parts for group in part.groups.all() for c in group.criteria.all()]
-    points = {}
+    points: dict[int, Any] = {}
     for criterion in criteria:
         option = next((o for o in criterion.options.all() if o.pk == chosen.get(criterion.pk)), None)
-        criterion.self_assessed = option
+        criterion.self_assessed = option  # type: ignore[attr-defined]  # read by the sheet template
         if option is not None:
             points[criterion.pk] = option.points
     part_totals = [
@@ -242,12 +250,12 @@ def self_assessment_context(dossier, parts):
     }
 
 
-def cycles_open_for(commune):
+def cycles_open_for(commune: "AdministrativeUnit") -> "QuerySet[Cycle]":
     """Cycles an idea from ``commune`` may join: cycles of the units above it, newest first."""
     return Cycle.objects.filter(unit__path__in=commune.path_prefixes).select_related("unit")
 
 
-def available_actions(user, application):
+def available_actions(user: Any, application: Application) -> list[str]:
     """The target states ``user`` may move ``application`` to now (for the buttons on its page)."""
     tiers = user_tiers(user, application)
     if not tiers:
@@ -259,7 +267,7 @@ def available_actions(user, application):
     ]
 
 
-def next_actors(application, state):
+def next_actors(application: Application, state: str) -> "QuerySet[User]":
     """The active users asked to act on ``application`` once it is in ``state``."""
     commune = application.product.commune
     tier = NEXT_ACTOR[state]

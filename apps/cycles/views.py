@@ -51,6 +51,7 @@ from .selectors import (
 )
 
 PAGE_SIZE = 50
+PLAN_YEARS = range(2019, 2101)  # a plan year in the URL outside these is a typo, not a plan
 
 
 def _require(request, perm, obj=None):
@@ -422,7 +423,7 @@ def plan_list(request):
 def plan_edit(request, year):
     if request.user.unit_id is None or not services.may_edit_plan(request.user, request.user.unit):
         raise PermissionDenied
-    if not 2019 <= year <= 2100:
+    if year not in PLAN_YEARS:
         raise Http404
     plan = Plan.objects.filter(unit=request.user.unit, year=year).prefetch_related("targets").first()
     initial = {}

@@ -96,7 +96,7 @@ CHECK_STATES = (S.IDEA_REGISTERED, S.PLAN_SUBMITTED, S.DOSSIER_SUBMITTED, S.DOSS
 RESUBMIT_TIERS = {Tier.COMMUNE}
 
 # Who is asked to act once an application reaches a state (the notification e-mail goes to them).
-NEXT_ACTOR = {
+NEXT_ACTOR: dict[str, str] = {  # ApplicationState -> Tier, both str
     S.IDEA_REGISTERED: Tier.APPROVING,
     S.IDEA_ACCEPTED: Tier.COMMUNE,
     S.IDEA_REJECTED: Tier.COMMUNE,

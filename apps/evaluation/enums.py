@@ -50,13 +50,13 @@ PART_MAXIMA = {
 }
 
 # Which tiers evaluate under each rule set, and the unit level of each tier's council.
-TIERS_BY_RULE_SET = {
+TIERS_BY_RULE_SET: dict[str, tuple[str, ...]] = {  # RuleSet -> Tier members, which are str
     RuleSet.QD148_2023: (Tier.DISTRICT, Tier.PROVINCE, Tier.CENTRAL),
     RuleSet.QD1048_2019: (Tier.DISTRICT, Tier.PROVINCE, Tier.CENTRAL),
     RuleSet.QD1489_2025: (Tier.COMMUNE, Tier.PROVINCE, Tier.CENTRAL),
 }
 # The central council rates the products of a province's cycle; its round is filed under that province.
-TIER_LEVELS = {
+TIER_LEVELS: dict[str, str] = {
     Tier.COMMUNE: Level.COMMUNE,
     Tier.DISTRICT: Level.DISTRICT,
     Tier.PROVINCE: Level.PROVINCE,
@@ -64,7 +64,7 @@ TIER_LEVELS = {
 }
 
 # What each tier may recognise, and from which total it sends a product up to the next tier.
-RECOGNISABLE_STARS = {
+RECOGNISABLE_STARS: dict[tuple[str, str], set[int]] = {  # (RuleSet, Tier) -> stars
     (RuleSet.QD148_2023, Tier.DISTRICT): {3},
     (RuleSet.QD148_2023, Tier.PROVINCE): {4},
     (RuleSet.QD148_2023, Tier.CENTRAL): {5},
@@ -74,7 +74,7 @@ RECOGNISABLE_STARS = {
     (RuleSet.QD1489_2025, Tier.PROVINCE): {3, 4},
     (RuleSet.QD1489_2025, Tier.CENTRAL): {5},
 }
-FORWARD_THRESHOLDS = {
+FORWARD_THRESHOLDS: dict[tuple[str, str], Decimal] = {
     (RuleSet.QD148_2023, Tier.DISTRICT): Decimal(70),
     (RuleSet.QD148_2023, Tier.PROVINCE): Decimal(90),
     (RuleSet.QD1048_2019, Tier.DISTRICT): Decimal(70),

@@ -7,8 +7,9 @@ queries however many products and sheets a round has.
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING, Any
 
-from django.db.models import Avg, Case, Count, IntegerField, Max, Min, Q, Sum, Value, When
+from django.db.models import Avg, Case, Count, IntegerField, Max, Min, Q, QuerySet, Sum, Value, When
 
 from apps.accounts.enums import Role
 from apps.core.enums import RuleSet
@@ -28,12 +29,18 @@ from .models import (
 )
 from .stars import awarded_stars, star_band
 
+if TYPE_CHECKING:
+    from apps.accounts.models import User
+    from apps.products.models import ProductSet
+
+    from .models import SheetPart
+
 # 1489 amended the tiers, not the sheet: a 1489 round uses a 148 sheet unless a 1489 one was loaded.
-SHEET_RULE_SET_FALLBACK = {RuleSet.QD1489_2025: RuleSet.QD148_2023}
+SHEET_RULE_SET_FALLBACK: dict[str, str] = {RuleSet.QD1489_2025: RuleSet.QD148_2023}
 CENT = Decimal("0.01")
 
 
-def role_order(prefix=""):
+def role_order(prefix: str = "") -> Case:
     """Chair, secretary, members, advisory group: the order of the minutes."""
     field = f"{prefix}role"
     return Case(
@@ -42,11 +49,11 @@ def role_order(prefix=""):
     )
 
 
-def council_of(*, round):
+def council_of(*, round: EvaluationRound) -> QuerySet[CouncilMember]:
     return round.members.select_related("user").order_by(role_order(), "pk")
 
 
-def rounds_visible_to(*, user):
+def rounds_visible_to(*, user: Any) -> QuerySet[EvaluationRound]:
     qs = EvaluationRound.objects.select_related("cycle", "unit")
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return qs.none()
@@ -58,7 +65,7 @@ def rounds_visible_to(*, user):
     return qs.filter(pk__in=EvaluationRound.objects.filter(condition).values("pk"))
 
 
-def template_for(*, rule_set, product_set):
+def template_for(*, rule_set: str, product_set: "ProductSet") -> SheetTemplate | None:
     """The newest sheet for this rule set and product set (falling back as 1489 allows), or None."""
     for candidate in (rule_set, SHEET_RULE_SET_FALLBACK.get(rule_set)):
         if candidate is None:
@@ -73,11 +80,11 @@ def template_for(*, rule_set, product_set):
     return None
 
 
-def member_for(*, round, user):
+def member_for(*, round: EvaluationRound, user: "User") -> CouncilMember | None:
     return CouncilMember.objects.filter(round=round, user=user).first()
 
 
-def sheet_structure(*, template):
+def sheet_structure(*, template: SheetTemplate) -> list["SheetPart"]:
     """Parts → groups → criteria → options of a template, prefetched (4 queries)."""
     return list(template.parts.prefetch_related("groups__criteria__options").order_by("order"))
 
@@ -91,9 +98,9 @@ class EntryResult:
     median: Decimal | None = None
     minimum: Decimal | None = None
     maximum: Decimal | None = None
-    member_totals: list = field(default_factory=list)
-    part_averages: dict = field(default_factory=dict)
-    missing_mandatory: list = field(default_factory=list)
+    member_totals: list[Any] = field(default_factory=list)
+    part_averages: dict[str, Any] = field(default_factory=dict)
+    missing_mandatory: list[Any] = field(default_factory=list)
     chair_scored: bool = False
     quorum_met: bool = False
     spread_flagged: bool = False
@@ -102,11 +109,11 @@ class EntryResult:
     stars: int | None = None
 
 
-def _dec(value):
+def _dec(value: Any) -> Decimal | None:
     return None if value is None else Decimal(str(value)).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def round_results(*, round, entries=None):
+def round_results(*, round: EvaluationRound, entries: list[RoundEntry] | None = None) -> list[EntryResult]:
     """One :class:`EntryResult` per product of ``round`` (or of ``entries``), from submitted sheets only."""
     submitted = Q(sheets__state=SheetState.SUBMITTED)
     qs = RoundEntry.objects.filter(round=round).select_related(
@@ -126,9 +133,9 @@ def round_results(*, round, entries=None):
     ids = [row.pk for row in rows]
     members = list(CouncilMember.objects.filter(round=round, role__in=SCORING_ROLES).values("pk", "role"))
     chair_ids = {m["pk"] for m in members if m["role"] == MemberRole.CHAIR}
-    conflicts = defaultdict(set)
-    for c in ConflictDeclaration.objects.filter(entry_id__in=ids).values("entry_id", "member_id"):
-        conflicts[c["entry_id"]].add(c["member_id"])
+    conflicts: defaultdict[int, set[int]] = defaultdict(set)
+    for conflict in ConflictDeclaration.objects.filter(entry_id__in=ids).values("entry_id", "member_id"):
+        conflicts[conflict["entry_id"]].add(conflict["member_id"])
     totals = defaultdict(list)
     for s in (
         ScoreSheet.objects.filter(entry_id__in=ids, state=SheetState.SUBMITTED)
@@ -136,7 +143,7 @@ def round_results(*, round, entries=None):
         .order_by(role_order("member__"), "member_id")
     ):
         totals[s.entry_id].append(s)
-    part_sums = defaultdict(dict)
+    part_sums: defaultdict[int, dict[str, Any]] = defaultdict(dict)
     for a in (
         ScoreAnswer.objects.filter(sheet__entry_id__in=ids, sheet__state=SheetState.SUBMITTED)
         .values("sheet__entry_id", "criterion__group__part__code")
@@ -144,15 +151,15 @@ def round_results(*, round, entries=None):
         .order_by("criterion__group__part__code")
     ):
         part_sums[a["sheet__entry_id"]][a["criterion__group__part__code"]] = a["points"]
-    met = defaultdict(dict)
-    for a in (
+    met: defaultdict[int, dict[int, int]] = defaultdict(dict)
+    for answer in (
         ScoreAnswer.objects.filter(
             sheet__entry_id__in=ids, sheet__state=SheetState.SUBMITTED, criterion__mandatory_for_stars__isnull=False
         )
         .values("sheet__entry_id", "criterion_id")
         .annotate(met=Count("pk", filter=Q(points__gt=0)))
     ):
-        met[a["sheet__entry_id"]][a["criterion_id"]] = a["met"]
+        met[answer["sheet__entry_id"]][answer["criterion_id"]] = answer["met"]
     mandatory = defaultdict(list)
     for c in Criterion.objects.filter(
         template_id__in={row.template_id for row in rows}, mandatory_for_stars__isnull=False

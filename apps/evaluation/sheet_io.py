@@ -20,6 +20,7 @@ from apps.products.models import ProductSet
 from .enums import PART_MAXIMA
 from .models import Criterion, CriterionGroup, Option, SheetPart, SheetTemplate
 
+MIN_OPTIONS = 2  # a criterion with one option scores nothing
 CSV_COLUMNS = [
     "sheet_code",
     "version",
@@ -82,7 +83,7 @@ def sheet_validate(data):
                     errors.append(_("Criterion code %(code)s is used twice.") % {"code": ccode})
                 criterion_codes.add(ccode)
                 options = criterion.get("options") or []
-                if len(options) < 2:
+                if len(options) < MIN_OPTIONS:
                     errors.append(_("Criterion %(code)s needs at least two options.") % {"code": ccode})
                     continue
                 points = [_decimal(o.get("points"), ccode, errors) for o in options]

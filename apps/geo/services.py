@@ -2,8 +2,10 @@
 
 import csv
 import gzip
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from django.db import transaction
 
@@ -38,7 +40,7 @@ _PACKAGE_TYPES = {
 }
 
 
-def division_type_from_name(name, level):
+def division_type_from_name(name: str, level: Level) -> DivisionType:
     for prefix, by_level in _NAME_PREFIXES:
         # The official list is not consistent in case ("Thành Phố Bắc Kạn").
         if name.casefold().startswith(prefix.casefold() + " ") and level in by_level:
@@ -53,7 +55,11 @@ class ImportResult:
     communes: int
 
 
-def _upsert(edition, level, rows, parents):
+# code -> (unit id, unit path)
+UnitIds = dict[str, tuple[int, str]]
+
+
+def _upsert(edition: str, level: str, rows: Iterable[tuple[str, str, str, str | None]], parents: UnitIds) -> UnitIds:
     """rows: (code, name, division_type, parent_code or None). Returns {code: unit id}."""
     valid_from, valid_until = EDITION_VALIDITY[Edition(edition)]
     objs = []
@@ -88,7 +94,9 @@ def _upsert(edition, level, rows, parents):
 
 
 @transaction.atomic
-def units_import_three_tier(*, path=THREE_TIER_CSV, province_codes=None):
+def units_import_three_tier(
+    *, path: Path = THREE_TIER_CSV, province_codes: Iterable[str] | None = None
+) -> ImportResult:
     """Load the pre-July-2025 list (63 provinces, 696 districts, 10,051 communes)."""
     with gzip.open(path, "rt", encoding="utf-8") as fh:
         rows = [r for r in csv.DictReader(fh) if not province_codes or r["province_code"] in province_codes]
@@ -132,7 +140,7 @@ def units_import_three_tier(*, path=THREE_TIER_CSV, province_codes=None):
 
 
 @transaction.atomic
-def units_import_two_tier(*, province_codes=None):
+def units_import_two_tier(*, province_codes: Iterable[str] | None = None) -> ImportResult:
     """Load the list in force since 1 July 2025 (34 provinces, 3,321 communes) from ``vietnam-provinces``."""
     from vietnam_provinces import Province, Ward
 
@@ -163,7 +171,7 @@ def units_import_two_tier(*, province_codes=None):
 SUCCESSORS_CSV = DATA_DIR / "province-successors-2025.csv"
 
 
-def units_link_successors(*, path=SUCCESSORS_CSV):
+def units_link_successors(*, path: Path = SUCCESSORS_CSV) -> int:
     """Point each loaded pre-2025 province at the 2025 province it became part of. Returns how many are linked."""
     with open(path, newline="", encoding="utf-8") as f:
         pairs = {row["province_code_2024"]: row["province_code_2025"] for row in csv.DictReader(f)}
@@ -171,7 +179,7 @@ def units_link_successors(*, path=SUCCESSORS_CSV):
     new = {u.code: u for u in provinces.filter(edition=Edition.TWO_TIER_2025)}
     changed = []
     for old in provinces.filter(edition=Edition.THREE_TIER_2024):
-        successor = new.get(pairs.get(old.code))
+        successor = new.get(pairs.get(old.code, ""))
         if successor is not None and old.successor_id != successor.pk:
             old.successor = successor
             changed.append(old)
@@ -187,7 +195,9 @@ class CommuneLinkResult:
     changed: int
 
 
-def units_link_commune_successors(*, path=reform_data.COMMUNE_SUCCESSORS_CSV, unit_model=None, candidate_model=None):
+def units_link_commune_successors(
+    *, path: Path = reform_data.COMMUNE_SUCCESSORS_CSV, unit_model: Any = None, candidate_model: Any = None
+) -> CommuneLinkResult:
     """Point each loaded pre-2025 commune at the 2025 commune it became part of (the default one when split), and
     keep every candidate of a split commune. Matched by edition + code on both sides; idempotent.
 
@@ -195,7 +205,7 @@ def units_link_commune_successors(*, path=reform_data.COMMUNE_SUCCESSORS_CSV, un
     """
     unit_model = unit_model or AdministrativeUnit
     candidate_model = candidate_model or SuccessorCandidate
-    by_old = {}
+    by_old: dict[str, list[tuple[str, bool]]] = {}
     for row in reform_data.read_successors(path):
         by_old.setdefault(row["old_commune_code"], []).append((row["new_commune_code"], row["is_default"] == "1"))
     communes = unit_model.objects.filter(level=Level.COMMUNE)
@@ -203,7 +213,7 @@ def units_link_commune_successors(*, path=reform_data.COMMUNE_SUCCESSORS_CSV, un
     if not new:
         return CommuneLinkResult(0, 0, 0, 0)
     changed = []
-    wanted_candidates = set()
+    wanted_candidates: set[tuple[int, int, bool]] = set()
     for old in communes.filter(edition=Edition.THREE_TIER_2024).only("pk", "code", "successor", "split_on_reform"):
         targets = [(new[c], d) for c, d in by_old.get(old.code, []) if c in new]
         default = next((pk for pk, d in targets if d), None)
@@ -238,7 +248,7 @@ def units_link_commune_successors(*, path=reform_data.COMMUNE_SUCCESSORS_CSV, un
     )
 
 
-def units_load_coordinates(*, path=reform_data.COORDINATES_CSV, unit_model=None):
+def units_load_coordinates(*, path: Path = reform_data.COORDINATES_CSV, unit_model: Any = None) -> int:
     """Set each loaded unit's representative point from the shipped coordinates (idempotent)."""
     unit_model = unit_model or AdministrativeUnit
     points = {
@@ -255,7 +265,7 @@ def units_load_coordinates(*, path=reform_data.COORDINATES_CSV, unit_model=None)
     return len(changed)
 
 
-def _count(edition):
+def _count(edition: str) -> ImportResult:
     qs = AdministrativeUnit.objects.filter(edition=edition)
     return ImportResult(
         provinces=qs.filter(level=Level.PROVINCE).count(),

@@ -104,9 +104,12 @@ class Producer(models.Model):
                 "max": this_year,
             }
         for field in ("women_workers", "ethnic_minority_workers"):
-            if getattr(self, field) is not None and self.workers_count is not None:
-                if getattr(self, field) > self.workers_count:
-                    errors[field] = _("This cannot be more than the number of workers.")
+            if (
+                getattr(self, field) is not None
+                and self.workers_count is not None
+                and getattr(self, field) > self.workers_count
+            ):
+                errors[field] = _("This cannot be more than the number of workers.")
         if self.commune_id and self.commune.level != Level.COMMUNE:
             errors["commune"] = _("Pick a commune-level unit.")
         if errors:

@@ -1,9 +1,12 @@
 """Reads about producers: who sees which producer, the filtered list, the document vault."""
 
+import datetime
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, cast
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from apps.accounts.enums import Role
@@ -15,8 +18,11 @@ from apps.geo.models import AdministrativeUnit
 from .enums import DocumentKind
 from .models import BulkRehoming, Producer, ProducerDocument
 
+if TYPE_CHECKING:
+    from apps.accounts.models import User
 
-def producers_visible_to(user):
+
+def producers_visible_to(user: "User") -> QuerySet[Producer]:
     """Staff: the producers of their subtree. Producer users: only the producers they are linked to."""
     qs = Producer.objects.all()
     if not getattr(user, "is_authenticated", False) or not user.is_active:
@@ -26,25 +32,25 @@ def producers_visible_to(user):
     return scope(qs, user, unit_field="commune")
 
 
-def producers_editable_by(user):
+def producers_editable_by(user: "User") -> QuerySet[Producer]:
     """The producers ``user`` may change (commune officers: their commune; administrators: their scope)."""
     if not user.has_perm("producers.add_producer"):
         return Producer.objects.none()
     return scope(Producer.objects.all(), user, unit_field="commune")
 
 
-def producer_list(user, today=None):
+def producer_list(user: "User", today: datetime.date | None = None) -> QuerySet[Producer]:
     """The list page's rows: commune, product count and an expired-document flag in the same query."""
     qs = producers_visible_to(user).select_related("commune").annotate(product_count=Count("products", distinct=True))
     return producers_with_expired_documents(qs, today=today).order_by("name", "pk")
 
 
-def communes_of(queryset):
+def communes_of(queryset: QuerySet[Any]) -> QuerySet[AdministrativeUnit]:
     """The communes of the rows of ``queryset`` (a queryset of anything with a ``commune``), by name."""
     return AdministrativeUnit.objects.filter(pk__in=queryset.order_by().values("commune_id")).order_by("name", "path")
 
 
-def search_filter(field, query):
+def search_filter(field: str, query: str) -> Q:
     """A Q matching rows whose folded ``field`` contains every word of the folded ``query``."""
     condition = Q()
     for word in fold(query).split():
@@ -52,11 +58,13 @@ def search_filter(field, query):
     return condition
 
 
-def producer_documents(producer):
+def producer_documents(producer: Producer) -> QuerySet[ProducerDocument]:
     return producer.documents.select_related("uploaded_by").order_by("kind", "-issued_on", "-pk")
 
 
-def producer_missing_or_expired_documents(producer, kinds, today=None):
+def producer_missing_or_expired_documents(
+    producer: Producer, kinds: Iterable[str], today: datetime.date | None = None
+) -> list[DocumentKind]:
     """The required ``kinds`` (DocumentKind values) with no document of that kind still valid on ``today``.
 
     A document without an expiry date is valid. Used to refuse a dossier while a required document is
@@ -71,7 +79,9 @@ def producer_missing_or_expired_documents(producer, kinds, today=None):
     return [DocumentKind(k) for k in kinds if str(k) not in valid_kinds]
 
 
-def producers_with_expired_documents(queryset, today=None):
+def producers_with_expired_documents(
+    queryset: QuerySet[Producer], today: datetime.date | None = None
+) -> QuerySet[Producer]:
     """Annotate ``has_expired_document`` on a producer queryset (one subquery, no extra query)."""
     today = today or timezone.localdate()
     expired = ProducerDocument.objects.filter(producer=OuterRef("pk"), expires_on__lt=today)
@@ -90,18 +100,18 @@ class RehomingMove:
 @dataclass(frozen=True)
 class RehomingPreview:
     unit: AdministrativeUnit
-    moves: list  # RehomingMove: wholly merged commune, nothing in progress
-    blocked: list  # RehomingMove: wholly merged, but an application in progress or an open council round
-    split: list  # Producer: its old commune was split (or has no link): assign it one by one
+    moves: list[RehomingMove]  # RehomingMove: wholly merged commune, nothing in progress
+    blocked: list[RehomingMove]  # RehomingMove: wholly merged, but an application in progress or an open council round
+    split: list[Producer]  # Producer: its old commune was split (or has no link): assign it one by one
 
     @property
-    def fingerprint(self):
+    def fingerprint(self) -> str:
         """What the officer saw: the producers that would move and where to (compared again when they confirm)."""
         text = ";".join(f"{m.producer.pk}:{m.producer.commune_id}>{m.target.pk}" for m in self.moves)
         return hashlib.sha256(f"{self.unit.pk}|{text}".encode()).hexdigest()[:32]
 
 
-def rehoming_preview(unit):
+def rehoming_preview(unit: AdministrativeUnit) -> RehomingPreview:
     """The producers of the pre-2025 ``unit`` still registered in pre-2025 communes, sorted into what moves to its
     2025 commune, what is blocked, and the split cases (2 queries whatever the number of producers)."""
     from .services import busy_producer_ids
@@ -109,18 +119,22 @@ def rehoming_preview(unit):
     producers = Producer.objects.filter(commune__path__startswith=unit.path, commune__edition=Edition.THREE_TIER_2024)
     rows = list(producers.select_related("commune__successor").order_by("commune__path", "name", "pk"))
     busy = busy_producer_ids(producers) if rows else set()
-    moves, blocked, split = [], [], []
+    moves: list[RehomingMove] = []
+    blocked: list[RehomingMove] = []
+    split: list[Producer] = []
     for producer in rows:
         if not producer.commune.wholly_merged:
             split.append(producer)
-        elif producer.pk in busy:
-            blocked.append(RehomingMove(producer, producer.commune.successor))
+            continue
+        successor = cast(AdministrativeUnit, producer.commune.successor)  # a wholly merged commune has one
+        if producer.pk in busy:
+            blocked.append(RehomingMove(producer, successor))
         else:
-            moves.append(RehomingMove(producer, producer.commune.successor))
+            moves.append(RehomingMove(producer, successor))
     return RehomingPreview(unit=unit, moves=moves, blocked=blocked, split=split)
 
 
-def rehoming_units_for(user):
+def rehoming_units_for(user: "User") -> tuple[QuerySet[AdministrativeUnit], QuerySet[AdministrativeUnit]]:
     """The pre-2025 provinces and communes with producers still to move that ``user`` covers (for the picker)."""
     old_communes = scope(
         AdministrativeUnit.objects.filter(edition=Edition.THREE_TIER_2024, level=Level.COMMUNE), user, unit_field=None
@@ -131,5 +145,5 @@ def rehoming_units_for(user):
     return provinces.order_by("name"), old_communes.select_related("parent").order_by("name", "path")
 
 
-def rehoming_runs_for(user):
+def rehoming_runs_for(user: "User") -> QuerySet[BulkRehoming]:
     return scope(BulkRehoming.objects.select_related("unit", "requested_by"), user, unit_field="unit")

@@ -1,10 +1,14 @@
 """Every write to producers and their document vault."""
 
+import datetime
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,6 +29,11 @@ from apps.products.models import Product
 from .enums import ACTIVE_REHOMING_STATES, RehomingState
 from .models import BulkRehoming, Producer, ProducerDocument
 
+if TYPE_CHECKING:
+    from apps.accounts.models import User
+
+SluggedModel = TypeVar("SluggedModel", bound=Any)  # a model instance with a ``slug`` field
+
 # Fields a caller may set through producer_create / producer_update.
 PRODUCER_FIELDS = (
     "name",
@@ -43,23 +52,23 @@ PRODUCER_FIELDS = (
 )
 
 
-def producer_search_text(producer):
+def producer_search_text(producer: Producer) -> str:
     parts = [producer.name, producer.tax_code or "", producer.legal_representative, producer.address]
     return fold(" ".join(parts))
 
 
-def _snapshot(producer):
+def _snapshot(producer: Producer) -> dict[str, Any]:
     data = {f: getattr(producer, f) for f in PRODUCER_FIELDS if f != "commune"}
     data["commune"] = producer.commune.path if producer.commune_id else None
     return data
 
 
-def _check_may_edit_in(by, commune):
+def _check_may_edit_in(by: "User", commune: AdministrativeUnit | None) -> None:
     if not by.has_perm("producers.add_producer") or not user_covers_unit(by, commune):
         raise PermissionDenied(_("You may only register and edit producers of your own commune."))
 
 
-def _normalise(fields):
+def _normalise(fields: dict[str, Any]) -> dict[str, Any]:
     if "tax_code" in fields:
         fields["tax_code"] = (fields["tax_code"] or "").strip() or None
     for name in ("name", "address", "legal_representative", "phone", "email"):
@@ -69,7 +78,7 @@ def _normalise(fields):
 
 
 @contextmanager
-def _tax_code_clash_as_error(producer):
+def _tax_code_clash_as_error(producer: Producer) -> Iterator[None]:
     """``full_clean()`` cannot see a producer another transaction has inserted but not committed: two registrations
     with the same tax code at the same moment both pass it, and the second insert waits on the unique index and
     fails. The write runs in a savepoint; when the tax code is now taken, that is the form's error, not a 500."""
@@ -83,7 +92,7 @@ def _tax_code_clash_as_error(producer):
         raise
 
 
-def _set_accounts(producer, accounts):
+def _set_accounts(producer: Producer, accounts: Iterable["User"]) -> None:
     accounts = list(accounts)
     wrong = [u for u in accounts if u.role != Role.PRODUCER]
     if wrong:
@@ -92,7 +101,7 @@ def _set_accounts(producer, accounts):
 
 
 @transaction.atomic
-def producer_create(*, by, accounts=None, **fields):
+def producer_create(*, by: "User", accounts: Iterable["User"] | None = None, **fields: Any) -> Producer:
     """Register a producer in a commune the user covers (commune officers: their own commune)."""
     unknown = set(fields) - set(PRODUCER_FIELDS)
     if unknown:
@@ -113,7 +122,9 @@ def producer_create(*, by, accounts=None, **fields):
 
 
 @transaction.atomic
-def producer_update(*, producer, by, accounts=None, **fields):
+def producer_update(
+    *, producer: Producer, by: "User", accounts: Iterable["User"] | None = None, **fields: Any
+) -> Producer:
     """Change a producer's fields; the producer and, when moved, its new commune must be the user's."""
     unknown = set(fields) - set(PRODUCER_FIELDS)
     if unknown:
@@ -159,7 +170,16 @@ def producer_update(*, producer, by, accounts=None, **fields):
 
 
 @transaction.atomic
-def document_upload(*, producer, by, kind, file, issued_on=None, expires_on=None, title=""):
+def document_upload(
+    *,
+    producer: Producer,
+    by: "User",
+    kind: str,
+    file: File,
+    issued_on: datetime.date | None = None,
+    expires_on: datetime.date | None = None,
+    title: str = "",
+) -> ProducerDocument:
     """Put a document in the producer's vault after checking its content (PDF/JPEG/PNG) and size."""
     if not by.has_perm("producers.upload_document", producer):
         raise PermissionDenied(_("You may not upload documents for this producer."))
@@ -194,7 +214,7 @@ def document_upload(*, producer, by, kind, file, issued_on=None, expires_on=None
     return document
 
 
-def _document_snapshot(document):
+def _document_snapshot(document: ProducerDocument) -> dict[str, Any]:
     return {
         "kind": document.kind,
         "title": document.title,
@@ -204,7 +224,7 @@ def _document_snapshot(document):
     }
 
 
-def _check_not_relied_on(document, *, today=None):
+def _check_not_relied_on(document: ProducerDocument, *, today: datetime.date | None = None) -> None:
     """Refuse to remove the last valid document of a kind that a submitted dossier of the producer relies on.
 
     A dossier is only submitted while the vault holds a valid document of each required kind; the councils then
@@ -234,7 +254,7 @@ def _check_not_relied_on(document, *, today=None):
 
 
 @transaction.atomic
-def document_remove(*, document, by, replaced_by=None):
+def document_remove(*, document: ProducerDocument, by: "User", replaced_by: ProducerDocument | None = None) -> None:
     """Remove a document from the vault; its file is deleted from private storage after the commit.
 
     Only the staff who may edit the producer may remove. The producer row is locked so that two removals of the
@@ -257,7 +277,15 @@ def document_remove(*, document, by, replaced_by=None):
 
 
 @transaction.atomic
-def document_replace(*, document, by, file, issued_on=None, expires_on=None, title=""):
+def document_replace(
+    *,
+    document: ProducerDocument,
+    by: "User",
+    file: File,
+    issued_on: datetime.date | None = None,
+    expires_on: datetime.date | None = None,
+    title: str = "",
+) -> ProducerDocument:
     """Upload a corrected document of the same kind and remove the old one, in one transaction.
 
     The new document is stored first, so a submitted dossier that relies on this kind stays covered when the
@@ -288,7 +316,7 @@ def document_replace(*, document, by, file, issued_on=None, expires_on=None, tit
 SETTLED_APPLICATION_STATES = (ApplicationState.IDEA_REJECTED, ApplicationState.SENT_FOR_EVALUATION)
 
 
-def rehome_targets(producer):
+def rehome_targets(producer: Producer) -> QuerySet[AdministrativeUnit]:
     """The 2025 communes a producer of a pre-2025 commune may move to: those of its old province's successor."""
     old_province = producer.commune.ancestors().filter(level=Level.PROVINCE).select_related("successor").first()
     if old_province is None or old_province.successor is None:
@@ -299,7 +327,7 @@ def rehome_targets(producer):
 
 
 @transaction.atomic
-def producer_rehome(*, producer, commune, by):
+def producer_rehome(*, producer: Producer, commune: AdministrativeUnit, by: "User") -> Producer:
     """Move ``producer``, and its products registered in pre-2025 communes, to the 2025 ``commune``.
 
     Province staff of the new province do it once the producer has nothing in progress: an application still
@@ -325,7 +353,7 @@ def producer_rehome(*, producer, commune, by):
     return producer
 
 
-def _lock_old_products(producer):
+def _lock_old_products(producer: Producer) -> list[Product]:
     return list(
         Product.objects.select_for_update()
         .filter(producer=producer, commune__edition=Edition.THREE_TIER_2024)
@@ -334,18 +362,18 @@ def _lock_old_products(producer):
     )
 
 
-def _busy_applications():
+def _busy_applications() -> QuerySet[Application]:
     """Applications that pin a product where it is: still moving, or entered in an open council round."""
     return Application.objects.filter(
         ~Q(state__in=SETTLED_APPLICATION_STATES) | Q(round_entries__round__state=RoundState.OPEN)
     )
 
 
-def busy_product_names(products):
+def busy_product_names(products: Iterable[Product]) -> set[str]:
     return set(_busy_applications().filter(product__in=products).values_list("product__name", flat=True))
 
 
-def busy_producer_ids(producers):
+def busy_producer_ids(producers: QuerySet[Producer]) -> set[int]:
     """The ids of the producers (a queryset) with a product registered before the reform that may not move yet."""
     return set(
         _busy_applications()
@@ -354,7 +382,9 @@ def busy_producer_ids(producers):
     )
 
 
-def _move(producer, products, commune, by, *, reason=""):
+def _move(
+    producer: Producer, products: list[Product], commune: AdministrativeUnit, by: "User | None", *, reason: str = ""
+) -> None:
     before = {"commune": producer.commune.path, "products": {p.slug: p.commune.path for p in products}}
     producer.commune = commune
     producer.save(update_fields=["commune", "updated_at"])
@@ -374,12 +404,12 @@ def _move(producer, products, commune, by, *, reason=""):
 # --- Bulk re-homing: every producer of an old unit whose commune was wholly merged, in one action -------------
 
 
-def _rehoming_reason(run):
+def _rehoming_reason(run: BulkRehoming) -> str:
     return f"bulk-rehoming:{run.pk}"
 
 
 @transaction.atomic
-def bulk_rehoming_start(*, unit, by, fingerprint):
+def bulk_rehoming_start(*, unit: AdministrativeUnit, by: "User", fingerprint: str) -> BulkRehoming:
     """Record the previewed moves of ``unit`` (a pre-2025 commune, district or province) and queue the task.
 
     ``fingerprint`` is the one the preview page showed: when the situation changed since (a producer moved,
@@ -420,7 +450,7 @@ def bulk_rehoming_start(*, unit, by, fingerprint):
     return run
 
 
-def bulk_rehoming_run(*, run_id):
+def bulk_rehoming_run(*, run_id: int) -> int:
     """The task's work: move each planned producer in its own transaction, recording progress; safe to re-run.
 
     A producer already moved by an earlier delivery is not moved again; one that can no longer move (it moved
@@ -451,7 +481,7 @@ def bulk_rehoming_run(*, run_id):
 
 
 @transaction.atomic
-def _bulk_rehoming_item(run_id, item):
+def _bulk_rehoming_item(run_id: int, item: dict[str, int]) -> None:
     run = BulkRehoming.objects.select_for_update().select_related("requested_by").get(pk=run_id)
     done = set(run.moved) | {s["producer"] for s in run.skipped}
     if item["producer"] in done:
@@ -469,19 +499,21 @@ def _bulk_rehoming_item(run_id, item):
     target = AdministrativeUnit.objects.filter(pk=item["to"]).first()
     if reason is None and (target is None or not user_covers_unit(run.requested_by, target)):
         reason = "target not covered"
-    products = _lock_old_products(producer) if reason is None else []
+    products = _lock_old_products(producer) if producer is not None and reason is None else []
     if reason is None and busy_product_names(products):
         reason = "busy"
     if reason is not None:
         run.skipped.append({"producer": item["producer"], "reason": reason})
         run.save(update_fields=["skipped"])
         return
+    # No reason to skip: both the producer and the target were found.
+    producer, target = cast(Producer, producer), cast(AdministrativeUnit, target)
     _move(producer, products, target, run.requested_by, reason=_rehoming_reason(run))
     run.moved.append(item["producer"])
     run.save(update_fields=["moved"])
 
 
-def bulk_rehoming_fail(*, run_id, error):
+def bulk_rehoming_fail(*, run_id: int, error: object) -> None:
     BulkRehoming.objects.filter(pk=run_id, state__in=ACTIVE_REHOMING_STATES).update(
         state=RehomingState.FAILED, error=str(error)[:2000], finished_at=timezone.now()
     )

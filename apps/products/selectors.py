@@ -1,14 +1,19 @@
 """Reads about products: who sees which product and the list page's rows."""
 
-from django.db.models import OuterRef, Subquery
+from typing import TYPE_CHECKING
+
+from django.db.models import OuterRef, QuerySet, Subquery
 
 from apps.accounts.enums import Role
 from apps.core.policy import scope
 
 from .models import Product, ProductGroup, ProductPhoto, ProductSet
 
+if TYPE_CHECKING:
+    from apps.accounts.models import User
 
-def products_visible_to(user):
+
+def products_visible_to(user: "User") -> QuerySet[Product]:
     """Staff: the products whose commune of origin is in their subtree. Producer users: their producers' products."""
     qs = Product.objects.all()
     if not getattr(user, "is_authenticated", False) or not user.is_active:
@@ -18,7 +23,7 @@ def products_visible_to(user):
     return scope(qs, user, unit_field="commune")
 
 
-def product_list(user):
+def product_list(user: "User") -> QuerySet[Product]:
     """The list page's rows with set, group, producer, commune and the first photo's id in one query."""
     first_photo = ProductPhoto.objects.filter(product=OuterRef("pk")).order_by("order", "pk").values("pk")[:1]
     return (
@@ -29,13 +34,13 @@ def product_list(user):
     )
 
 
-def product_photos(product):
+def product_photos(product: Product) -> QuerySet[ProductPhoto]:
     return product.photos.order_by("order", "pk")
 
 
-def product_sets():
+def product_sets() -> QuerySet[ProductSet]:
     return ProductSet.objects.select_related("group").order_by("group__order", "order", "code")
 
 
-def product_groups():
+def product_groups() -> QuerySet[ProductGroup]:
     return ProductGroup.objects.order_by("order", "code")

@@ -1,9 +1,11 @@
 """Every write to products and their photos."""
 
 import io
+from typing import IO, TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
@@ -18,6 +20,11 @@ from apps.core.validators import IMAGE_TYPES, validate_upload
 
 from .models import Product, ProductPhoto
 from .signals import product_photos_changed
+
+if TYPE_CHECKING:
+    from apps.accounts.models import User
+    from apps.geo.models import AdministrativeUnit
+    from apps.producers.models import Producer
 
 PRODUCT_FIELDS = (
     "name",
@@ -35,11 +42,11 @@ PRODUCT_FIELDS = (
 THUMBNAIL_WIDTH = 480
 
 
-def product_search_text(product):
+def product_search_text(product: Product) -> str:
     return fold(f"{product.name} {product.producer.name}")
 
 
-def _snapshot(product):
+def _snapshot(product: Product) -> dict[str, Any]:
     data = {f: getattr(product, f) for f in PRODUCT_FIELDS if f not in ("product_set", "producer", "commune")}
     data["product_set"] = product.product_set.code if product.product_set_id else None
     data["producer"] = product.producer_id
@@ -47,7 +54,7 @@ def _snapshot(product):
     return data
 
 
-def _check_may_edit(by, *, commune, producer):
+def _check_may_edit(by: "User", *, commune: "AdministrativeUnit | None", producer: "Producer | None") -> None:
     allowed = (
         by.has_perm("products.add_product")
         and user_covers_unit(by, commune)
@@ -58,7 +65,7 @@ def _check_may_edit(by, *, commune, producer):
         raise PermissionDenied(_("You may only register and edit products of your own commune."))
 
 
-def _strip(fields):
+def _strip(fields: dict[str, Any]) -> dict[str, Any]:
     for name in ("name", "description", "story", "packaging", "where_to_buy", "gtin"):
         if isinstance(fields.get(name), str):
             fields[name] = fields[name].strip()
@@ -66,7 +73,7 @@ def _strip(fields):
 
 
 @transaction.atomic
-def product_create(*, by, **fields):
+def product_create(*, by: "User", **fields: Any) -> Product:
     """Register a product of a producer the user may edit, with its commune of origin in the user's commune."""
     unknown = set(fields) - set(PRODUCT_FIELDS)
     if unknown:
@@ -82,7 +89,7 @@ def product_create(*, by, **fields):
 
 
 @transaction.atomic
-def product_update(*, product, by, **fields):
+def product_update(*, product: Product, by: "User", **fields: Any) -> Product:
     """Change a product; the slug stays as it was so public links keep working."""
     unknown = set(fields) - set(PRODUCT_FIELDS)
     if unknown:
@@ -115,7 +122,7 @@ def product_update(*, product, by, **fields):
     return product
 
 
-def products_refresh_search_text(*, producer):
+def products_refresh_search_text(*, producer: "Producer") -> None:
     """Recompute the search text of a producer's products (after the producer was renamed)."""
     products = list(producer.products.all())
     for product in products:
@@ -124,13 +131,13 @@ def products_refresh_search_text(*, producer):
     Product.objects.bulk_update(products, ["search_text"])
 
 
-def make_thumbnail(image_file, *, width=THUMBNAIL_WIDTH):
+def make_thumbnail(image_file: IO[bytes], *, width: int = THUMBNAIL_WIDTH) -> ContentFile:
     """A JPEG at most ``width`` pixels wide, upright (EXIF orientation applied) and without metadata."""
     image_file.seek(0)
-    with Image.open(image_file) as img:
-        if img.width * img.height > settings.OCOP_MAX_IMAGE_PIXELS:
+    with Image.open(image_file) as original:
+        if original.width * original.height > settings.OCOP_MAX_IMAGE_PIXELS:
             raise ValidationError({"image": _("The photo is too large in pixels; please resize it first.")})
-        img = ImageOps.exif_transpose(img)
+        img = ImageOps.exif_transpose(original)
         if img.mode != "RGB":
             img = img.convert("RGB")
         if img.width > width:
@@ -142,7 +149,7 @@ def make_thumbnail(image_file, *, width=THUMBNAIL_WIDTH):
 
 
 @transaction.atomic
-def photo_add(*, product, by, image, alt=""):
+def photo_add(*, product: Product, by: "User", image: File, alt: str = "") -> ProductPhoto:
     """Add a checked image (JPEG/PNG by content) to a product, with a resized JPEG thumbnail."""
     if not by.has_perm("products.change_product", product):
         raise PermissionDenied(_("You may only register and edit products of your own commune."))
@@ -171,7 +178,7 @@ def photo_add(*, product, by, image, alt=""):
     return photo
 
 
-def _refresh_catalog_on_commit(product):
+def _refresh_catalog_on_commit(product: Product) -> None:
     """The public catalogue shows a listed product's photos, and anonymous visitors get cached pages: once the
     change is committed, tell it (``product_photos_changed``) so that it refreshes the product's entry, which bumps
     the catalogue's cache version."""
@@ -179,7 +186,7 @@ def _refresh_catalog_on_commit(product):
     transaction.on_commit(lambda: product_photos_changed.send(sender=Product, product_id=product_id), robust=True)
 
 
-def _locked_photo(photo):
+def _locked_photo(photo: ProductPhoto) -> ProductPhoto:
     """Lock the photo's product (photo order changes one product at a time) and re-read the photo."""
     product = (
         Product.objects.select_for_update(of=("self",)).select_related("commune", "producer").get(pk=photo.product_id)
@@ -190,7 +197,7 @@ def _locked_photo(photo):
 
 
 @transaction.atomic
-def photo_remove(*, photo, by):
+def photo_remove(*, photo: ProductPhoto, by: "User") -> None:
     """Remove a product photo; the image and its thumbnail are deleted from storage after the commit.
 
     A photo of a product in the public catalogue may be removed: the catalogue reads photos live and its
@@ -212,7 +219,7 @@ def photo_remove(*, photo, by):
 
 
 @transaction.atomic
-def photo_set_cover(*, photo, by):
+def photo_set_cover(*, photo: ProductPhoto, by: "User") -> ProductPhoto:
     """Make ``photo`` the product's cover (first in order: the lists and the catalogue show the first photo).
 
     The other photos keep their relative order; orders are renumbered 1, 2, 3...

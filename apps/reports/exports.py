@@ -197,7 +197,7 @@ def export_list(request, name, fmt):
     sheet.append(columns)
     for row in rows:
         sheet.append(list(row))
-    spool = tempfile.TemporaryFile()
+    spool = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it once the download is sent
     workbook.save(spool)
     spool.seek(0)
     return FileResponse(

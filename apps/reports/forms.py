@@ -24,9 +24,10 @@ class DashboardFilterForm(forms.Form):
 
     def __init__(self, *args, national=False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["group"].choices = [("", _("All groups"))] + list(
-            ProductGroup.objects.order_by("order").values_list("code", "name")
-        )
+        self.fields["group"].choices = [
+            ("", _("All groups")),
+            *ProductGroup.objects.order_by("order").values_list("code", "name"),
+        ]
         if not national:
             del self.fields["edition"]
 

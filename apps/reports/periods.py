@@ -13,6 +13,7 @@ from .enums import ReportKind
 
 # Reports are due this many days after their period ends; later than that a child's report is late.
 DUE_AFTER_DAYS = 10
+MONTHS_PER_HALF = 6
 
 
 @dataclass(frozen=True)
@@ -28,7 +29,7 @@ class Period:
         if self.kind == ReportKind.QUARTERLY:
             return f"{self.start.year}-Q{(self.start.month - 1) // 3 + 1}"
         if self.kind == ReportKind.HALF_YEARLY:
-            return f"{self.start.year}-H{1 if self.start.month <= 6 else 2}"
+            return f"{self.start.year}-H{1 if self.start.month <= MONTHS_PER_HALF else 2}"
         if self.kind == ReportKind.YEARLY:
             return str(self.start.year)
         return f"{self.start.isoformat()}..{self.end.isoformat()}"
@@ -44,7 +45,7 @@ class Period:
         if self.kind == ReportKind.QUARTERLY:
             return _("quarter %(q)s/%(year)s") % {"q": (self.start.month - 1) // 3 + 1, "year": self.start.year}
         if self.kind == ReportKind.HALF_YEARLY:
-            if self.start.month <= 6:
+            if self.start.month <= MONTHS_PER_HALF:
                 return _("first six months of %(year)s") % {"year": self.start.year}
             return _("second six months of %(year)s") % {"year": self.start.year}
         if self.kind == ReportKind.YEARLY:
@@ -126,7 +127,7 @@ class Period:
             q = (today.month - 1) // 3
             return cls.quarter(today.year, q) if q else cls.quarter(today.year - 1, 4)
         if kind == ReportKind.HALF_YEARLY:
-            return cls.half(today.year, 1) if today.month > 6 else cls.half(today.year - 1, 2)
+            return cls.half(today.year, 1) if today.month > MONTHS_PER_HALF else cls.half(today.year - 1, 2)
         return cls.whole_year(today.year - 1)
 
 

@@ -19,13 +19,15 @@ go to the central level.
 import datetime
 import logging
 import uuid
+from collections.abc import Iterable
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -49,7 +51,7 @@ R = ReportState
 UNIT = "unit"
 PARENT = "parent"
 
-TRANSITIONS = {
+TRANSITIONS: dict[tuple[str, str], str] = {  # (ReportState, ReportState) -> who
     (R.DRAFT, R.SUBMITTED): UNIT,
     (R.RETURNED, R.SUBMITTED): UNIT,
     (R.SUBMITTED, R.ACCEPTED): PARENT,
@@ -61,11 +63,11 @@ EDITABLE_STATES = (R.DRAFT, R.RETURNED)
 STALE_RENDER = datetime.timedelta(minutes=20)
 
 
-def is_unit_officer(user, unit):
+def is_unit_officer(user: Any, unit: AdministrativeUnit) -> bool:
     return user.is_authenticated and user.role in REPORTING_OFFICERS and user.unit_id == unit.pk
 
 
-def is_parent_officer(user, unit):
+def is_parent_officer(user: Any, unit: AdministrativeUnit) -> bool:
     """The officer who receives ``unit``'s reports: of the parent unit, or central for a province."""
     if not user.is_authenticated:
         return False
@@ -74,7 +76,7 @@ def is_parent_officer(user, unit):
     return user.role in REPORTING_OFFICERS and user.unit_id == unit.parent_id
 
 
-def report_prepare(*, unit, period):
+def report_prepare(*, unit: AdministrativeUnit, period: Period) -> Report:
     """The report row of ``unit`` for ``period`` (created as a draft), files marked to be generated.
 
     Refused for a submitted or accepted report: what the level above received must not change under it.
@@ -94,7 +96,7 @@ def report_prepare(*, unit, period):
     return report
 
 
-def report_render(*, report_id, today=None):
+def report_render(*, report_id: int, today: datetime.date | None = None) -> bool:
     """Compute the figures and write the PDF and XLSX of one report; a second run of a claimed row does nothing."""
     claim = uuid.uuid4()
     now = timezone.now()
@@ -155,7 +157,7 @@ def report_render(*, report_id, today=None):
     return bool(updated)
 
 
-def _mail_ready(report):
+def _mail_ready(report: Report) -> None:
     """Tell the unit's officers their report is ready to complete (the first time its files exist)."""
     _mail_on_commit(
         officers_of(report.unit),
@@ -172,25 +174,25 @@ def _mail_ready(report):
     )
 
 
-def officers_of(unit):
+def officers_of(unit: AdministrativeUnit | None) -> QuerySet[User]:
     """The officers who write ``unit``'s reports (``None``: the central officers)."""
     if unit is None:
         return User.objects.filter(role=Role.CENTRAL_OFFICER, unit__isnull=True, is_active=True)
     return User.objects.filter(role__in=REPORTING_OFFICERS, unit=unit, is_active=True)
 
 
-def _absolute(path):
+def _absolute(path: str) -> str:
     return f"{settings.SITE_SCHEME}://{settings.SITE_DOMAIN}{path}"
 
 
-def _mail_on_commit(users, subject, lines):
+def _mail_on_commit(users: QuerySet[User], subject: str, lines: Iterable[str]) -> None:
     recipients = sorted(users.values_list("email", flat=True))
     if recipients:
         body = "\n\n".join(lines)
         transaction.on_commit(lambda: send_mail(subject, body, None, recipients, fail_silently=False))
 
 
-def reports_remind_late(*, today=None):
+def reports_remind_late(*, today: datetime.date | None = None) -> int:
     """Tell the level above, once per report, which of its children's reports of the last periods are late."""
     today = today or timezone.localdate()
     told = 0
@@ -201,7 +203,7 @@ def reports_remind_late(*, today=None):
         late = Report.objects.filter(
             kind=kind, period=period.key, state__in=EDITABLE_STATES, late_reminder_sent_at__isnull=True
         ).select_related("unit__parent")
-        by_parent = {}
+        by_parent: dict[AdministrativeUnit | None, list[Report]] = {}
         for report in late:  # one per late unit
             by_parent.setdefault(report.unit.parent, []).append(report)
         for parent, reports in by_parent.items():
@@ -226,9 +228,9 @@ def reports_remind_late(*, today=None):
     return told
 
 
-def units_with_data():
+def units_with_data() -> QuerySet[AdministrativeUnit]:
     """Provinces and districts of both editions with at least one product in their subtree (two queries)."""
-    paths = set()
+    paths: set[str] = set()
     for path in Product.objects.order_by().values_list("commune__path", flat=True).distinct():
         paths.update(AdministrativeUnit.prefixes_of(path)[:-1])
     return AdministrativeUnit.objects.filter(path__in=paths, level__in=[Level.PROVINCE, Level.DISTRICT]).order_by(
@@ -236,7 +238,7 @@ def units_with_data():
     )
 
 
-def reports_prepare_period(*, period, units=None):
+def reports_prepare_period(*, period: Period, units: Iterable[AdministrativeUnit] | None = None) -> list[Report]:
     """Prepare the report of every unit (default: :func:`units_with_data`); submitted ones are left alone."""
     prepared = []
     for unit in units if units is not None else units_with_data():
@@ -247,7 +249,7 @@ def reports_prepare_period(*, period, units=None):
     return prepared
 
 
-def report_update_narrative(*, report, results, difficulties, proposals, by):
+def report_update_narrative(*, report: Report, results: str, difficulties: str, proposals: str, by: User) -> Report:
     if not is_unit_officer(by, report.unit):
         raise PermissionDenied
     with transaction.atomic():
@@ -267,7 +269,7 @@ def report_update_narrative(*, report, results, difficulties, proposals, by):
     return locked
 
 
-def report_transition(*, report, to_state, by, reason=""):
+def report_transition(*, report: Report, to_state: str, by: User, reason: str = "") -> Report:
     """Move ``report`` to ``to_state`` if the table allows it and ``by`` is the right officer."""
     with transaction.atomic():
         locked = Report.objects.select_for_update().select_related("unit").get(pk=report.pk)

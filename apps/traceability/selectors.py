@@ -1,9 +1,11 @@
 """Reads of the traceability app: the public lookups of a stamp, what each user may see, and statistics."""
 
+import datetime
 from datetime import timedelta
 from types import SimpleNamespace
+from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -16,10 +18,13 @@ from . import scanbuffer
 from .enums import BatchState
 from .models import FakeReport, Lot, ProductionSite, Stamp, StampBatch, StampScan
 
+if TYPE_CHECKING:
+    from apps.products.models import Product
+
 STAMP_RELATED = ("batch__product__producer__commune", "batch__product__product_set", "batch__lot")
 
 
-def current_certificate(product):
+def current_certificate(product: "Product") -> Certificate | None:
     """The certificate whose live status (``Certificate.status``, as on /xac-thuc/) speaks for the product now:
     the one valid today, else the latest issued. One query."""
     valid_now = Certificate.objects.currently_valid().filter(pk=OuterRef("pk"))
@@ -31,13 +36,13 @@ def current_certificate(product):
     )
 
 
-def stamp_by_code(code):
-    if not code or len(code) > Stamp._meta.get_field("code").max_length:
+def stamp_by_code(code: str | None) -> Stamp | None:
+    if not code or len(code) > (Stamp._meta.get_field("code").max_length or 0):
         return None
     return Stamp.objects.select_related(*STAMP_RELATED).filter(code=code).first()
 
 
-def stamp_by_digital_link(*, gtin, lot, serial):
+def stamp_by_digital_link(*, gtin: str, lot: str, serial: str) -> Stamp | None:
     """The stamp a GS1 Digital Link names: the serial is the stamp code; GTIN and lot must match it."""
     stamp = stamp_by_code(serial)
     if stamp is None:
@@ -45,13 +50,13 @@ def stamp_by_digital_link(*, gtin, lot, serial):
     product = stamp.batch.product
     if not product.gtin or to_gtin14(product.gtin) != gtin:
         return None
-    lot_code = stamp.batch.lot.code if stamp.batch.lot_id else None
+    lot_code = stamp.batch.lot.code if stamp.batch.lot else None
     if (lot or None) != lot_code:
         return None
     return stamp
 
 
-def previous_placed_scan(stamp):
+def previous_placed_scan(stamp: Stamp) -> Any:
     """The stamp's latest scan that has a place (before the one being recorded): the buffered one if Redis has it."""
     buffered = scanbuffer.previous_place(stamp)
     if buffered is not None:
@@ -65,14 +70,14 @@ def previous_placed_scan(stamp):
     )
 
 
-def scan_regions_count(stamp):
+def scan_regions_count(stamp: Stamp) -> int:
     return StampScan.objects.filter(stamp=stamp).exclude(region="").values("region").distinct().count()
 
 
 # --- What each user may see -------------------------------------------------------------------------------
 
 
-def _visible(queryset, user, producer_path):
+def _visible(queryset: QuerySet[Any], user: Any, producer_path: str) -> QuerySet[Any]:
     """Producer accounts see their producers' rows; officers their subtree's."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return queryset.none()
@@ -83,15 +88,15 @@ def _visible(queryset, user, producer_path):
     return scope(queryset, user, unit_field=f"{producer_path}__commune")
 
 
-def sites_visible_to(user):
+def sites_visible_to(user: Any) -> QuerySet[ProductionSite]:
     return _visible(ProductionSite.objects.select_related("producer", "commune"), user, "producer")
 
 
-def lots_visible_to(user):
+def lots_visible_to(user: Any) -> QuerySet[Lot]:
     return _visible(Lot.objects.select_related("product__producer"), user, "product__producer")
 
 
-def batches_visible_to(user):
+def batches_visible_to(user: Any) -> QuerySet[StampBatch]:
     return _visible(
         StampBatch.objects.select_related("product__producer__commune", "lot", "requested_by"),
         user,
@@ -99,15 +104,15 @@ def batches_visible_to(user):
     )
 
 
-def batches_awaiting_decision(user):
+def batches_awaiting_decision(user: Any) -> QuerySet[StampBatch]:
     return batches_visible_to(user).filter(state=BatchState.REQUESTED)
 
 
-def scans_visible_to(user):
+def scans_visible_to(user: Any) -> QuerySet[StampScan]:
     return _visible(StampScan.objects.all(), user, "stamp__batch__product__producer")
 
 
-def reports_visible_to(user):
+def reports_visible_to(user: Any) -> QuerySet[FakeReport]:
     if not getattr(user, "is_authenticated", False) or user.role in (Role.PRODUCER, Role.COUNCIL_MEMBER):
         return FakeReport.objects.none()
     return scope(
@@ -115,7 +120,7 @@ def reports_visible_to(user):
     )
 
 
-def alerts_visible_to(user):
+def alerts_visible_to(user: Any) -> QuerySet[Any]:
     """Scans that showed a counterfeit signal, newest first (for market-surveillance follow-up)."""
     return (
         scans_visible_to(user)
@@ -125,7 +130,9 @@ def alerts_visible_to(user):
     )
 
 
-def scan_statistics(scans, *, days=30, today=None):
+def scan_statistics(
+    scans: QuerySet[StampScan], *, days: int = 30, today: datetime.date | None = None
+) -> dict[str, Any]:
     """Counts per product, lot, region and day over ``scans`` (a queryset already restricted to the user)."""
     today = today or timezone.localdate()
     since = today - timedelta(days=days - 1)

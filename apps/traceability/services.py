@@ -9,14 +9,16 @@ import secrets
 import tempfile
 import time
 import uuid
-from datetime import timedelta
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
+from typing import IO, TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, InterfaceError, OperationalError, transaction
-from django.db.models import F, Q, Value
+from django.db.models import F, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -32,28 +34,34 @@ from .enums import BatchState
 from .models import FakeReport, Lot, LotEvent, ProductionSite, SiteCertification, Stamp, StampBatch, StampScan
 from .selectors import current_certificate
 
+if TYPE_CHECKING:
+    from apps.accounts.models import User
+    from apps.producers.models import Producer
+    from apps.products.models import Product
+
 logger = logging.getLogger(__name__)
 
 TRANSIENT_ERRORS = (OperationalError, InterfaceError, ConnectionError, TimeoutError)
 MAX_GENERATION_ATTEMPTS = 5
 CODE_CHUNK = 1000
+ANONYMISED_PREFIX = {4: 24, 6: 48}  # IP version -> network bits kept of a scanner's address
 # Crockford base 32: no I, L, O, U (nothing to misread when typing the printed code).
 CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 CODE_LENGTH = 13  # 13 × 5 = 65 random bits
 
 
-def new_stamp_code():
+def new_stamp_code() -> str:
     value = secrets.randbits(5 * CODE_LENGTH)
     return "".join(CROCKFORD[(value >> (5 * i)) & 31] for i in range(CODE_LENGTH))
 
 
-def normalise_code(text):
+def normalise_code(text: str) -> str:
     """What a shopper typed (dashes, spaces, lower case, O for 0, I/L for 1) as a stored code."""
     text = (text or "").upper().replace("-", "").replace(" ", "")
-    return text.translate(str.maketrans({"O": "0", "I": "1", "L": "1"}))
+    return text.translate(str.maketrans("OIL", "011"))
 
 
-def _require(user, perm, obj):
+def _require(user: "User", perm: str, obj: Any) -> None:
     if not user.has_perm(perm, obj):
         raise PermissionDenied
 
@@ -64,7 +72,14 @@ SITE_FIELDS = ("name", "kind", "commune", "address", "latitude", "longitude", "a
 
 
 @transaction.atomic
-def site_save(*, by, producer, site=None, products=(), **fields):
+def site_save(
+    *,
+    by: "User",
+    producer: "Producer",
+    site: ProductionSite | None = None,
+    products: Iterable["Product"] = (),
+    **fields: Any,
+) -> ProductionSite:
     """Create (``site`` None) or update a production site of ``producer``."""
     site = site or ProductionSite(producer=producer)
     if site.pk and site.producer_id != producer.pk:
@@ -83,7 +98,15 @@ def site_save(*, by, producer, site=None, products=(), **fields):
     return site
 
 
-def site_certification_add(*, by, site, kind, number="", issuer="", valid_until=None):
+def site_certification_add(
+    *,
+    by: "User",
+    site: ProductionSite,
+    kind: str,
+    number: str = "",
+    issuer: str = "",
+    valid_until: date | None = None,
+) -> SiteCertification:
     _require(by, "traceability.change_site", site)
     cert = SiteCertification(
         site=site, kind=kind, number=number.strip(), issuer=issuer.strip(), valid_until=valid_until
@@ -98,7 +121,7 @@ LOT_FIELDS = ("code", "produced_on", "expires_on", "quantity", "unit", "inputs")
 
 
 @transaction.atomic
-def lot_create(*, by, product, sites=(), **fields):
+def lot_create(*, by: "User", product: "Product", sites: Iterable[ProductionSite] = (), **fields: Any) -> Lot:
     lot = Lot(product=product, **{k: (v.strip() if isinstance(v, str) else v) for k, v in fields.items()})
     _require(by, "traceability.change_lot", lot)
     if any(s.producer_id != product.producer_id for s in sites):
@@ -111,7 +134,17 @@ def lot_create(*, by, product, sites=(), **fields):
     return lot
 
 
-def lot_event_add(*, by, lot, kind, occurred_at, actor, site=None, place="", note=""):
+def lot_event_add(
+    *,
+    by: "User",
+    lot: Lot,
+    kind: str,
+    occurred_at: datetime,
+    actor: str,
+    site: ProductionSite | None = None,
+    place: str = "",
+    note: str = "",
+) -> LotEvent:
     _require(by, "traceability.change_lot", lot)
     if site is not None and site.producer_id != lot.product.producer_id:
         raise ValidationError({"site": _("Pick a production site of this producer.")})
@@ -146,11 +179,11 @@ TRANSITIONS = {
 NEEDS_REASON = {BatchState.REJECTED, BatchState.VOIDED}
 
 
-def states_leading_to(target):
+def states_leading_to(target: str) -> list[str]:
     return [a for (a, b) in TRANSITIONS if b == target]
 
 
-def stamp_batch_request(*, by, product, quantity, lot=None):
+def stamp_batch_request(*, by: "User", product: "Product", quantity: int, lot: Lot | None = None) -> StampBatch:
     if lot is not None and lot.product_id != product.pk:
         raise ValidationError({"lot": _("This lot is of another product.")})
     _require(by, "traceability.request_stamps", lot or product)
@@ -162,19 +195,20 @@ def stamp_batch_request(*, by, product, quantity, lot=None):
     return batch
 
 
-def stamp_batch_transition(*, batch, to, by, reason=""):
+def stamp_batch_transition(*, batch: StampBatch, to: str, by: "User", reason: str = "") -> StampBatch:
     """Move ``batch`` to ``to`` if the table allows it and ``by`` holds the permission it names."""
     to = BatchState(to)
     reason = (reason or "").strip()
     with transaction.atomic():
         locked = StampBatch.objects.select_for_update().select_related("product__producer__commune").get(pk=batch.pk)
         key = (BatchState(locked.state), to)
-        if key not in TRANSITIONS or TRANSITIONS[key] is None:
+        permission = TRANSITIONS.get(key)
+        if permission is None:
             raise ValidationError(
                 _("A batch that is “%(state)s” cannot become “%(to)s”.")
                 % {"state": locked.get_state_display(), "to": to.label}
             )
-        _require(by, TRANSITIONS[key], locked)
+        _require(by, permission, locked)
         if to in NEEDS_REASON and not reason:
             raise ValidationError({"reason": _("Give the reason.")})
         before = {"state": locked.state}
@@ -198,7 +232,7 @@ def stamp_batch_transition(*, batch, to, by, reason=""):
     return locked
 
 
-def stamps_void_range(*, batch, first, last, reason, by):
+def stamps_void_range(*, batch: StampBatch, first: int, last: int, reason: str, by: "User") -> int:
     """Void the stamps numbered ``first``..``last`` of a generated batch (a lost roll). Returns how many."""
     reason = (reason or "").strip()
     _require(by, "traceability.void_stamps", batch)
@@ -228,11 +262,11 @@ def stamps_void_range(*, batch, first, last, reason, by):
 # --- Generation -------------------------------------------------------------------------------------------
 
 
-def stamp_batch_enqueue(*, batch_id):
+def stamp_batch_enqueue(*, batch_id: int) -> None:
     enqueue("traceability.generate_batch", batch_id=batch_id)
 
 
-def _claim(batch_id):
+def _claim(batch_id: int) -> uuid.UUID | None:
     """Take the batch if it waits for generation, or if its worker stopped reporting progress. Claim or None."""
     now = timezone.now()
     stale_before = now - timedelta(seconds=settings.OCOP_STAMP_STALE_SECONDS)
@@ -247,7 +281,7 @@ def _claim(batch_id):
     return claim if taken else None
 
 
-def _mine(batch_id, claim):
+def _mine(batch_id: int, claim: uuid.UUID) -> QuerySet[StampBatch]:
     return StampBatch.objects.filter(pk=batch_id, claim=claim, state=BatchState.GENERATING)
 
 
@@ -255,12 +289,12 @@ class ClaimLost(Exception):
     """Another worker took the batch over (this one was too slow and was declared dead)."""
 
 
-def _heartbeat(batch_id, claim, **fields):
+def _heartbeat(batch_id: int, claim: uuid.UUID, **fields: Any) -> None:
     if not _mine(batch_id, claim).update(heartbeat_at=timezone.now(), **fields):
         raise ClaimLost
 
 
-def _create_codes(batch, claim):
+def _create_codes(batch: StampBatch, claim: uuid.UUID) -> None:
     """Create the missing stamps, CODE_CHUNK per committed INSERT (serials continue after a crash)."""
     have = batch.stamps.count()
     while have < batch.quantity:
@@ -277,38 +311,38 @@ def _create_codes(batch, claim):
         _heartbeat(batch.pk, claim)
 
 
-def _part_name(batch, layout, index):
+def _part_name(batch: StampBatch, layout: str, index: int) -> str:
     return f"traceability/batches/{batch.pk}/parts/{layout}-{index:05d}.pdf"
 
 
-def _final_name(batch, kind, ext):
+def _final_name(batch: StampBatch, kind: str, ext: str) -> str:
     return f"traceability/batches/{batch.pk}/stamps-{batch.pk}-{kind}.{ext}"
 
 
-def _label_context(batch):
+def _label_context(batch: StampBatch) -> dict[str, Any]:
     certificate = current_certificate(batch.product)
     return {
         "product_name": batch.product.name,
         "stars": certificate.stars if certificate else None,
         "gtin": batch.product.gtin,
-        "lot_code": batch.lot.code if batch.lot_id else "",
+        "lot_code": batch.lot.code if batch.lot else "",
     }
 
 
-def _save_file(name, fileobj):
+def _save_file(name: str, fileobj: IO[bytes] | File) -> str:
     if private_storage.exists(name):
         private_storage.delete(name)
     return private_storage.save(name, fileobj)
 
 
-def _parts(batch):
+def _parts(batch: StampBatch) -> tuple[int, int]:
     """Labels per part (whole A4 sheets) and the number of parts of ``batch``."""
     size = settings.OCOP_STAMP_LABELS_PER_PART
     per_part = max(size - size % labels.LABELS_PER_SHEET, labels.LABELS_PER_SHEET)
     return per_part, -(-batch.quantity // per_part)
 
 
-def _render_parts(batch, claim, deadline):
+def _render_parts(batch: StampBatch, claim: uuid.UUID, deadline: float) -> bool:
     """Render the label parts not yet done. False when the time budget ran out first."""
     per_part, parts = _parts(batch)
     context = _label_context(batch)
@@ -335,7 +369,7 @@ def _render_parts(batch, claim, deadline):
     return True
 
 
-def _assemble(batch, claim):
+def _assemble(batch: StampBatch, claim: uuid.UUID) -> bool:
     """Merge the parts into the two PDFs, write the CSV, and mark the batch ready (if still ours)."""
     _per_part, parts = _parts(batch)
     context = _label_context(batch)
@@ -377,7 +411,7 @@ def _assemble(batch, claim):
     return bool(done)
 
 
-def stamp_batch_generate(*, batch_id):
+def stamp_batch_generate(*, batch_id: int) -> str:
     """The worker's job: codes, label parts, merged PDFs and CSV. Returns "ready", "continued" or "skipped".
 
     Idempotent and resumable: the claim is a conditional UPDATE, codes and parts already made are kept, so a
@@ -409,7 +443,7 @@ def stamp_batch_generate(*, batch_id):
         return "failed"
 
 
-def _release(batch_id, claim, exc, *, transient):
+def _release(batch_id: int, claim: uuid.UUID, exc: BaseException, *, transient: bool) -> None:
     text = f"{type(exc).__name__}: {exc}"[:2000]
     mine = _mine(batch_id, claim)
     if transient:
@@ -417,7 +451,7 @@ def _release(batch_id, claim, exc, *, transient):
     mine.update(state=BatchState.FAILED, claim=None, error=text)
 
 
-def stamp_batches_requeue_stuck():
+def stamp_batches_requeue_stuck() -> int:
     """The sweep: queue again approved batches whose message was lost and batches whose worker died."""
     now = timezone.now()
     stale_before = now - timedelta(seconds=settings.OCOP_STAMP_STALE_SECONDS)
@@ -437,23 +471,25 @@ def stamp_batches_requeue_stuck():
 # --- Scans and reports ------------------------------------------------------------------------------------
 
 
-def ip_prefix(address):
+def ip_prefix(address: str | None) -> str:
     """The network, never the address: /24 for IPv4, /48 for IPv6."""
     try:
         ip = ipaddress.ip_address((address or "").strip())
     except ValueError:
         return ""
-    bits = 24 if ip.version == 4 else 48
+    bits = ANONYMISED_PREFIX[ip.version]
     return str(ipaddress.ip_network(f"{ip}/{bits}", strict=False))
 
 
-def scan_count_next(stamp):
+def scan_count_next(stamp: Stamp) -> int:
     """The stamp's scan count including the scan being recorded now (live, with the scans still buffered)."""
     count = scanbuffer.next_count(stamp)
     return stamp.scan_count + 1 if count is None else count
 
 
-def scan_record(*, stamp, address, place=None, signals=()):
+def scan_record(
+    *, stamp: Stamp, address: str | None, place: dict[str, Any] | None = None, signals: Iterable[str] = ()
+) -> StampScan | None:
     """Record a scan: time, address prefix, (when a GeoIP database placed it) a city-level place, the signals shown.
 
     Queued in Redis for the next bulk write when Redis is there (``scanbuffer``); written straight away otherwise.
@@ -479,14 +515,22 @@ def scan_record(*, stamp, address, place=None, signals=()):
     return scan
 
 
-def scans_flush():
+def scans_flush() -> int:
     """Write the buffered scans to the database (the beat task, every minute)."""
     return scanbuffer.flush()
 
 
 def fake_report_create(
-    *, photo, stamp=None, product=None, code="", where_bought="", message="", contact="", address=""
-):
+    *,
+    photo: File,
+    stamp: Stamp | None = None,
+    product: "Product | None" = None,
+    code: str = "",
+    where_bought: str = "",
+    message: str = "",
+    contact: str = "",
+    address: str = "",
+) -> FakeReport:
     content_type = validate_upload(photo, allowed=IMAGE_TYPES)
     if stamp is not None:
         product = stamp.batch.product
@@ -504,6 +548,6 @@ def fake_report_create(
     try:
         report.save()
     except Exception:
-        report.photo.storage.delete(report.photo.name)
+        report.photo.storage.delete(report.photo.name)  # type: ignore[arg-type]  # named by the save above
         raise
     return report

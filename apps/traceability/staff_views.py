@@ -140,10 +140,9 @@ def site_edit(request, pk):
     form = SiteForm(
         request.POST or None, initial=initial, producers=_producers(request.user).filter(pk=site.producer_id)
     )
-    if request.method == "POST" and form.is_valid():
-        if _site_form_save(request, form, site) is not None:
-            messages.success(request, _("Production site saved."))
-            return redirect("traceability:site_detail", pk=site.pk)
+    if request.method == "POST" and form.is_valid() and _site_form_save(request, form, site) is not None:
+        messages.success(request, _("Production site saved."))
+        return redirect("traceability:site_detail", pk=site.pk)
     return render(request, "traceability/form.html", {"form": form, "title": site.name})
 
 

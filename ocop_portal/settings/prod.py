@@ -10,7 +10,7 @@ from .base import *  # noqa: F403
 from .base import env
 
 SITE_DOMAIN = env("OCOP_SITE_DOMAIN", default="").strip()
-if not SITE_DOMAIN or SITE_DOMAIN.split(":")[0] in ("127.0.0.1", "localhost", "0.0.0.0", "::1", "[::1]"):
+if not SITE_DOMAIN or SITE_DOMAIN.split(":")[0] in ("127.0.0.1", "localhost", "0.0.0.0", "::1", "[::1]"):  # noqa: S104 - refused, not bound
     raise ImproperlyConfigured(
         "Set OCOP_SITE_DOMAIN to the portal's public domain (e.g. ocop.quangninh.gov.vn): it is printed in the "
         "QR code of every certificate and in e-mail links, and must not be a local address."

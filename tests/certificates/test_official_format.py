@@ -16,7 +16,7 @@ def _flat(text):
 
 
 def test_certificate_has_issuer_motto_place_date_authority_and_full_address(issue):
-    decision, (cert,) = issue(1)
+    _decision, (cert,) = issue(1)
     pages, text = pdf_text(rendering.render_certificates([cert])[0])
     text = _flat(text)
     assert pages == 1
@@ -28,7 +28,7 @@ def test_certificate_has_issuer_motto_place_date_authority_and_full_address(issu
 
 
 def test_decision_has_number_symbol_place_date_authority_and_recipients(issue):
-    decision, certs = issue(2)
+    decision, _certs = issue(2)
     items = list(decision.items.select_related("product__producer__commune__parent__parent", "certificate"))
     _pages, text = pdf_text(rendering.render_decision_document(decision, items))
     text = _flat(text)

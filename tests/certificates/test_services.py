@@ -62,7 +62,7 @@ def test_upgrade_supersedes_the_previous_certificate(issue, tree):
 
 
 def test_render_claims_each_row_once(issue):
-    decision, certs = issue(3)
+    _decision, certs = issue(3)
     ids = [c.pk for c in certs]
     assert services.certificates_render(certificate_ids=ids) == 3
     assert services.certificates_render(certificate_ids=ids) == 0
@@ -190,7 +190,7 @@ def test_expiry_reminder_is_sent_once(issue, tree, users, settings):
 
 
 def test_expiry_reminder_skips_certificates_far_from_expiry_and_revoked(issue, users):
-    _d, (far,) = issue(1)
+    _d, (_far,) = issue(1)
     _d2, (revoked,) = issue(1, date=timezone.localdate() - datetime.timedelta(days=36 * 30))
     services.certificate_revoke(certificate=revoked, reason="Vi phạm", by=users.province)
     assert services.certificates_send_expiry_reminders() == 0
@@ -207,7 +207,7 @@ def test_daily_schedules_exist_in_the_beat_database():
 
 
 def test_requeue_stuck_finds_lost_and_stale_rows_only(issue, django_capture_on_commit_callbacks):
-    _d, (fresh, lost, stale, ready) = issue(4)
+    _d, (_fresh, lost, stale, ready) = issue(4)
     now = timezone.now()
     Certificate.objects.filter(pk=lost.pk).update(created_at=now - datetime.timedelta(hours=1))
     Certificate.objects.filter(pk=stale.pk).update(

@@ -42,7 +42,7 @@ def test_worker_renders_decision_with_20_products(issue, worker):
 
 def test_worker_renders_each_certificate_once_when_enqueued_twice(issue, worker):
     with transaction.atomic():
-        decision, certs = issue(20)  # queued once on commit...
+        _decision, certs = issue(20)  # queued once on commit...
         ids = [c.pk for c in certs]
         certificates_enqueue_rendering(certificate_ids=ids)  # ...and the same batch a second time
     # Both messages leave at commit; the worker's two pool processes take them at once.

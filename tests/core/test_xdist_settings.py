@@ -33,11 +33,11 @@ def test_worker_zero_keeps_the_base_dbs_and_an_empty_url_stays_empty(monkeypatch
 def test_this_run_uses_the_folders_and_dbs_of_its_worker():
     worker = os.environ.get("PYTEST_XDIST_WORKER")
     if worker is None:  # a serial run: the environment's values as they are
-        assert settings.REDIS_URL == os.environ["REDIS_URL"]
+        assert os.environ["REDIS_URL"] == settings.REDIS_URL
         return
     assert str(settings.PRIVATE_STORAGE_ROOT).endswith(f"-{worker}")
     assert str(settings.MEDIA_ROOT).endswith(f"-{worker}")
     # Shifted once, in this process, before the settings were read (a Celery worker started by a test inherits it).
     assert os.environ["OCOP_TEST_WORKER_SHIFTED"] == "1"
-    assert settings.REDIS_URL == os.environ["REDIS_URL"]
-    assert settings.CELERY_BROKER_URL == os.environ["CELERY_BROKER_URL"]
+    assert os.environ["REDIS_URL"] == settings.REDIS_URL
+    assert os.environ["CELERY_BROKER_URL"] == settings.CELERY_BROKER_URL

@@ -268,11 +268,13 @@ def test_transition_mail_not_sent_when_transaction_rolls_back(
     make_application, users, django_capture_on_commit_callbacks
 ):
     application = make_application(S.IDEA_ACCEPTED)
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with pytest.raises(RuntimeError):
-            with transaction.atomic():
-                application_transition(application=application, to_state=S.PLAN_SUBMITTED, by=users.commune_x)
-                raise RuntimeError("rollback")
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        application_transition(application=application, to_state=S.PLAN_SUBMITTED, by=users.commune_x)
+        raise RuntimeError("rollback")
     assert callbacks == []
     assert deliver_queued_mail() == 0
     assert mail.outbox == []

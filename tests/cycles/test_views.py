@@ -33,7 +33,7 @@ def evidence(make_application, users):
     return evidence_upload(application=application, title="Phiếu kiểm nghiệm", uploaded=pdf(), by=users.commune_x)
 
 
-# --------------------------------------------------------------------------------------- jurisdiction (403)
+# --------------------------------------------------------------------------------------- jurisdiction: 403 pages
 
 
 def test_application_page_of_other_commune_is_forbidden(client, make_application, users):

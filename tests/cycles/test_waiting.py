@@ -58,7 +58,7 @@ def test_rejected_idea_waits_for_nobody(make_application):
 
 def test_application_page_says_whose_move_since_when_and_the_deadline(client, make_application, users):
     application = make_application(S.IDEA_REGISTERED)
-    moved = timezone.make_aware(datetime.datetime(2025, 3, 10, 9, 0))
+    moved = datetime.datetime(2025, 3, 10, 9, 0, tzinfo=timezone.get_current_timezone())
     ApplicationTransition.objects.create(
         application=application, from_state=S.IDEA_REGISTERED, to_state=S.IDEA_REGISTERED, by=users.commune_x
     )

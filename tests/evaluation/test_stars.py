@@ -47,7 +47,7 @@ def test_awarded_stars_all_met_is_the_band():
 
 @pytest.mark.parametrize(("total", "recognised"), [("49.99", False), ("50", True), ("50.01", True)])
 def test_recognition_threshold_is_the_floor_of_the_3_star_band(total, recognised):
-    assert RECOGNITION_FLOOR == Decimal(50)
+    assert Decimal(50) == RECOGNITION_FLOOR
     assert reaches_recognition(Decimal(total)) is recognised
 
 

@@ -2,6 +2,7 @@
 
 import csv
 import gzip
+import io
 from collections import defaultdict
 
 import pytest
@@ -125,7 +126,7 @@ def test_import_links_all_10051_old_communes_by_edition_and_code_and_is_idempote
     assert old.exclude(successor__parent_id=F("parent__parent__successor_id")).count() == 0
 
     before = _snapshot()
-    call_command("import_units", edition="all", provinces=None, stdout=open("/dev/null", "w"))
+    call_command("import_units", edition="all", provinces=None, stdout=io.StringIO())
     assert _snapshot() == before
     again = units_link_commune_successors()
     assert (again.linked, again.split, again.changed) == (10051, 472, 0)

@@ -1,3 +1,5 @@
+import io
+
 import pytest
 from django.core.management import call_command
 
@@ -33,7 +35,7 @@ def test_three_tier_import_loads_63_696_10051_with_districts_and_is_idempotent()
     result = units_import_three_tier()
     assert (result.provinces, result.districts, result.communes) == (63, 696, 10051)
     before = _snapshot(Edition.THREE_TIER_2024)
-    call_command("import_units", edition="2024", provinces=None, stdout=open("/dev/null", "w"))
+    call_command("import_units", edition="2024", provinces=None, stdout=io.StringIO())
     assert _snapshot(Edition.THREE_TIER_2024) == before
     commune = AdministrativeUnit.objects.select_related("parent__parent").get(
         edition=Edition.THREE_TIER_2024, level=Level.COMMUNE, code="23482"

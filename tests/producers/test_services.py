@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from apps.audit.models import AuditEvent
 from apps.producers.enums import DocumentKind, ProducerKind
@@ -100,7 +101,7 @@ def test_producer_women_more_than_workers_refused(tree, users):
         ProducerFactory(commune=tree.x, workers_count=3, women_workers=4)
 
 
-@pytest.mark.parametrize("year", [1850, datetime.date.today().year + 1])
+@pytest.mark.parametrize("year", [1850, timezone.localdate().year + 1])
 def test_producer_founded_year_out_of_range_refused(tree, users, year):
     with pytest.raises(ValidationError) as exc:
         producer_create(by=users.commune_x, **_fields(tree, founded_year=year))

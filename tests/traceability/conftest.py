@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.utils import timezone
 from django.utils.functional import empty
 
 from apps.certificates.services import certificates_create_for_decision
@@ -31,11 +32,11 @@ def own_private_storage(tmp_path, settings):
 @pytest.fixture
 def world(tree, users):
     """Product P of commune X with a valid 4★ certificate; the producer account owns it; a lot with a site."""
-    decision = decision_with_products(issuing_unit=tree.p, commune=tree.x, count=1, date=datetime.date.today())
+    decision = decision_with_products(issuing_unit=tree.p, commune=tree.x, count=1, date=timezone.localdate())
     certificate = certificates_create_for_decision(decision=decision)[0]
     product = certificate.product
     product.producer.accounts.add(users.producer)
-    other = decision_with_products(issuing_unit=tree.q, commune=tree.z, count=1, date=datetime.date.today())
+    other = decision_with_products(issuing_unit=tree.q, commune=tree.z, count=1, date=timezone.localdate())
     other_product = certificates_create_for_decision(decision=other)[0].product
     site = ProductionSite.objects.create(
         producer=product.producer,
@@ -50,8 +51,8 @@ def world(tree, users):
     lot = Lot.objects.create(
         product=product,
         code="L2026-001",
-        produced_on=datetime.date.today() - datetime.timedelta(days=10),
-        expires_on=datetime.date.today() + datetime.timedelta(days=300),
+        produced_on=timezone.localdate() - datetime.timedelta(days=10),
+        expires_on=timezone.localdate() + datetime.timedelta(days=300),
         quantity=500,
         unit="hộp",
         inputs="Chè búp tươi — đồi Khe Lạc",

@@ -174,7 +174,7 @@ def test_anonymous_is_sent_to_login(db, client):
 def test_lot_exports_epcis_json_ld_and_csv(world, users, login):
     world.product.gtin = "8934673573337"
     world.product.save(update_fields=["gtin"])
-    when = timezone.make_aware(datetime.datetime(2026, 11, 2, 7, 0))
+    when = datetime.datetime(2026, 11, 2, 7, 0, tzinfo=timezone.get_current_timezone())
     LotEvent.objects.create(
         lot=world.lot, kind=EventKind.HARVEST, occurred_at=when, site=world.site, actor="Tổ hái chè"
     )

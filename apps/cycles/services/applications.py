@@ -1,5 +1,7 @@
 """Registering a product idea: the application (state idea_registered) and its empty dossier."""
 
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext
@@ -15,8 +17,17 @@ from ..models import Application, Dossier
 from .transitions import _notify_on_commit
 from .windows import require_step_open
 
+if TYPE_CHECKING:
+    from apps.accounts.models import User
+    from apps.producers.models import Producer
+    from apps.products.models import Product, ProductSet
 
-def application_create(*, cycle, product, by, purpose=ApplicationPurpose.NEW):
+    from ..models import Cycle
+
+
+def application_create(
+    *, cycle: "Cycle", product: "Product", by: "User", purpose: str = ApplicationPurpose.NEW
+) -> Application:
     """Register a product idea in ``cycle`` (state idea_registered). Only the product's commune officer may."""
     if not (by.role == Role.COMMUNE_OFFICER and by.unit_id == product.commune_id):
         raise PermissionDenied(gettext("Only the officer of the product's commune may register its idea."))
@@ -49,7 +60,7 @@ def application_create(*, cycle, product, by, purpose=ApplicationPurpose.NEW):
     return application
 
 
-def duplicate_product(*, producer, name):
+def duplicate_product(*, producer: "Producer", name: str) -> "Product | None":
     """The producer's product whose name matches ``name`` ignoring case, diacritics and spacing, or None."""
     folded = fold(name)
     if not folded:
@@ -59,8 +70,16 @@ def duplicate_product(*, producer, name):
 
 @transaction.atomic
 def idea_register(
-    *, cycle, producer, by, name="", product_set=None, description="", product=None, purpose=ApplicationPurpose.NEW
-):
+    *,
+    cycle: "Cycle",
+    producer: "Producer",
+    by: "User",
+    name: str = "",
+    product_set: "ProductSet | None" = None,
+    description: str = "",
+    product: "Product | None" = None,
+    purpose: str = ApplicationPurpose.NEW,
+) -> Application:
     """The idea form: a new product (refused when the producer already has one by that name), or an existing
     product of the producer evaluated again (re-evaluation at expiry, an upgrade attempt, a retry)."""
     if not (by.role == Role.COMMUNE_OFFICER and by.unit_id == producer.commune_id):

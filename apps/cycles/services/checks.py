@@ -1,9 +1,17 @@
 """What a dossier must hold before it can be submitted: the producer's vault documents and the form."""
 
+import datetime
+from typing import TYPE_CHECKING
+
 from django.utils.translation import gettext
 
 from ..enums import ApplicationState
 from ..models import Application, Dossier
+
+if TYPE_CHECKING:
+    from apps.producers.enums import DocumentKind
+    from apps.producers.models import Producer
+    from apps.products.models import Product
 
 S = ApplicationState
 
@@ -23,7 +31,7 @@ VAULT_RELIANT_RETURNS = (S.DOSSIER_SUBMITTED, S.DOSSIER_CHECKED, S.SENT_FOR_EVAL
 FOOD_SAFETY_GROUPS = {"TP", "DU"}
 
 
-def required_document_kinds(product):
+def required_document_kinds(product: "Product") -> list["DocumentKind"]:
     """The producer's vault documents a dossier of ``product`` needs (business registration, quality declaration,
     and the food-safety certificate for food and drinks)."""
     from apps.producers.enums import DocumentKind
@@ -35,7 +43,7 @@ def required_document_kinds(product):
     return kinds
 
 
-def dossier_problems(application, *, today=None):
+def dossier_problems(application: Application, *, today: datetime.date | None = None) -> list[str]:
     """Reasons (in the active language) why ``application``'s dossier cannot be submitted yet."""
     from apps.producers.enums import DocumentKind
     from apps.producers.selectors import producer_missing_or_expired_documents
@@ -55,7 +63,7 @@ def dossier_problems(application, *, today=None):
     return problems
 
 
-def vault_kinds_relied_on(*, producer):
+def vault_kinds_relied_on(*, producer: "Producer") -> set[str]:
     """The document kinds the producer's submitted dossiers rely on (see ``VAULT_RELIANT_STATES``).
 
     Call inside the transaction that changes the vault: the producer's applications are locked until it ends, so
@@ -67,7 +75,7 @@ def vault_kinds_relied_on(*, producer):
         .select_related("product__product_set__group")
         .order_by("pk")
     )
-    kinds = set()
+    kinds: set[str] = set()
     for application in applications:
         reliant = application.state in VAULT_RELIANT_STATES or (
             application.state == S.RETURNED and application.returned_from in VAULT_RELIANT_RETURNS

@@ -1,6 +1,10 @@
 """Opening a yearly OCOP cycle with the dates of its six steps, and the cycles a commune's ideas may join."""
 
+import datetime
+import itertools
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -15,17 +19,23 @@ from apps.geo.enums import Level
 from ..enums import CycleStep
 from ..models import Cycle, CycleStepPeriod
 
+if TYPE_CHECKING:
+    from apps.accounts.models import User
+    from apps.geo.models import AdministrativeUnit
+
 
 @dataclass(frozen=True)
 class StepDates:
     step: int
-    starts_on: object
-    ends_on: object
+    starts_on: datetime.date
+    ends_on: datetime.date
 
 
-def cycle_create(*, unit, year, rule_set, name="", steps, by):
+def cycle_create(
+    *, unit: "AdministrativeUnit", year: int, rule_set: str, name: str = "", steps: Iterable[StepDates], by: "User"
+) -> Cycle:
     """Open a yearly cycle for a province (or, under qd148-2023, a district) with the dates of the six steps."""
-    errors = {}
+    errors: dict[str, Any] = {}
     if unit.level == Level.COMMUNE:
         errors["unit"] = _("A cycle is opened by a province or a district, not by a commune.")
     elif unit.level == Level.DISTRICT and rule_set != RuleSet.QD148_2023:
@@ -45,7 +55,7 @@ def cycle_create(*, unit, year, rule_set, name="", steps, by):
                 errors.setdefault("steps", []).append(
                     gettext("Step %(step)s ends before it starts.") % {"step": s.step}
                 )
-        for prev, cur in zip(steps, steps[1:], strict=False):
+        for prev, cur in itertools.pairwise(steps):
             if cur.starts_on < prev.starts_on:
                 errors.setdefault("steps", []).append(
                     gettext("Step %(step)s starts before step %(prev)s.") % {"step": cur.step, "prev": prev.step}

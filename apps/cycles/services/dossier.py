@@ -1,6 +1,9 @@
 """The commune's edits to a dossier: the registration form, the self-assessment and the evidence files."""
 
+from typing import TYPE_CHECKING, Any
+
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
 from django.db import transaction
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -14,12 +17,16 @@ from ..models import Application, Dossier, EvidenceFile
 from ..workflow import user_tiers
 from .transitions import _state_label
 
+if TYPE_CHECKING:
+    from apps.accounts.models import User
+    from apps.evaluation.models import SheetTemplate
+
 S = ApplicationState
 
 DOSSIER_EDITABLE_STATES = (S.IMPLEMENTING, S.RETURNED, S.IDEA_ACCEPTED, S.IDEA_REGISTERED, S.PLAN_SUBMITTED)
 
 
-def _require_commune_editor(application, by):
+def _require_commune_editor(application: Application, by: "User") -> None:
     if Tier.COMMUNE not in user_tiers(by, application):
         raise PermissionDenied(gettext("Only the officer of the product's commune may edit this dossier."))
     if application.state not in DOSSIER_EDITABLE_STATES:
@@ -30,9 +37,9 @@ def _require_commune_editor(application, by):
         )
 
 
-def self_assessment_totals(scores):
+def self_assessment_totals(scores: dict[str, Any]) -> dict[str, Any]:
     """Per-part totals of a self-assessment: the part is the criterion code's first letter (A, B, C)."""
-    totals = {}
+    totals: dict[str, Any] = {}
     for code, points in scores.items():
         part = code[:1].upper()
         totals[part] = round(totals.get(part, 0) + points, 2)
@@ -53,7 +60,9 @@ DOSSIER_FIELDS = (
 
 
 @transaction.atomic
-def dossier_update(*, application, by, self_assessment=None, **fields):
+def dossier_update(
+    *, application: Application, by: "User", self_assessment: dict[str, Any] | None = None, **fields: Any
+) -> Dossier:
     """Save the registration form, number of samples and self-assessment ({criterion code: points})."""
     application = (
         Application.objects.select_for_update().select_related("product__commune", "cycle").get(pk=application.pk)
@@ -82,7 +91,7 @@ def dossier_update(*, application, by, self_assessment=None, **fields):
 
 
 @transaction.atomic
-def evidence_upload(*, application, title, uploaded, by):
+def evidence_upload(*, application: Application, title: str, uploaded: File, by: "User") -> EvidenceFile:
     """Attach an evidence file (content-checked PDF/JPEG/PNG within the size limit) in private storage.
 
     The application is locked like every other dossier write: an upload racing the submission either lands
@@ -108,7 +117,7 @@ def evidence_upload(*, application, title, uploaded, by):
 
 
 @transaction.atomic
-def evidence_remove(*, evidence, by):
+def evidence_remove(*, evidence: EvidenceFile, by: "User") -> None:
     """Remove an evidence file while the commune may still edit the dossier; the stored file goes after the commit.
 
     Refused (nothing changed) once the dossier has been submitted: from then on the commune and the councils
@@ -142,7 +151,7 @@ def evidence_remove(*, evidence, by):
     evidence.delete()
 
 
-def self_assessment_template(application):
+def self_assessment_template(application: Application) -> "SheetTemplate | None":
     """The score sheet the applicant assesses the product against: the council's sheet for its product set."""
     from apps.evaluation.selectors import template_for
 
@@ -150,7 +159,7 @@ def self_assessment_template(application):
 
 
 @transaction.atomic
-def dossier_self_assess(*, application, by, choices):
+def dossier_self_assess(*, application: Application, by: "User", choices: dict[int, int]) -> Dossier:
     """Record the applicant's self-assessment on the product set's sheet: one option per criterion.
 
     ``choices`` is ``{criterion id: option id}``; every criterion must be on the sheet and every option must
@@ -166,7 +175,8 @@ def dossier_self_assess(*, application, by, choices):
     if template is None:
         raise ValidationError(_("No score sheet is loaded for this product set: the self-assessment cannot be made."))
     criteria = {c.pk: c for c in template.criteria.select_related("group__part").prefetch_related("options")}
-    errors, resolved = {}, {}
+    errors: dict[str, Any] = {}
+    resolved: dict[Any, Any] = {}
     for criterion_id, option_id in choices.items():
         criterion = criteria.get(int(criterion_id))
         if criterion is None:
@@ -184,7 +194,7 @@ def dossier_self_assess(*, application, by, choices):
     dossier, _created = Dossier.objects.get_or_create(application=application)
     before = {"self_assessment": dossier.self_assessment, "totals": dossier.self_assessment_totals}
     points = {c.code: float(o.points) for c, o in sorted(resolved.items(), key=lambda item: item[0].code)}
-    totals = {}
+    totals: dict[str, Any] = {}
     for criterion, option in resolved.items():
         part = criterion.group.part.code
         totals[part] = round(totals.get(part, 0) + float(option.points), 2)

@@ -1,5 +1,7 @@
 """Yearly OCOP plans and their targets."""
 
+from typing import TYPE_CHECKING, Any
+
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext
@@ -10,15 +12,21 @@ from apps.audit.services import audit_record
 from ..enums import TargetKind
 from ..models import Plan, Target
 
+if TYPE_CHECKING:
+    from apps.accounts.models import User
+    from apps.geo.models import AdministrativeUnit
 
-def may_edit_plan(user, unit):
+
+def may_edit_plan(user: Any, unit: "AdministrativeUnit") -> bool:
     return getattr(user, "is_authenticated", False) and (
         user.role in (Role.PROVINCE_OFFICER, Role.DISTRICT_OFFICER, Role.COMMUNE_OFFICER) and user.unit_id == unit.pk
     )
 
 
 @transaction.atomic
-def plan_save(*, unit, year, title="", targets, by):
+def plan_save(
+    *, unit: "AdministrativeUnit", year: int, title: str = "", targets: dict[str, int | None], by: "User"
+) -> Plan:
     """Create or update ``unit``'s plan for ``year``; ``targets`` maps TargetKind → value (None removes it)."""
     if not may_edit_plan(by, unit):
         raise PermissionDenied(gettext("Only the officers of this unit may edit its plan."))
@@ -27,8 +35,8 @@ def plan_save(*, unit, year, title="", targets, by):
     if title:
         plan.title = title
         plan.save(update_fields=["title", "updated_at"])
-    for kind, value in targets.items():
-        kind = TargetKind(kind)
+    for raw_kind, value in targets.items():
+        kind = TargetKind(raw_kind)
         if value is None:
             Target.objects.filter(plan=plan, kind=kind).delete()
         else:

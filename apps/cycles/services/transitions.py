@@ -5,6 +5,8 @@ the round whose result (a closed pre-check or a recorded decision) decides them.
 application removes it from the open rounds it was entered in (audited).
 """
 
+from typing import TYPE_CHECKING, Any
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -23,6 +25,10 @@ from ..selectors import next_actors
 from ..workflow import legal_tiers, user_tiers
 from .checks import dossier_problems
 from .windows import STEP_OF_MOVE, step_window_problem
+
+if TYPE_CHECKING:
+    from apps.accounts.models import User
+    from apps.evaluation.models import EvaluationRound
 
 S = ApplicationState
 
@@ -45,14 +51,21 @@ class TransitionNotAllowed(ValidationError):
     """An illegal or stale move of an application; nothing was changed."""
 
 
-def _state_label(state):
+def _state_label(state: str) -> str:
     return str(S(state).label) if state in S.values else state
 
 
 @transaction.atomic
 def application_transition(
-    *, application, to_state, by, reason="", expected_state=None, council_round=None, stars=None
-):
+    *,
+    application: Application,
+    to_state: str,
+    by: "User",
+    reason: str = "",
+    expected_state: str | None = None,
+    council_round: "EvaluationRound | None" = None,
+    stars: int | None = None,
+) -> Application:
     """Move ``application`` to ``to_state`` as ``by``. The only function that changes an application's state.
 
     ``expected_state`` is the state the user saw when they pressed the button: if the application has moved
@@ -121,7 +134,7 @@ def application_transition(
     ApplicationTransition.objects.create(
         application=locked, from_state=from_state, to_state=to_state, by=by, reason=reason
     )
-    after = {"state": to_state}
+    after: dict[str, Any] = {"state": to_state}
     if to_state == S.RECOGNISED:
         after["stars"] = stars
     audit_record(
@@ -144,7 +157,7 @@ def application_transition(
     return locked
 
 
-def _notify_on_commit(application, state, *, by, reason):
+def _notify_on_commit(application: Application, state: str, *, by: "User", reason: str) -> None:
     recipients = [u.email for u in next_actors(application, state).exclude(pk=by.pk)]
     if not recipients:
         return

@@ -5,6 +5,9 @@ may extend a step's window, or let one late application through a closed step; b
 A cycle without dates for a step (an imported one) is not held to it.
 """
 
+import datetime
+from typing import TYPE_CHECKING, Any
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -17,25 +20,32 @@ from apps.audit.services import audit_record
 from ..enums import ApplicationState, CycleStep
 from ..models import CycleStepPeriod, LateAllowance
 
+if TYPE_CHECKING:
+    from apps.accounts.models import User
+
+    from ..models import Application, Cycle
+
 S = ApplicationState
 
 # The step inside which each first submission must happen. A resubmission after a return is not held to it.
-STEP_OF_MOVE = {
+STEP_OF_MOVE: dict[tuple[str, str], int] = {  # (ApplicationState, ApplicationState) -> CycleStep
     (S.IDEA_ACCEPTED, S.PLAN_SUBMITTED): CycleStep.PLANS,
     (S.IMPLEMENTING, S.DOSSIER_SUBMITTED): CycleStep.EVALUATION,
 }
-ACTION_NAMES = {
+ACTION_NAMES: dict[int, Any] = {  # keyed by CycleStep, which are ints
     CycleStep.IDEAS: _("Product idea registrations"),
     CycleStep.PLANS: _("Business plan submissions"),
     CycleStep.EVALUATION: _("Dossier submissions"),
 }
 
 
-def _d(day):
+def _d(day: datetime.date) -> str:
     return day.strftime("%d/%m/%Y")
 
 
-def step_window_problem(*, cycle, step, application=None, today=None):
+def step_window_problem(
+    *, cycle: "Cycle", step: int, application: "Application | None" = None, today: datetime.date | None = None
+) -> str | None:
     """Why ``step`` of ``cycle`` is closed today (a sentence), or None when it is open or allowed late."""
     today = today or timezone.localdate()
     period = CycleStepPeriod.objects.filter(cycle=cycle, step=step).first()
@@ -54,13 +64,15 @@ def step_window_problem(*, cycle, step, application=None, today=None):
     }
 
 
-def require_step_open(*, cycle, step, application=None, field=None):
+def require_step_open(
+    *, cycle: "Cycle", step: int, application: "Application | None" = None, field: str | None = None
+) -> None:
     problem = step_window_problem(cycle=cycle, step=step, application=application)
     if problem:
         raise ValidationError({field: problem} if field else problem, code="step_closed")
 
 
-def may_organise(user, cycle):
+def may_organise(user: Any, cycle: "Cycle") -> bool:
     """The officers of the cycle's own unit (province, or the district that opened it) and system admins."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
@@ -69,7 +81,7 @@ def may_organise(user, cycle):
     return user.role in (Role.PROVINCE_OFFICER, Role.DISTRICT_OFFICER) and user.unit_id == cycle.unit_id
 
 
-def _require_reason(reason):
+def _require_reason(reason: str) -> str:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Give the reason; it is recorded.")})
@@ -77,7 +89,7 @@ def _require_reason(reason):
 
 
 @transaction.atomic
-def cycle_step_extend(*, cycle, step, ends_on, reason, by):
+def cycle_step_extend(*, cycle: "Cycle", step: int, ends_on: datetime.date, reason: str, by: "User") -> CycleStepPeriod:
     """Move the end of a step's window (later, or earlier but not before it starts)."""
     if not may_organise(by, cycle):
         raise PermissionDenied(gettext("Only the cycle's organiser may change its dates."))
@@ -103,7 +115,7 @@ def cycle_step_extend(*, cycle, step, ends_on, reason, by):
 
 
 @transaction.atomic
-def late_allowance_grant(*, application, step, reason, by):
+def late_allowance_grant(*, application: "Application", step: int, reason: str, by: "User") -> LateAllowance:
     """Let ``application`` through ``step`` after its window closed (one item, with a recorded reason)."""
     if not may_organise(by, application.cycle):
         raise PermissionDenied(gettext("Only the cycle's organiser may allow a late item."))

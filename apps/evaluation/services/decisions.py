@@ -1,5 +1,8 @@
 """Recognition decisions: record what a closed round recognised, forwarded or refused, and issue certificates."""
 
+import datetime
+from typing import TYPE_CHECKING, Any
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.formats import number_format
@@ -23,11 +26,15 @@ from ..models import (
     NonRecognition,
     RecognitionDecision,
     RecognitionItem,
+    RoundEntry,
 )
 from ..stars import LOWEST_RECOGNISED_STARS, RECOGNITION_FLOOR, reaches_recognition
 
+if TYPE_CHECKING:
+    from apps.accounts.models import User
 
-def _refusal_reason(entry, allowed):
+
+def _refusal_reason(entry: RoundEntry, allowed: set[int]) -> str:
     if entry.total is not None and not reaches_recognition(entry.total):
         return _("Total %(total)s is below %(floor)s points: only %(stars)s★ and above are recognised.") % {
             "total": number_format(entry.total, 2),
@@ -45,7 +52,17 @@ def _refusal_reason(entry, allowed):
 
 
 @transaction.atomic
-def decision_record(*, round, number, date, issuer_name, signer_title, signer_name, by, awards=None):
+def decision_record(
+    *,
+    round: EvaluationRound,
+    number: str,
+    date: datetime.date,
+    issuer_name: str,
+    signer_title: str,
+    signer_name: str,
+    by: "User",
+    awards: dict[int, int] | None = None,
+) -> RecognitionDecision:
     """Record the recognition decision for a closed round, forward the products above this tier, issue certificates.
 
     ``awards`` (``{entry_id: stars}``) overrides the proposal; each award must be a star this tier may give and
@@ -80,7 +97,7 @@ def decision_record(*, round, number, date, issuer_name, signer_title, signer_na
         errors.append(_("A product that this decision cannot cover was given stars."))
     for entry in entries:
         if entry.pk in awards:
-            stars = awards[entry.pk]
+            stars: int | None = awards[entry.pk]
             if stars not in allowed:
                 errors.append(
                     _("%(product)s: this tier may recognise only %(allowed)s, not %(stars)s★.")
@@ -113,7 +130,9 @@ def decision_record(*, round, number, date, issuer_name, signer_title, signer_na
     threshold = FORWARD_THRESHOLDS.get((round.rule_set, round.tier))
     forward_to = S.FORWARDED_PROVINCE if round.tier in (Tier.DISTRICT, Tier.COMMUNE) else S.FORWARDED_CENTRAL
     in_decision = _("Decision %(number)s") % {"number": number}
-    recognised, refused, forwarded = [], [], []
+    recognised: list[dict[str, Any]] = []
+    refused: list[dict[str, Any]] = []
+    forwarded: list[str] = []
     for entry in entries:
         application = locked[entry.application_id]
         stars = awards.get(entry.pk)
@@ -145,7 +164,7 @@ def decision_record(*, round, number, date, issuer_name, signer_title, signer_na
             product=entry.application.product,
             application=entry.application,
             stars=stars,
-            total_score=entry.total,
+            total_score=entry.total,  # type: ignore[misc]  # a recognised entry has been scored
         )
         item.full_clean()
         item.save()

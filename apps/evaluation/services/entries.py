@@ -1,5 +1,7 @@
 """Products in a round: adding one (only when the state machine allows it) and removing one, with a reason."""
 
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -12,8 +14,11 @@ from ..enums import RoundState, SheetState
 from ..models import EvaluationRound, RoundEntry
 from ..selectors import template_for
 
+if TYPE_CHECKING:
+    from apps.accounts.models import User
 
-def _lock_application(application):
+
+def _lock_application(application: Application) -> Application:
     return (
         Application.objects.select_for_update()
         .select_related("cycle", "product__commune", "product__product_set")
@@ -22,7 +27,7 @@ def _lock_application(application):
 
 
 @transaction.atomic
-def entry_add(*, round, application, by):
+def entry_add(*, round: EvaluationRound, application: Application, by: "User") -> RoundEntry:
     """Assign ``application`` to ``round``. Refused, with the reason, unless the application's state allows it."""
     round = EvaluationRound.objects.select_related("cycle", "unit").get(pk=round.pk)
     if round.state != RoundState.OPEN:
@@ -42,7 +47,7 @@ def entry_add(*, round, application, by):
     return entry
 
 
-def _remove(entry, *, by, reason):
+def _remove(entry: RoundEntry, *, by: "User | None", reason: str) -> None:
     before = {
         "application": entry.application_id,
         "product": entry.application.product.name,
@@ -56,7 +61,7 @@ def _remove(entry, *, by, reason):
 
 
 @transaction.atomic
-def entry_remove(*, entry, reason, by):
+def entry_remove(*, entry: RoundEntry, reason: str, by: "User") -> None:
     """Take a product out of an open round, with a reason, until scoring starts (no submitted sheet, no pre-check)."""
     entry = RoundEntry.objects.select_related("round__cycle", "round__unit", "application__product").get(pk=entry.pk)
     round = EvaluationRound.objects.select_for_update().get(pk=entry.round_id)
@@ -74,7 +79,7 @@ def entry_remove(*, entry, reason, by):
     _remove(entry, by=by, reason=reason)
 
 
-def entries_remove_for_application(*, application, by, reason):
+def entries_remove_for_application(*, application: Application, by: "User | None", reason: str) -> None:
     """Remove a returned or withdrawn application from every open round (called by the state machine)."""
     entries = RoundEntry.objects.filter(application=application, round__state=RoundState.OPEN).select_related(
         "round__unit", "application__product"

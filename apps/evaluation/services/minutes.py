@@ -26,23 +26,23 @@ from ..models import EvaluationRound
 logger = logging.getLogger(__name__)
 
 
-def minutes_enqueue_rendering(*, round_id):
+def minutes_enqueue_rendering(*, round_id: int) -> None:
     """Queue the task that renders this round's minutes (through the outbox: sent once the transaction commits)."""
     enqueue("evaluation.render_minutes", round_id=round_id)
 
 
-def minutes_render_queue(*, round):
+def minutes_render_queue(*, round: EvaluationRound) -> list[str]:
     """Mark a closing round's minutes pending and queue their rendering; the fields the caller must save."""
     round.minutes_state, round.minutes_attempts, round.minutes_error = RenderState.PENDING, 0, ""
     minutes_enqueue_rendering(round_id=round.pk)
     return ["minutes_state", "minutes_attempts", "minutes_error"]
 
 
-def minutes_file_name(round):
-    return f"evaluation/minutes/{round.closed_at.year}/bien-ban-{round.pk}.pdf"
+def minutes_file_name(round: EvaluationRound) -> str:
+    return f"evaluation/minutes/{round.closed_at.year}/bien-ban-{round.pk}.pdf"  # type: ignore[union-attr]  # closed
 
 
-def _claim(round_id):
+def _claim(round_id: int) -> uuid.UUID:
     now = timezone.now()
     stale_before = now - timedelta(seconds=settings.OCOP_RENDER_STALE_SECONDS)
     claim = uuid.uuid4()
@@ -59,7 +59,7 @@ def _claim(round_id):
     return claim
 
 
-def _fail(claim, exc, *, transient):
+def _fail(claim: uuid.UUID, exc: BaseException, *, transient: bool) -> None:
     text = f"{type(exc).__name__}: {exc}"[:2000]
     claimed = EvaluationRound.objects.filter(minutes_claim=claim, minutes_state=RenderState.RENDERING)
     if transient:
@@ -69,7 +69,7 @@ def _fail(claim, exc, *, transient):
     claimed.update(minutes_state=RenderState.FAILED, minutes_error=text, minutes_claim=None)
 
 
-def minutes_render_stored(*, round_id):
+def minutes_render_stored(*, round_id: int) -> bool:
     """Render and store the minutes of ``round_id`` if they are pending. True when this run stored them.
 
     Runs in autocommit (a Celery task): the claim commits before the slow rendering. A transient error puts the
@@ -107,7 +107,7 @@ def minutes_render_stored(*, round_id):
     return updated == 1
 
 
-def minutes_requeue_stuck():
+def minutes_requeue_stuck() -> int:
     """Queue again the minutes whose message was lost (broker down at commit, worker killed). Returns how many."""
     now = timezone.now()
     stale_before = now - timedelta(seconds=settings.OCOP_RENDER_STALE_SECONDS)

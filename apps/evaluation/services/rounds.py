@@ -1,5 +1,8 @@
 """Rounds: creating them, their members and products, conflicts of interest, and closing them."""
 
+import datetime
+from typing import TYPE_CHECKING, Any
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -22,6 +25,13 @@ from ..models import (
 )
 from .transitions import require_round_open, round_transition
 
+if TYPE_CHECKING:
+    from apps.accounts.models import User
+    from apps.cycles.models import Cycle
+    from apps.geo.models import AdministrativeUnit
+
+    from ..models import RoundEntry
+
 # Who may sit on a council besides council members: the officers of the round's unit.
 COUNCIL_ROLES = {
     Role.COUNCIL_MEMBER,
@@ -33,14 +43,14 @@ COUNCIL_ROLES = {
 
 
 # Each tier sets up its own councils: the officer of the round's unit, for the tier of that unit.
-CREATOR_ROLE = {
+CREATOR_ROLE: dict[str, str] = {  # Tier -> Role
     Tier.COMMUNE: Role.COMMUNE_OFFICER,
     Tier.DISTRICT: Role.DISTRICT_OFFICER,
     Tier.PROVINCE: Role.PROVINCE_OFFICER,
 }
 
 
-def may_create_round(user, *, tier, unit):
+def may_create_round(user: Any, *, tier: str, unit: "AdministrativeUnit") -> bool:
     """``user`` may set up a ``tier`` round for ``unit``: its own unit's officer, the central officer, an admin."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
@@ -54,16 +64,16 @@ def may_create_round(user, *, tier, unit):
 @transaction.atomic
 def round_create(
     *,
-    cycle,
-    tier,
-    unit,
-    name,
-    by,
-    council_decision_number="",
-    council_decision_date=None,
-    council_decision_signer="",
-    **config,
-):
+    cycle: "Cycle",
+    tier: str,
+    unit: "AdministrativeUnit",
+    name: str,
+    by: "User",
+    council_decision_number: str = "",
+    council_decision_date: datetime.date | None = None,
+    council_decision_signer: str = "",
+    **config: Any,
+) -> EvaluationRound:
     if tier not in TIERS_BY_RULE_SET[cycle.rule_set]:
         raise ValidationError(
             _("Under %(rule_set)s there is no %(tier)s: rounds run at %(tiers)s.")
@@ -73,7 +83,7 @@ def round_create(
                 "tiers": ", ".join(str(Tier(t).label).lower() for t in TIERS_BY_RULE_SET[cycle.rule_set]),
             }
         )
-    if unit.level != TIER_LEVELS[tier] or not cycle.unit.covers(unit) and not unit.covers(cycle.unit):
+    if unit.level != TIER_LEVELS[tier] or (not cycle.unit.covers(unit) and not unit.covers(cycle.unit)):
         raise ValidationError(_("The council's unit does not match this tier and cycle."))
     if not may_create_round(by, tier=tier, unit=unit):
         raise PermissionDenied(_("Each tier sets up the councils of its own unit only."))
@@ -95,7 +105,7 @@ def round_create(
 
 
 @transaction.atomic
-def member_add(*, round, user, role, by):
+def member_add(*, round: EvaluationRound, user: "User", role: str, by: "User") -> CouncilMember:
     require_round_open(round)
     allowed_unit = user.unit_id == round.unit_id or (round.tier == Tier.CENTRAL and user.role == Role.CENTRAL_OFFICER)
     if user.role not in COUNCIL_ROLES or not allowed_unit:
@@ -108,7 +118,7 @@ def member_add(*, round, user, role, by):
 
 
 @transaction.atomic
-def conflict_declare(*, entry, member, reason, by):
+def conflict_declare(*, entry: "RoundEntry", member: CouncilMember, reason: str, by: "User") -> ConflictDeclaration:
     require_round_open(entry.round)
     if member.round_id != entry.round_id:
         raise ValidationError(_("This member does not sit on this round's council."))
@@ -123,6 +133,6 @@ def conflict_declare(*, entry, member, reason, by):
     return conflict
 
 
-def round_close(*, round, by):
+def round_close(*, round: EvaluationRound, by: "User") -> EvaluationRound:
     """Lock the round: freeze each product's result, render the minutes. Refused while a product lacks quorum."""
     return round_transition(round=round, to_state=RoundState.CLOSED, by=by)

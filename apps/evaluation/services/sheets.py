@@ -1,6 +1,7 @@
 """Score sheets: opening, saving and submitting, reopening; and the commune pre-check (qd1489-2025)."""
 
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -22,15 +23,20 @@ from ..models import (
 )
 from .transitions import lock_eligible_application, require_round_open, sheet_transition
 
+if TYPE_CHECKING:
+    from apps.accounts.models import User
 
-def _require_may_score(*, entry, member):
+    from ..models import CouncilMember, RoundEntry
+
+
+def _require_may_score(*, entry: "RoundEntry", member: "CouncilMember") -> None:
     if member.round_id != entry.round_id or member.role not in SCORING_ROLES:
         raise PermissionDenied
     if ConflictDeclaration.objects.filter(entry=entry, member=member).exists():
         raise PermissionDenied
 
 
-def sheet_open(*, entry, member):
+def sheet_open(*, entry: "RoundEntry", member: "CouncilMember") -> ScoreSheet:
     """The member's sheet for the product; refused to a conflicted member. Writes nothing (it runs on a GET).
 
     A member who has not saved yet gets an unsaved empty draft: :func:`sheet_save` creates the row.
@@ -43,7 +49,7 @@ def sheet_open(*, entry, member):
     return sheet
 
 
-def sheet_compute_total(*, sheet):
+def sheet_compute_total(*, sheet: ScoreSheet) -> Decimal:
     """The one place a member's total is computed: the sum of the chosen options' points."""
     total = sheet.answers.aggregate(total=Sum("points"))["total"] or Decimal(0)
     sheet.total = total
@@ -51,7 +57,7 @@ def sheet_compute_total(*, sheet):
     return total
 
 
-def _answers_snapshot(sheet):
+def _answers_snapshot(sheet: ScoreSheet) -> dict[str, Any]:
     return {
         a["criterion__code"]: a["option__code"]
         for a in sheet.answers.values("criterion__code", "option__code").order_by("criterion__code")
@@ -59,7 +65,7 @@ def _answers_snapshot(sheet):
 
 
 @transaction.atomic
-def sheet_save(*, sheet, choices, by, submit=False):
+def sheet_save(*, sheet: ScoreSheet, choices: dict[int, int], by: "User", submit: bool = False) -> ScoreSheet:
     """Record the member's options (``{criterion_id: option_id}``); with ``submit`` every criterion must be answered.
 
     The first save of an unsaved sheet from :func:`sheet_open` creates its row.
@@ -109,13 +115,13 @@ def sheet_save(*, sheet, choices, by, submit=False):
     return sheet
 
 
-def sheet_reopen(*, sheet, by, reason=""):
+def sheet_reopen(*, sheet: ScoreSheet, by: "User", reason: str = "") -> ScoreSheet:
     """The chair sends a submitted sheet back to draft for re-scoring (the spread rule)."""
     return sheet_transition(sheet=sheet, to_state=SheetState.DRAFT, by=by, reason=reason)
 
 
 @transaction.atomic
-def precheck_record(*, entry, by, passed, reason, **criteria):
+def precheck_record(*, entry: "RoundEntry", by: "User", passed: bool, reason: str, **criteria: Any) -> CommunePreCheck:
     """The commune pre-check (qd1489-2025): four local criteria, then forward or not, with the reason."""
     require_round_open(entry.round)
     if entry.round.tier != Tier.COMMUNE:

@@ -23,6 +23,9 @@ open    closed  the chair (any officer the view allowed for a commune pre-check)
 A closed round never reopens. Anything not in a table is illegal; a refusal changes nothing.
 """
 
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -39,19 +42,24 @@ from ..models import CommunePreCheck, CouncilMember, EvaluationRound, ScoreSheet
 from ..selectors import round_results
 from .minutes import minutes_render_queue
 
+if TYPE_CHECKING:
+    from apps.accounts.models import User
+
+    from ..models import RoundEntry
+
 MEMBER = "member"
 CHAIR = "chair"
 
-SHEET_TRANSITIONS = {
+SHEET_TRANSITIONS: dict[tuple[str, str], str] = {  # SheetState members, which are str
     (SheetState.DRAFT, SheetState.SUBMITTED): MEMBER,
     (SheetState.SUBMITTED, SheetState.DRAFT): CHAIR,
 }
 # The audit action of each sheet move.
-SHEET_ACTIONS = {
+SHEET_ACTIONS: dict[tuple[str, str], str] = {
     (SheetState.DRAFT, SheetState.SUBMITTED): "evaluation.sheet_submitted",
     (SheetState.SUBMITTED, SheetState.DRAFT): "evaluation.sheet_reopened",
 }
-ROUND_TRANSITIONS = {
+ROUND_TRANSITIONS: dict[tuple[str, str], str] = {
     (RoundState.OPEN, RoundState.CLOSED): CHAIR,
 }
 
@@ -64,13 +72,13 @@ class RoundTransitionNotAllowed(ValidationError):
     """An illegal move of a round; nothing was changed."""
 
 
-def require_round_open(round):
+def require_round_open(round: EvaluationRound) -> None:
     """Refuse any change to a closed round's council, products or sheets."""
     if round.state != RoundState.OPEN:
         raise ValidationError(_("This round is closed; its sheets are locked."))
 
 
-def lock_eligible_application(entry):
+def lock_eligible_application(entry: "RoundEntry") -> Application:
     """Lock the entry's application; refuse scoring once it has left the step this round rates."""
     application = Application.objects.select_for_update().get(pk=entry.application_id)
     if application.state != required_state(entry.round):
@@ -81,15 +89,15 @@ def lock_eligible_application(entry):
     return application
 
 
-def _label(enum, value):
+def _label(enum: Any, value: str) -> str:
     return str(enum(value).label) if value in enum.values else value
 
 
-def _is_chair(round, user):
+def _is_chair(round: EvaluationRound, user: "User") -> bool:
     return CouncilMember.objects.filter(round=round, user=user, role=MemberRole.CHAIR).exists()
 
 
-def _sheet_illegal(from_state, to_state):
+def _sheet_illegal(from_state: str, to_state: str) -> SheetTransitionNotAllowed:
     return SheetTransitionNotAllowed(
         _("A sheet in the state “%(from)s” cannot move to “%(to)s”. Nothing was changed.")
         % {"from": _label(SheetState, from_state), "to": _label(SheetState, to_state)},
@@ -97,13 +105,13 @@ def _sheet_illegal(from_state, to_state):
     )
 
 
-def _missing_criteria(sheet):
+def _missing_criteria(sheet: ScoreSheet) -> list[str]:
     answered = set(sheet.answers.values_list("criterion_id", flat=True))
     return sorted(c.code for c in sheet.entry.template.criteria.all() if c.pk not in answered)
 
 
 @transaction.atomic
-def sheet_transition(*, sheet, to_state, by, reason=""):
+def sheet_transition(*, sheet: ScoreSheet, to_state: str, by: "User", reason: str = "") -> ScoreSheet:
     """Move ``sheet`` to ``to_state`` as ``by``. The only function that changes a score sheet's state."""
     locked = (
         ScoreSheet.objects.select_for_update().select_related("round", "entry__template", "member").get(pk=sheet.pk)
@@ -143,7 +151,9 @@ def sheet_transition(*, sheet, to_state, by, reason=""):
     return locked
 
 
-def _precheck_outcomes(round, entries, prechecks, *, by):
+def _precheck_outcomes(
+    round: EvaluationRound, entries: Iterable["RoundEntry"], prechecks: dict[int, CommunePreCheck], *, by: "User"
+) -> None:
     """The pre-check's result moves each application: forwarded to the province, or not proposed."""
     expected = required_state(round)
     locked = {
@@ -166,7 +176,7 @@ def _precheck_outcomes(round, entries, prechecks, *, by):
         )
 
 
-def _freeze_results(round, *, by):
+def _freeze_results(round: EvaluationRound, *, by: "User") -> Any:
     """Closing: freeze each product's result, or apply the pre-check. Refused while a product lacks one."""
     entries = list(round.entries.select_related("application__product"))
     if round.tier == Tier.COMMUNE:
@@ -201,7 +211,7 @@ def _freeze_results(round, *, by):
 
 
 @transaction.atomic
-def round_transition(*, round, to_state, by):
+def round_transition(*, round: EvaluationRound, to_state: str, by: "User") -> EvaluationRound:
     """Move ``round`` to ``to_state`` as ``by``. The only function that changes a round's state.
 
     Closing freezes each product's result (refused while one lacks quorum or a pre-check), moves the pre-checked

@@ -7,6 +7,7 @@ numbers, strings) so the dashboard, the PDF, the XLSX and the frozen copy of an 
 
 import datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, DecimalField, Exists, IntegerField, OuterRef, Q, Sum, Value
 from django.db.models.functions import Coalesce
@@ -26,21 +27,29 @@ from apps.producers.models import Producer
 
 from .scope import scope_for
 
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from ..periods import Period
+    from .scope import Scope
+
 EXPIRING_DAYS = 90
 S = ApplicationState
 
 
-def _count(condition=None):
+def _count(condition: Q | None = None) -> Count:
     return Count("pk", filter=condition, distinct=False)
 
 
-def _sum(field, condition=None, decimal=False):
+def _sum(field: str, condition: Q | None = None, decimal: bool = False) -> Coalesce:
     output = DecimalField(max_digits=14, decimal_places=2) if decimal else IntegerField()
     zero = Value(Decimal(0)) if decimal else Value(0)
     return Coalesce(Sum(field, filter=condition, output_field=output), zero, output_field=output)
 
 
-def _grouped(scope, queryset, path_field, aggregates):
+def _grouped(
+    scope: "Scope", queryset: "QuerySet[Any]", path_field: str, aggregates: dict[str, Any]
+) -> dict[str, dict[str, Any]]:
     """{row key: {name: value}} for ``queryset`` inside ``scope``, one GROUP BY query."""
     data = (
         queryset.filter(scope.condition(path_field))
@@ -49,7 +58,7 @@ def _grouped(scope, queryset, path_field, aggregates):
         .values("row_key")
         .annotate(**aggregates)
     )
-    result = {}
+    result: dict[str, dict[str, Any]] = {}
     for group in data:  # one element per child unit, not per record
         key = scope.row_key(group.pop("row_key"))
         target = result.setdefault(key, dict.fromkeys(aggregates, 0))
@@ -58,14 +67,14 @@ def _grouped(scope, queryset, path_field, aggregates):
     return result
 
 
-def _number(value):
+def _number(value: Any) -> Any:
     if isinstance(value, Decimal):
         return float(value)
     return value
 
 
 # Each table: code, title, columns (key, label), and the derived columns computed from the others.
-def _tables_spec():
+def _tables_spec() -> list[dict[str, Any]]:
     return [
         {
             "code": "ideas",
@@ -155,19 +164,21 @@ def _tables_spec():
     ]
 
 
-def _ratio(values, numerator, denominator, scale):
+def _ratio(values: dict[str, Any], numerator: str, denominator: str, scale: int) -> float | None:
     if not values.get(denominator):
         return None
     return round(float(values.get(numerator, 0)) * scale / float(values[denominator]), 2)
 
 
-def _sources(scope, period, today, rule_set=None, group=None):
+def _sources(
+    scope: "Scope", period: "Period", today: datetime.date, rule_set: str | None = None, group: str | None = None
+) -> dict[str, dict[str, Any]]:
     """Every additive figure, {row key: {name: value}}, merged from one query per source table.
 
     ``rule_set`` and ``group`` (a ProductGroup code) narrow the figures they apply to (not producers, trade, plans).
     """
 
-    def narrow(queryset, rule_field=None, group_field=None):
+    def narrow(queryset: Any, rule_field: str | None = None, group_field: str | None = None) -> Any:
         if rule_set and rule_field:
             queryset = queryset.filter(**{rule_field: rule_set})
         if group and group_field:
@@ -322,14 +333,14 @@ def _sources(scope, period, today, rule_set=None, group=None):
             },
         ),
     ]
-    merged = {}
+    merged: dict[str, dict[str, Any]] = {}
     for source in sources:
         for key, values in source.items():
             merged.setdefault(key, {}).update(values)
     return merged
 
 
-def _plan(scope, period, totals):
+def _plan(scope: "Scope", period: "Period", totals: dict[str, Any]) -> list[dict[str, Any]]:
     """The scope unit's own plan for the year: each target, the result and the percentage reached."""
     if scope.unit is None:
         return []
@@ -371,7 +382,7 @@ def _plan(scope, period, totals):
     return rows
 
 
-def _by_set(scope, period):
+def _by_set(scope: "Scope", period: "Period") -> list[dict[str, Any]]:
     """Products recognised in the period by group and product set, with their stars (one query)."""
     data = (
         RecognitionItem.objects.filter(decision__date__gte=period.start, decision__date__lte=period.end)
@@ -398,7 +409,7 @@ def _by_set(scope, period):
     ]
 
 
-def _return_reasons(scope, period, limit=10):
+def _return_reasons(scope: "Scope", period: "Period", limit: int = 10) -> list[dict[str, Any]]:
     """Why dossiers were returned in the period: the most frequent reasons and how often (one query)."""
     data = (
         ApplicationTransition.objects.filter(
@@ -413,7 +424,7 @@ def _return_reasons(scope, period, limit=10):
     return [{"reason": row["reason"] or "–", "count": row["n"]} for row in data]
 
 
-def _ideas_of_year(scope, period):
+def _ideas_of_year(scope: "Scope", period: "Period") -> int:
     start = datetime.datetime.combine(datetime.date(period.year, 1, 1), datetime.time.min)
     return (
         Application.objects.filter(scope.condition("product__commune__path"))
@@ -422,7 +433,15 @@ def _ideas_of_year(scope, period):
     )
 
 
-def unit_figures(*, unit=None, period, edition=None, today=None, rule_set=None, group=None):
+def unit_figures(
+    *,
+    unit: AdministrativeUnit | None = None,
+    period: "Period",
+    edition: str | None = None,
+    today: datetime.date | None = None,
+    rule_set: str | None = None,
+    group: str | None = None,
+) -> dict[str, Any]:
     """All figures of ``unit`` (or the country, by ``edition``) for ``period``: tables with one row per child unit
     and a total row, the unit's plan against results and the recognitions by product set."""
     from apps.geo.enums import Edition
@@ -435,7 +454,7 @@ def unit_figures(*, unit=None, period, edition=None, today=None, rule_set=None, 
 
     spec = _tables_spec()
     all_keys = {key for table in spec for key, _label in table["columns"]} | {"score_sum"}
-    totals = dict.fromkeys(all_keys, 0)
+    totals: dict[str, Any] = dict.fromkeys(all_keys, 0)
     for values in data.values():
         for key, value in values.items():
             totals[key] = totals.get(key, 0) + value
@@ -447,7 +466,7 @@ def unit_figures(*, unit=None, period, edition=None, today=None, rule_set=None, 
             continue
         rows.append((row, values))
     if stray:
-        merged = {}
+        merged: dict[str, Any] = {}
         for values in stray.values():
             for key, value in values.items():
                 merged[key] = merged.get(key, 0) + value
@@ -457,7 +476,9 @@ def unit_figures(*, unit=None, period, edition=None, today=None, rule_set=None, 
     for table in spec:
         derived = table.get("derived", {})
 
-        def cells(values, derived=derived, table=table):
+        def cells(
+            values: dict[str, Any], derived: dict[str, Any] = derived, table: dict[str, Any] = table
+        ) -> list[Any]:
             return [
                 _ratio(values, *derived[key]) if key in derived else _number(values.get(key, 0))
                 for key, _label in table["columns"]
@@ -507,5 +528,5 @@ def unit_figures(*, unit=None, period, edition=None, today=None, rule_set=None, 
     }
 
 
-def table(figures, code):
+def table(figures: dict[str, Any], code: str) -> dict[str, Any] | None:
     return next(t for t in figures["tables"] if t["code"] == code)

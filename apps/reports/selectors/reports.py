@@ -1,6 +1,9 @@
 """Which reports a user sees, and what the level above sees of its children's reports for one period."""
 
-from django.db.models import Q
+import datetime
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from apps.accounts.enums import STAFF_ROLES
@@ -9,8 +12,13 @@ from apps.core.policy import unit_condition
 from ..enums import ChildReportStatus, ReportState
 from ..models import Report
 
+if TYPE_CHECKING:
+    from apps.geo.models import AdministrativeUnit
 
-def reports_visible_to(user):
+    from ..periods import Period
+
+
+def reports_visible_to(user: Any) -> QuerySet[Report]:
     """Reports of the user's subtree and of the units above the user's unit."""
     qs = Report.objects.select_related("unit")
     if not getattr(user, "is_authenticated", False) or not user.is_active or user.role not in STAFF_ROLES:
@@ -23,7 +31,9 @@ def reports_visible_to(user):
     return qs.filter(unit_condition(user, "unit") | Q(unit__path__in=above))
 
 
-def children_status(*, unit, period, today=None):
+def children_status(
+    *, unit: "AdministrativeUnit | None", period: "Period", today: datetime.date | None = None
+) -> list[dict[str, Any]]:
     """One row per child unit: its report for ``period`` (or none) and received / accepted / returned / missing /
     late. Two queries whatever the number of children. For the central level (``unit`` None): the provinces of
     either list that have ever had a report."""
@@ -32,8 +42,11 @@ def children_status(*, unit, period, today=None):
 
     today = today or timezone.localdate()
     if unit is None:
-        children = AdministrativeUnit.objects.filter(level=Level.PROVINCE, ocop_reports__isnull=False).distinct()
-        children = list(children.order_by("edition", "code"))
+        children = list(
+            AdministrativeUnit.objects.filter(level=Level.PROVINCE, ocop_reports__isnull=False)
+            .distinct()
+            .order_by("edition", "code")
+        )
         in_scope = Report.objects.filter(unit__parent__isnull=True)
     else:
         children = list(AdministrativeUnit.objects.filter(parent=unit).order_by("code"))

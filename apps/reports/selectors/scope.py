@@ -8,6 +8,7 @@ has one row per commune, one row per old province it took over, and the total is
 """
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Case, F, Q, Value, When
 from django.db.models.functions import StrIndex, Substr
@@ -31,20 +32,20 @@ class Row:
 class Scope:
     unit: AdministrativeUnit | None
     edition: str = Edition.TWO_TIER_2025
-    rows: list = field(default_factory=list)
+    rows: list[Row] = field(default_factory=list)
     # Row key of grouped data → key of the row it counts in (an old province → its 2025 successor, nationally).
-    key_map: dict = field(default_factory=dict)
-    predecessor_paths: tuple = ()
+    key_map: dict[str, str] = field(default_factory=dict)
+    predecessor_paths: tuple[str, ...] = ()
 
     @property
-    def is_national(self):
+    def is_national(self) -> bool:
         return self.unit is None
 
     @property
-    def name(self):
+    def name(self) -> Any:
         return self.unit.name if self.unit else _("Whole country")
 
-    def condition(self, path_field):
+    def condition(self, path_field: str) -> Q:
         """``Q`` selecting the records whose unit lies in the scope."""
         if self.unit is None:
             if self.edition == Edition.TWO_TIER_2025:
@@ -55,7 +56,7 @@ class Scope:
             condition |= Q(**{f"{path_field}__startswith": path})
         return condition
 
-    def key_expression(self, path_field):
+    def key_expression(self, path_field: str) -> Any:
         if self.unit is None:
             return Substr(F(path_field), 1, PROVINCE_PATH_LENGTH)
         own = len(self.unit.path)
@@ -72,11 +73,11 @@ class Scope:
             default=Substr(F(path_field), 1, PROVINCE_PATH_LENGTH),
         )
 
-    def row_key(self, data_key):
+    def row_key(self, data_key: str) -> str:
         return self.key_map.get(data_key, data_key)
 
 
-def scope_for(unit=None, edition=Edition.TWO_TIER_2025):
+def scope_for(unit: AdministrativeUnit | None = None, edition: str = Edition.TWO_TIER_2025) -> Scope:
     """The scope of ``unit`` (or the whole country, rows by province of ``edition``) with its rows (≤ 3 queries)."""
     scope = Scope(unit=unit, edition=unit.edition if unit else edition)
     if unit is None:

@@ -5,6 +5,7 @@ A fixed number of queries whatever the size of the user's unit (one COUNT per ki
 
 import datetime
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlencode
 
 from django.db.models import Count, Q
@@ -44,12 +45,12 @@ class QueueItem:
     urgent: bool = False
 
 
-def _link(name, **params):
+def _link(name: str, **params: Any) -> str:
     url = reverse(name)
     return f"{url}?{urlencode(params)}" if params else url
 
 
-def work_queue(user, today=None):
+def work_queue(user: Any, today: datetime.date | None = None) -> list[QueueItem]:
     """The items waiting for ``user`` (only those with a count above zero), most urgent first."""
     today = today or timezone.localdate()
     items = []
@@ -172,7 +173,7 @@ def work_queue(user, today=None):
     return items
 
 
-def closing_steps(user, today=None):
+def closing_steps(user: Any, today: datetime.date | None = None) -> list[Any]:
     """Steps of the user's cycles that close within 14 days (a few rows)."""
     if user.role == Role.PRODUCER:
         return []

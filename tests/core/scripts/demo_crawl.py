@@ -13,12 +13,11 @@ from apps.core.demo import DEMO_ACCOUNTS
 from apps.core.navigation import navigation_for
 
 settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
-failures, pages = [], 0
+failures, visited = [], []
 
 
 def visit(client, url, who):
-    global pages
-    pages += 1
+    visited.append(url)
     response = client.get(url)
     if response.status_code != 200:
         failures.append(f"{who} {url} -> {response.status_code}")
@@ -55,4 +54,4 @@ for url in [
     visit(public, url, "public")
 
 print("\n".join(failures))
-print(f"CRAWLED {pages} FAILURES {len(failures)}")
+print(f"CRAWLED {len(visited)} FAILURES {len(failures)}")
