@@ -220,7 +220,7 @@ import django
 django.setup()
 from django.db import transaction
 from bench.certificates import _e2e_decision
-from apps.certificates.enums import RenderState
+from apps.core.enums import RenderState
 from apps.certificates.models import Certificate, DecisionDocument
 from apps.certificates.services import certificates_create_for_decision
 decision = _e2e_decision({count})

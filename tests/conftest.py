@@ -10,6 +10,9 @@ from apps.geo.enums import Edition
 from apps.geo.models import AdministrativeUnit
 from tests.factories import UserFactory, commune, district, province
 
+# The S3 endpoint fixtures (``s3``, ``s3_endpoint``) for the object-storage tests.
+pytest_plugins = ["tests.s3"]
+
 PASSWORD = "mat-khau-thu-nghiem"
 
 

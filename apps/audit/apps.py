@@ -7,7 +7,7 @@ class AuditConfig(AppConfig):
     verbose_name = _("Audit trail")
 
     def ready(self):
-        from . import security  # noqa: F401  (sign-in, MFA and download receivers)
+        from . import security, task_context  # noqa: F401  (sign-in, MFA, download and Celery task receivers)
 
         _track_management_commands()
 

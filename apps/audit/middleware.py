@@ -1,10 +1,13 @@
 """Puts the actor, IP address, request id and URL of every request into the pghistory context, so each row event the
-database triggers write names who did it and from where (admin edits included)."""
+database triggers write names who did it and from where (admin edits included); the request's user is also the
+current actor (:mod:`apps.core.actor`) whom the tasks it queues are recorded for."""
 
 import uuid
 
 import pghistory.middleware
 from django.db import connection
+
+from apps.core.actor import request_actor, reset_actor, set_actor
 
 
 def request_id(request):
@@ -25,8 +28,12 @@ class AuditContextMiddleware(pghistory.middleware.HistoryMiddleware):
         }
 
     def __call__(self, request):
-        if connection.vendor != "postgresql":  # the SQLite demo: no triggers, no context to attach
-            return self.get_response(request)
-        response = super().__call__(request)
+        token = set_actor(request_actor(request))  # tasks this request queues are recorded as its user's
+        try:
+            if connection.vendor != "postgresql":  # the SQLite demo: no triggers, no context to attach
+                return self.get_response(request)
+            response = super().__call__(request)
+        finally:
+            reset_actor(token)
         response["X-Request-ID"] = request_id(request)
         return response

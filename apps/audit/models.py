@@ -32,6 +32,8 @@ class AuditEvent(models.Model):
     reason = models.TextField(_("reason"), blank=True)
     ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     request_id = models.CharField(_("request id"), max_length=64, blank=True)
+    # The Celery task that wrote the row (its actor is then the user whose action queued the task).
+    task = models.CharField(_("task"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("audit event")

@@ -6,7 +6,7 @@ from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 
@@ -323,30 +323,16 @@ def unit_ancestors(unit):
     return list(unit.ancestors()) if unit else []
 
 
-def verification_url(certificate):
-    """The public verification page of a certificate (the QR code's target)."""
-    try:
-        return reverse("verify:certificate", kwargs={"token": certificate.token})
-    except NoReverseMatch:
-        return f"/xac-thuc/{certificate.token}/"
-
-
 # --- Trade promotion: the open-data API and the staff screens ------------------------------------------------
-
-
-def province_path(unit):
-    """The path of the province ``unit`` lies in (``unit``'s own when it is a province)."""
-    edition, province_code = unit.path.strip("/").split("/")[:2]
-    return f"{edition}/{province_code}/"
 
 
 def attach_provinces(rows):
     """Set ``province`` on points of sale or fairs (each with its ``unit`` loaded) from one query; returns a list."""
     rows = list(rows)
-    paths = {province_path(row.unit) for row in rows}
+    paths = {row.unit.province_path for row in rows}
     by_path = {unit.path: unit for unit in AdministrativeUnit.objects.filter(path__in=paths)} if paths else {}
     for row in rows:
-        row.province = by_path.get(province_path(row.unit))
+        row.province = by_path.get(row.unit.province_path)
     return rows
 
 
@@ -399,7 +385,7 @@ def trade_linkable_entries(obj, *, today=None):
     entries = visible_entries(today)
     if isinstance(obj, PointOfSale):
         # Products certified before the 2025 reform point at the old province that became part of this one.
-        path = province_path(obj.unit)
+        path = obj.unit.province_path
         entries = entries.filter(Q(province__path=path) | Q(province__successor__path=path))
     return entries
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from apps.traceability.gs1 import build_digital_link, is_valid_gtin
+from apps.core.gs1 import build_digital_link, is_valid_gtin
 
 from .models import CatalogEntry, Fair, PointOfSale
 

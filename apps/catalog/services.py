@@ -11,10 +11,9 @@ from django.utils.translation import gettext as _
 from apps.audit.services import audit_record
 from apps.certificates.models import Certificate
 from apps.core.policy import user_covers_unit
-from apps.core.text import fold
+from apps.core.text import fold, save_with_unique_slug, unique_slug
 from apps.geo.enums import Edition, Level
 from apps.geo.models import AdministrativeUnit
-from apps.producers.services import save_with_unique_slug, unique_slug
 
 from .cache import catalog_version_bump
 from .models import CatalogEntry, Fair, PointOfSale
@@ -36,13 +35,8 @@ def _best_certificates(certificates):
     return best
 
 
-def _ancestor_paths(path):
-    parts = path.strip("/").split("/")
-    return ["/".join(parts[: i + 1]) + "/" for i in range(1, len(parts))]
-
-
 def _units_by_path(communes):
-    paths = {p for commune in communes for p in _ancestor_paths(commune.path)}
+    paths = {p for commune in communes for p in commune.path_prefixes}
     return {unit.path: unit for unit in AdministrativeUnit.objects.filter(path__in=paths).select_related("successor")}
 
 
@@ -75,7 +69,7 @@ def _former_names(units):
 
 def _entry_fields(cert, units_by_path, former_names=None):
     product = cert.product
-    above = [units_by_path[p] for p in _ancestor_paths(product.commune.path) if p in units_by_path]
+    above = [units_by_path[p] for p in product.commune.path_prefixes if p in units_by_path]
     province = next(u for u in above if u.level == Level.PROVINCE)
     district = next((u for u in above if u.level == Level.DISTRICT), None)
     recognised_on = cert.recognition.decision.date

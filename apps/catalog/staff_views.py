@@ -5,6 +5,8 @@ the user's scope, so another province's point of sale or fair is a 404; an objec
 look at is a 403 on every change.
 """
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.core.forms import add_service_errors
@@ -35,14 +38,6 @@ LINKED_PAGE_SIZE = 50
 def _require(request, perm):
     if not request.user.has_perm(perm):
         raise PermissionDenied
-
-
-def _point_of_sale(request, pk, perm):
-    return get_object_or_403(points_of_sale_visible_to(request.user), request.user, perm, pk=pk)
-
-
-def _fair(request, pk, perm):
-    return get_object_or_403(fairs_visible_to(request.user), request.user, perm, pk=pk)
 
 
 def _list(request, queryset, template):
@@ -85,154 +80,145 @@ def _product_change(request, obj, change, detail_url, success_message):
     return redirect(detail_url, pk=obj.pk)
 
 
-# --- Points of sale ------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class TradeKind:
+    """What differs between the screens of points of sale and of fairs; the views below serve both.
+
+    ``name`` prefixes the URL names (``trade:<name>_detail``), the templates (``catalog/staff/<name>_form.html``) and
+    the services (``services.<name>_update(<name>=obj, ...)``).
+    """
+
+    name: str
+    model_name: str
+    visible_to: object
+    form_class: type
+    created: str
+    linked: str
+    unlinked: str
+
+    def perm(self, action):
+        return f"catalog.{action}_{self.model_name}"
+
+    def template(self, page):
+        return f"catalog/staff/{self.name}_{page}.html"
+
+    def url_name(self, page):
+        return f"trade:{self.name}_{page}"
+
+    def service(self, action):
+        return getattr(services, f"{self.name}_{action}")
+
+    def fetch(self, request, pk, action):
+        return get_object_or_403(self.visible_to(request.user), request.user, self.perm(action), pk=pk)
 
 
-@login_required
-def point_of_sale_list(request):
-    _require(request, "catalog.view_trade_promotion")
-    return _list(request, points_of_sale_visible_to(request.user), "catalog/staff/point_of_sale_list.html")
+POINT_OF_SALE = TradeKind(
+    name="point_of_sale",
+    model_name="pointofsale",
+    visible_to=points_of_sale_visible_to,
+    form_class=PointOfSaleForm,
+    created=gettext_lazy("The point of sale %(name)s has been registered."),
+    linked=gettext_lazy("%(product)s is now listed at this point of sale."),
+    unlinked=gettext_lazy("%(product)s is no longer listed at this point of sale."),
+)
+FAIR = TradeKind(
+    name="fair",
+    model_name="fair",
+    visible_to=fairs_visible_to,
+    form_class=FairForm,
+    created=gettext_lazy("The fair %(name)s has been registered."),
+    linked=gettext_lazy("%(product)s is now shown at this fair."),
+    unlinked=gettext_lazy("%(product)s is no longer shown at this fair."),
+)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def point_of_sale_create(request):
-    _require(request, "catalog.add_pointofsale")
-    form = PointOfSaleForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            point = services.point_of_sale_create(by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("The point of sale %(name)s has been registered.") % {"name": point.name})
-            return redirect("trade:point_of_sale_detail", pk=point.pk)
-    return render(request, "catalog/staff/point_of_sale_form.html", {"form": form})
+def list_view(kind):
+    @login_required
+    def view(request):
+        _require(request, "catalog.view_trade_promotion")
+        return _list(request, kind.visible_to(request.user), kind.template("list"))
+
+    return view
 
 
-@login_required
-def point_of_sale_detail(request, pk):
-    point = _point_of_sale(request, pk, "catalog.view_pointofsale")
-    return _detail(
-        request,
-        point,
-        "catalog/staff/point_of_sale_detail.html",
-        may_change=request.user.has_perm("catalog.change_pointofsale", point),
-    )
+def create_view(kind):
+    @login_required
+    @require_http_methods(["GET", "POST"])
+    def view(request):
+        _require(request, kind.perm("add"))
+        form = kind.form_class(request.POST or None, user=request.user)
+        if request.method == "POST" and form.is_valid():
+            try:
+                obj = kind.service("create")(by=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, kind.created % {"name": obj.name})
+                return redirect(kind.url_name("detail"), pk=obj.pk)
+        return render(request, kind.template("form"), {"form": form})
+
+    return view
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def point_of_sale_update(request, pk):
-    point = _point_of_sale(request, pk, "catalog.change_pointofsale")
-    form = PointOfSaleForm(request.POST or None, instance=point, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.point_of_sale_update(point_of_sale=point, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("The changes have been saved."))
-            return redirect("trade:point_of_sale_detail", pk=point.pk)
-    return render(request, "catalog/staff/point_of_sale_form.html", {"form": form, "object": point})
+def detail_view(kind):
+    @login_required
+    def view(request, pk):
+        obj = kind.fetch(request, pk, "view")
+        return _detail(
+            request, obj, kind.template("detail"), may_change=request.user.has_perm(kind.perm("change"), obj)
+        )
+
+    return view
 
 
-@login_required
-@require_POST
-def point_of_sale_product_link(request, pk):
-    point = _point_of_sale(request, pk, "catalog.change_pointofsale")
-    return _product_change(
-        request,
-        point,
-        lambda product: services.point_of_sale_product_link(point_of_sale=point, product=product, by=request.user),
-        "trade:point_of_sale_detail",
-        _("%(product)s is now listed at this point of sale."),
-    )
+def update_view(kind):
+    @login_required
+    @require_http_methods(["GET", "POST"])
+    def view(request, pk):
+        obj = kind.fetch(request, pk, "change")
+        form = kind.form_class(request.POST or None, instance=obj, user=request.user)
+        if request.method == "POST" and form.is_valid():
+            try:
+                kind.service("update")(**{kind.name: obj}, by=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("The changes have been saved."))
+                return redirect(kind.url_name("detail"), pk=obj.pk)
+        return render(request, kind.template("form"), {"form": form, "object": obj})
+
+    return view
 
 
-@login_required
-@require_POST
-def point_of_sale_product_unlink(request, pk):
-    point = _point_of_sale(request, pk, "catalog.change_pointofsale")
-    return _product_change(
-        request,
-        point,
-        lambda product: services.point_of_sale_product_unlink(point_of_sale=point, product=product, by=request.user),
-        "trade:point_of_sale_detail",
-        _("%(product)s is no longer listed at this point of sale."),
-    )
+def product_change_view(kind, action):
+    """Link (``action`` "product_link") or unlink ("product_unlink") one product."""
+    success_message = kind.linked if action == "product_link" else kind.unlinked
+
+    @login_required
+    @require_POST
+    def view(request, pk):
+        obj = kind.fetch(request, pk, "change")
+        return _product_change(
+            request,
+            obj,
+            lambda product: kind.service(action)(**{kind.name: obj}, product=product, by=request.user),
+            kind.url_name("detail"),
+            success_message,
+        )
+
+    return view
 
 
-# --- Fairs ---------------------------------------------------------------------------------------------------
+point_of_sale_list = list_view(POINT_OF_SALE)
+point_of_sale_create = create_view(POINT_OF_SALE)
+point_of_sale_detail = detail_view(POINT_OF_SALE)
+point_of_sale_update = update_view(POINT_OF_SALE)
+point_of_sale_product_link = product_change_view(POINT_OF_SALE, "product_link")
+point_of_sale_product_unlink = product_change_view(POINT_OF_SALE, "product_unlink")
 
-
-@login_required
-def fair_list(request):
-    _require(request, "catalog.view_trade_promotion")
-    return _list(request, fairs_visible_to(request.user), "catalog/staff/fair_list.html")
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def fair_create(request):
-    _require(request, "catalog.add_fair")
-    form = FairForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            fair = services.fair_create(by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("The fair %(name)s has been registered.") % {"name": fair.name})
-            return redirect("trade:fair_detail", pk=fair.pk)
-    return render(request, "catalog/staff/fair_form.html", {"form": form})
-
-
-@login_required
-def fair_detail(request, pk):
-    fair = _fair(request, pk, "catalog.view_fair")
-    return _detail(
-        request, fair, "catalog/staff/fair_detail.html", may_change=request.user.has_perm("catalog.change_fair", fair)
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def fair_update(request, pk):
-    fair = _fair(request, pk, "catalog.change_fair")
-    form = FairForm(request.POST or None, instance=fair, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.fair_update(fair=fair, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("The changes have been saved."))
-            return redirect("trade:fair_detail", pk=fair.pk)
-    return render(request, "catalog/staff/fair_form.html", {"form": form, "object": fair})
-
-
-@login_required
-@require_POST
-def fair_product_link(request, pk):
-    fair = _fair(request, pk, "catalog.change_fair")
-    return _product_change(
-        request,
-        fair,
-        lambda product: services.fair_product_link(fair=fair, product=product, by=request.user),
-        "trade:fair_detail",
-        _("%(product)s is now shown at this fair."),
-    )
-
-
-@login_required
-@require_POST
-def fair_product_unlink(request, pk):
-    fair = _fair(request, pk, "catalog.change_fair")
-    return _product_change(
-        request,
-        fair,
-        lambda product: services.fair_product_unlink(fair=fair, product=product, by=request.user),
-        "trade:fair_detail",
-        _("%(product)s is no longer shown at this fair."),
-    )
+fair_list = list_view(FAIR)
+fair_create = create_view(FAIR)
+fair_detail = detail_view(FAIR)
+fair_update = update_view(FAIR)
+fair_product_link = product_change_view(FAIR, "product_link")
+fair_product_unlink = product_change_view(FAIR, "product_unlink")

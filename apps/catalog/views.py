@@ -18,7 +18,6 @@ from . import selectors
 from .cache import CACHE_SECONDS, cache_key, cache_public_page
 from .enums import CatalogSort
 from .filters import RECOGNISED_STARS
-from .selectors import verification_url
 from .seo import product_json_ld
 
 PAGE_SIZE = 24
@@ -101,7 +100,7 @@ def product_detail(request, slug):
         return render(request, "catalog/product_former.html", {**former, "Status": CertificateStatus})
     product = entry.product
     photos = selectors.product_photos(product)
-    verify_url = verification_url(entry.certificate)
+    verify_url = entry.certificate.verification_path
     return render(
         request,
         "catalog/product_detail.html",

@@ -2,13 +2,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-class RenderState(models.TextChoices):
-    PENDING = "pending", _("Waiting to be generated")
-    RENDERING = "rendering", _("Being generated")
-    READY = "ready", _("Ready")
-    FAILED = "failed", _("Generation failed")
-
-
 class CertificateStatus(models.TextChoices):
     """What the official record says today (computed, never stored: dates move on their own)."""
 

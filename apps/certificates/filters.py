@@ -3,7 +3,9 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from .enums import CertificateStatus, RenderState
+from apps.core.enums import RenderState
+
+from .enums import CertificateStatus
 from .models import Certificate
 
 

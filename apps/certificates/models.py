@@ -6,15 +6,17 @@ render the same row, and a row left "rendering" by a dead worker can be claimed 
 """
 
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.enums import Stars
+from apps.core.enums import RenderState, Stars
 from apps.core.storage import get_private_storage
 
-from .enums import CertificateStatus, RenderState, Replacement
+from .enums import CertificateStatus, Replacement
 
 
 class RenderedDocument(models.Model):
@@ -32,6 +34,14 @@ class RenderedDocument(models.Model):
 
     class Meta:
         abstract = True
+
+
+def verification_path(token):
+    """The site-relative address of the public page that verifies a certificate's token (its QR code's target).
+
+    In the active language: Vietnamese pages have no prefix, English ones live under /en/.
+    """
+    return reverse("verify:certificate", kwargs={"token": token})
 
 
 class CertificateQuerySet(models.QuerySet):
@@ -78,7 +88,9 @@ class Certificate(RenderedDocument):
     valid_from = models.DateField(_("valid from"))
     valid_until = models.DateField(_("valid until"))
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
-    revocation_reason = models.TextField(_("reason for revocation"), blank=True)
+    revocation_reason = models.TextField(
+        _("reason for revocation"), blank=True, max_length=2000, validators=[MaxLengthValidator(2000)]
+    )
     revoked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("revoked by"),
@@ -132,6 +144,10 @@ class Certificate(RenderedDocument):
     @property
     def jurisdiction_unit(self):
         return self.product.commune
+
+    @property
+    def verification_path(self):
+        return verification_path(self.token)
 
     @property
     def replacement(self):

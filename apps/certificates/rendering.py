@@ -13,10 +13,11 @@ from functools import lru_cache
 import segno
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import translation
 from pypdf import PdfReader, PdfWriter
 from weasyprint import HTML
+
+from .models import verification_path
 
 # Printed certificates are in Vietnamese whatever the language of whoever triggered the job.
 PDF_LANGUAGE = "vi"
@@ -51,8 +52,9 @@ class PageCountMismatch(Exception):
 
 
 def verification_url(token):
+    """The absolute address printed as a QR code: the production site's verification page, in the PDF's language."""
     with translation.override(PDF_LANGUAGE):
-        path = reverse("verify:certificate", kwargs={"token": token})
+        path = verification_path(token)
     return f"{settings.SITE_SCHEME}://{settings.SITE_DOMAIN}{path}"
 
 

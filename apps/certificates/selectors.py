@@ -4,9 +4,9 @@ import re
 
 from django.db.models import Case, IntegerField, Value, When
 
+from apps.core.enums import RenderState
 from apps.core.policy import scope
 
-from .enums import RenderState
 from .models import Certificate, DecisionDocument
 
 DETAIL_RELATED = (

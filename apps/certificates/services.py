@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.accounts.enums import Role
 from apps.accounts.models import User
 from apps.audit.services import audit_record
+from apps.core.enums import RenderState
 from apps.core.mail import sanitise_subject
 from apps.core.outbox import enqueue
 from apps.core.storage import private_storage
@@ -31,7 +32,6 @@ from apps.cycles.enums import ApplicationState
 from apps.geo.models import AdministrativeUnit
 
 from . import rendering
-from .enums import RenderState
 from .models import Certificate, DecisionDocument, replacement_kind
 
 logger = logging.getLogger(__name__)
@@ -57,11 +57,6 @@ def _province_code(unit):
     return unit.path.split("/")[1]
 
 
-def _province_path(unit):
-    edition, province = unit.path.split("/")[:2]
-    return f"{edition}/{province}/"
-
-
 @transaction.atomic
 def certificates_create_for_decision(*, decision):
     """Create one certificate row per recognised product of ``decision`` (idempotent). Returns them.
@@ -72,7 +67,7 @@ def certificates_create_for_decision(*, decision):
     province = _province_code(decision.issuing_unit)
     prefix = f"OCOP-{province}-{decision.date.year}-"
     # Serialise serial allocation per province (lock its unit row), even while no serial of this year exists.
-    list(AdministrativeUnit.objects.select_for_update().filter(path=_province_path(decision.issuing_unit)))
+    list(AdministrativeUnit.objects.select_for_update().filter(path=decision.issuing_unit.province_path))
     existing = Certificate.objects.filter(serial__startswith=prefix).values_list("serial", flat=True)
     next_seq = max((int(s.rsplit("-", 1)[1]) for s in existing), default=0) + 1
     now = timezone.now()

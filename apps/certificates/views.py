@@ -11,10 +11,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST, require_safe
 
 from apps.accounts.decorators import sensitive_action
+from apps.core.enums import RenderState
 from apps.core.policy import get_object_or_403
 from apps.core.storage import private_storage
 
-from .enums import CertificateStatus, RenderState
+from .enums import CertificateStatus
 from .filters import CertificateFilter
 from .forms import RevokeForm, VerifyLookupForm
 from .models import Certificate, DecisionDocument

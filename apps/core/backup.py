@@ -63,6 +63,12 @@ def _pg_args(db, name=None):
 
 def backup_create(*, output):
     """Write a backup into the new folder ``output``. Returns the manifest."""
+    if settings.OCOP_FILE_STORAGE != "filesystem":
+        # A dump without the files would look complete and restore certificates whose PDFs are missing.
+        raise BackupError(
+            "files are on object storage (OCOP_FILE_STORAGE=s3): back the buckets up with the provider's versioning "
+            "or replication and the database with pg_dump; make backup covers filesystem storage only"
+        )
     output = Path(output)
     if output.exists() and any(output.iterdir()):
         raise BackupError(f"{output} exists and is not empty")

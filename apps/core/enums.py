@@ -1,4 +1,5 @@
-"""Enumerations shared across apps: the rule sets the programme has been judged under."""
+"""Enumerations shared across apps: the rule sets the programme has been judged under, star ranks, mail states and
+the render state of generated documents (certificates, decisions, council minutes)."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -30,3 +31,10 @@ class MailState(models.TextChoices):
 class MailKind(models.TextChoices):
     INVITATION = "invitation", _("invitation")
     NOTIFICATION = "notification", _("notification")
+
+
+class RenderState(models.TextChoices):
+    PENDING = "pending", _("Waiting to be generated")
+    RENDERING = "rendering", _("Being generated")
+    READY = "ready", _("Ready")
+    FAILED = "failed", _("Generation failed")

@@ -48,6 +48,15 @@ class OutboxMessage(models.Model):
 
     task_name = models.CharField(_("task"), max_length=200)
     kwargs = models.JSONField(_("arguments"), default=dict)
+    # The user whose action queued the task: the task's writes are recorded as theirs (apps.core.actor).
+    caused_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("caused by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     # Set by the sender that claims the row; cleared again if the broker refused it.
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)

@@ -4,6 +4,10 @@
 service's transaction and sends it once that transaction commits. A broker that is down never breaks the request:
 the row waits and :func:`outbox_flush` (every minute, from beat) sends it when the broker is back. Services name
 tasks by their ``name=``, so no service imports a tasks module.
+
+The row also keeps the user whose action queued the task (:mod:`apps.core.actor`); it travels to the worker in the
+message header :data:`CAUSED_BY_HEADER`, and the task's writes are recorded as that user's
+(``apps.audit.task_context``).
 """
 
 import logging
@@ -13,6 +17,7 @@ from celery import current_app
 from django.db import transaction
 from django.utils import timezone
 
+from .actor import current_user_id
 from .models import OutboxMessage
 
 logger = logging.getLogger(__name__)
@@ -20,11 +25,12 @@ logger = logging.getLogger(__name__)
 # The sweep leaves rows this young to the on-commit sender of their own request.
 FLUSH_GRACE_SECONDS = 5
 FLUSH_BATCH = 500
+CAUSED_BY_HEADER = "ocop_caused_by"
 
 
 def enqueue(task_name: str, **kwargs) -> OutboxMessage:
     """Write the task to the outbox now; send it after the current transaction commits."""
-    message = OutboxMessage.objects.create(task_name=task_name, kwargs=kwargs)
+    message = OutboxMessage.objects.create(task_name=task_name, kwargs=kwargs, caused_by_id=current_user_id())
     transaction.on_commit(lambda: outbox_send(message_ids=[message.pk]))
     return message
 
@@ -42,12 +48,13 @@ def outbox_send(*, message_ids) -> int:
         claimed = OutboxMessage.objects.filter(pk=message.pk, sent_at__isnull=True).update(sent_at=timezone.now())
         if not claimed:
             continue
+        headers = {CAUSED_BY_HEADER: message.caused_by_id}
         try:
             if current_app.conf.task_always_eager:
                 # No broker (the SQLite demo): run the task here, as ``.delay()`` would.
-                _task(message.task_name).apply(kwargs=message.kwargs, throw=True)
+                _task(message.task_name).apply(kwargs=message.kwargs, headers=headers, throw=True)
             else:
-                current_app.send_task(message.task_name, kwargs=message.kwargs)
+                current_app.send_task(message.task_name, kwargs=message.kwargs, headers=headers)
         except Exception as exc:  # the broker (or an eager task) failed: keep the row for the sweep
             logger.warning("Outbox message %s (%s) not sent: %s", message.pk, message.task_name, exc)
             OutboxMessage.objects.filter(pk=message.pk).update(

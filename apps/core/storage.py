@@ -13,9 +13,24 @@ class PrivateFileSystemStorage(FileSystemStorage):
         raise ValueError("Private files have no public URL; serve them through a permission-checked view.")
 
 
+def _private_s3_storage():
+    from storages.backends.s3 import S3Storage  # noqa: PLC0415 — boto3 is loaded only when S3 is configured
+
+    class PrivateS3Storage(S3Storage):
+        """The private bucket: no public URL either; files go out only through the permission-checked views."""
+
+        def url(self, name, parameters=None, expire=None, http_method=None):
+            raise ValueError("Private files have no public URL; serve them through a permission-checked view.")
+
+    return PrivateS3Storage(**settings.OCOP_S3_PRIVATE_OPTIONS)
+
+
 class _PrivateStorage(LazyObject):
     def _setup(self):
-        self._wrapped = PrivateFileSystemStorage(location=settings.PRIVATE_STORAGE_ROOT)
+        if settings.OCOP_FILE_STORAGE == "s3":
+            self._wrapped = _private_s3_storage()
+        else:
+            self._wrapped = PrivateFileSystemStorage(location=settings.PRIVATE_STORAGE_ROOT)
 
 
 private_storage = _PrivateStorage()

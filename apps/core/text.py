@@ -1,6 +1,10 @@
-"""Text helpers for Vietnamese: search that ignores diacritics and case ("cha muc" finds "Chả mực")."""
+"""Text helpers for Vietnamese: search that ignores diacritics and case ("cha muc" finds "Chả mực"), and unique
+slugs from Vietnamese names."""
 
 import unicodedata
+
+from django.db import IntegrityError, transaction
+from django.utils.text import slugify
 
 
 def fold(text):
@@ -52,3 +56,37 @@ def clean_text(value, *, multiline=False):
     if text.strip() and all(unicodedata.category(ch) in _INVISIBLE_CATEGORIES for ch in text):
         raise ValidationError(_("The text has no visible letters."), code="invisible")
     return text
+
+
+def unique_slug(model, text, *, exclude_pk=None, max_length=200):
+    """A slug from the folded Vietnamese ``text`` ("Chả mực Hạ Long" → "cha-muc-ha-long"), made unique."""
+    base = slugify(fold(text))[:max_length].strip("-") or "muc"
+    taken = set(model.objects.filter(slug__startswith=base).exclude(pk=exclude_pk).values_list("slug", flat=True))
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def save_with_unique_slug(obj, *, text, max_length=200, attempts=5):
+    """Give ``obj`` a unique slug from ``text`` and insert it, retrying when a concurrent insert took the slug.
+
+    :func:`unique_slug` cannot see a row another transaction has not committed yet: two identical submissions at
+    the same moment pick the same slug and the second insert hits the unique index. The insert runs in a
+    savepoint, so after such a clash the slug is chosen again (the other row is committed by then) and the
+    insert retried; any other integrity error is raised as it is.
+    """
+    model = type(obj)
+    for attempt in range(attempts):
+        obj.slug = unique_slug(model, text, max_length=max_length)
+        try:
+            with transaction.atomic():
+                obj.save(force_insert=True)
+        except IntegrityError:
+            if attempt == attempts - 1 or not model.objects.filter(slug=obj.slug).exists():
+                raise
+            obj.pk = None
+            obj._state.adding = True
+        else:
+            return obj
+    raise AssertionError("unreachable")

@@ -145,7 +145,7 @@ class LateAllowance(models.Model):
         Application, verbose_name=_("application"), on_delete=models.CASCADE, related_name="late_allowances"
     )
     step = models.PositiveSmallIntegerField(_("step"), choices=CycleStep.choices)
-    reason = models.TextField(_("reason"))
+    reason = models.TextField(_("reason"), max_length=2000, validators=[MaxLengthValidator(2000)])
     granted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("granted by"), on_delete=models.PROTECT, related_name="+"
     )

@@ -1,4 +1,5 @@
-"""Reads of the cycles app: what each user may see, the work list, counts and timelines."""
+"""Reads of the cycles app: what each user may see, the work list, counts, timelines, the moves a user may make and
+who is asked to act next."""
 
 from dataclasses import dataclass
 
@@ -9,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from apps.accounts.enums import Role
+from apps.accounts.models import User
 from apps.core.enums import RuleSet
 from apps.core.policy import scope
 from apps.core.text import fold
@@ -16,6 +18,7 @@ from apps.evaluation.stars import awarded_stars
 
 from .enums import ApplicationState, CycleStep, Tier
 from .models import Application, ApplicationTransition, Cycle, Plan
+from .workflow import NEXT_ACTOR, allowed_targets, approving_role, legal_tiers, user_tiers
 
 
 def applications_visible_to(user):
@@ -102,10 +105,7 @@ def cycles_visible_to(user):
         return qs
     if not user.unit_id:
         return qs.none()
-    path = user.unit.path
-    parts = path.strip("/").split("/")
-    ancestors = ["/".join(parts[: i + 1]) + "/" for i in range(1, len(parts))]
-    return qs.filter(Q(unit__path__startswith=path) | Q(unit__path__in=ancestors))
+    return qs.filter(Q(unit__path__startswith=user.unit.path) | Q(unit__path__in=user.unit.path_prefixes))
 
 
 def plans_visible_to(user):
@@ -240,3 +240,31 @@ def self_assessment_context(dossier, parts):
         "answered": len(points),
         "criteria_count": len(criteria),
     }
+
+
+def cycles_open_for(commune):
+    """Cycles an idea from ``commune`` may join: cycles of the units above it, newest first."""
+    return Cycle.objects.filter(unit__path__in=commune.path_prefixes).select_related("unit")
+
+
+def available_actions(user, application):
+    """The target states ``user`` may move ``application`` to now (for the buttons on its page)."""
+    tiers = user_tiers(user, application)
+    if not tiers:
+        return []
+    return [
+        to
+        for to in allowed_targets(application.state, application.returned_from)
+        if tiers & (legal_tiers(application.state, application.returned_from, to) or set())
+    ]
+
+
+def next_actors(application, state):
+    """The active users asked to act on ``application`` once it is in ``state``."""
+    commune = application.product.commune
+    tier = NEXT_ACTOR[state]
+    if tier == Tier.COMMUNE:
+        return User.objects.filter(role=Role.COMMUNE_OFFICER, unit=commune, is_active=True)
+    return User.objects.filter(
+        role=approving_role(application.cycle.rule_set), unit__path__in=commune.path_prefixes, is_active=True
+    )

@@ -41,6 +41,8 @@ from .selectors import (
     application_counts_by_commune,
     application_for_page,
     applications_visible_to,
+    available_actions,
+    cycles_open_for,
     cycles_visible_to,
     plans_visible_to,
     self_assessment_context,
@@ -106,7 +108,7 @@ def overview(request):
 @require_http_methods(["GET", "POST"])
 def idea_create(request):
     _require(request, "cycles.register_idea")
-    cycles = services.cycles_open_for(request.user.unit).order_by("-year")
+    cycles = cycles_open_for(request.user.unit).order_by("-year")
     producers = producers_visible_to(request.user).filter(commune=request.user.unit).order_by("name")
     form = IdeaForm(request.POST or None, cycles=cycles, producers=producers)
     duplicate = None
@@ -143,7 +145,7 @@ def application_detail(request, pk):
     if application is None:  # visible by permission but not to the list selector (a producer without a link)
         raise PermissionDenied
     actions = []
-    for to_state in services.available_actions(request.user, application):
+    for to_state in available_actions(request.user, application):
         label = (
             services.RESUBMIT_LABEL
             if application.state == ApplicationState.RETURNED and to_state == application.returned_from

@@ -78,9 +78,7 @@ def creatable_cycles(user):
     if not user.unit_id:
         return qs.none()
     # The cycle's unit is the user's unit or one above it (a district's round runs in its province's cycle).
-    parts = user.unit.path.strip("/").split("/")
-    above = ["/".join(parts[: i + 1]) + "/" for i in range(1, len(parts))]
-    return qs.filter(Q(unit__path__in=above) | Q(unit__path__startswith=user.unit.path))
+    return qs.filter(Q(unit__path__in=user.unit.path_prefixes) | Q(unit__path__startswith=user.unit.path))
 
 
 def may_create_rounds(user):

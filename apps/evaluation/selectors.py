@@ -77,10 +77,6 @@ def member_for(*, round, user):
     return CouncilMember.objects.filter(round=round, user=user).first()
 
 
-def is_conflicted(*, entry, member):
-    return ConflictDeclaration.objects.filter(entry=entry, member=member).exists()
-
-
 def sheet_structure(*, template):
     """Parts → groups → criteria → options of a template, prefetched (4 queries)."""
     return list(template.parts.prefetch_related("groups__criteria__options").order_by("order"))

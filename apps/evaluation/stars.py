@@ -3,6 +3,9 @@
 from decimal import Decimal
 
 BANDS = ((Decimal(90), 5), (Decimal(70), 4), (Decimal(50), 3), (Decimal(30), 2))
+# Only 3★ and above are recognised and certified; the floor of that band is the recognition threshold (50 points).
+LOWEST_RECOGNISED_STARS = 3
+RECOGNITION_FLOOR = next(floor for floor, stars in BANDS if stars == LOWEST_RECOGNISED_STARS)
 
 
 def star_band(total):
@@ -12,6 +15,11 @@ def star_band(total):
         if total >= floor:
             return stars
     return 1
+
+
+def reaches_recognition(total):
+    """Whether a council total reaches the lowest recognised band (T ≥ 50)."""
+    return star_band(total) >= LOWEST_RECOGNISED_STARS
 
 
 def awarded_stars(total, missing_mandatory_levels=()):

@@ -14,7 +14,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from apps.accounts.decorators import sensitive_action
-from apps.certificates.enums import RenderState
+from apps.core.enums import RenderState
 from apps.core.policy import get_object_or_403
 from apps.core.text import ascii_int
 from apps.cycles.models import Dossier
@@ -202,7 +202,8 @@ def sheet_edit(request, pk, entry_pk):
         _errors(request, exc)
         return redirect("evaluation:round_detail", pk=round.pk)
     parts = sheet_structure(template=entry.template)
-    answers = {a.criterion_id: a for a in sheet.answers.all()}
+    # A member who never saved has an unsaved sheet (no answers): the first POST creates its row.
+    answers = {a.criterion_id: a for a in sheet.answers.all()} if sheet.pk else {}
     form = SheetForm(request.POST or None, parts=parts, answers={k: a.option_id for k, a in answers.items()})
     editable = round.is_open and sheet.state == SheetState.DRAFT
     if form.is_bound:

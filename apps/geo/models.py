@@ -111,11 +111,29 @@ class AdministrativeUnit(models.Model):
         """True when ``other`` is this unit or lies below it."""
         return other is not None and other.path.startswith(self.path)
 
+    @property
+    def path_prefixes(self):
+        """The paths of the units from this unit's province down to this unit itself, province first.
+
+        A 2024 commune "2024/22/193/06656/" gives its province, district and own path; a 2025 commune
+        "2025/22/06656/" its province and own path; a province only its own.
+        """
+        return self.prefixes_of(self.path)
+
+    @staticmethod
+    def prefixes_of(path):
+        """:attr:`path_prefixes` of a unit known only by its path (a row read with ``values()``)."""
+        edition, *codes = path.strip("/").split("/")
+        return [AdministrativeUnit.build_path(edition, *codes[: i + 1]) for i in range(len(codes))]
+
+    @property
+    def province_path(self):
+        """The path of the province this unit lies in (its own when it is a province)."""
+        return self.path_prefixes[0]
+
     def ancestors(self):
         """Units above this one, province first (one query)."""
-        parts = self.path.strip("/").split("/")
-        prefixes = ["/".join(parts[: i + 1]) + "/" for i in range(1, len(parts) - 1)]
-        return AdministrativeUnit.objects.filter(path__in=prefixes).order_by("path")
+        return AdministrativeUnit.objects.filter(path__in=self.path_prefixes[:-1]).order_by("path")
 
     def descendants(self, include_self=False):
         qs = AdministrativeUnit.objects.filter(path__startswith=self.path)

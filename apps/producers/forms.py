@@ -12,6 +12,7 @@ from apps.geo.models import AdministrativeUnit
 
 from .enums import DocumentKind
 from .models import Producer
+from .services import PRODUCER_FIELDS
 
 
 class UnitChoiceField(forms.ModelChoiceField):
@@ -41,21 +42,7 @@ class ProducerForm(CleanTextMixin, forms.ModelForm):
 
     class Meta:
         model = Producer
-        fields = [
-            "name",
-            "kind",
-            "commune",
-            "address",
-            "legal_representative",
-            "phone",
-            "email",
-            "tax_code",
-            "founded_year",
-            "members_count",
-            "workers_count",
-            "women_workers",
-            "ethnic_minority_workers",
-        ]
+        fields = list(PRODUCER_FIELDS)
         widgets = {
             "phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
             "tax_code": forms.TextInput(attrs={"inputmode": "numeric", "placeholder": "5700123456"}),

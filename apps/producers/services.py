@@ -1,10 +1,11 @@
 """Every write to producers and their document vault."""
 
+from contextlib import contextmanager
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from apps.accounts.enums import Role
@@ -12,7 +13,7 @@ from apps.audit.services import audit_record
 from apps.core.outbox import enqueue
 from apps.core.policy import user_covers_unit
 from apps.core.storage import delete_file_on_commit
-from apps.core.text import fold
+from apps.core.text import fold, save_with_unique_slug, unique_slug
 from apps.core.validators import DOCUMENT_TYPES, extension_for, validate_upload
 from apps.cycles.enums import ApplicationState
 from apps.cycles.models import Application
@@ -42,40 +43,6 @@ PRODUCER_FIELDS = (
 )
 
 
-def unique_slug(model, text, *, exclude_pk=None, max_length=200):
-    """A slug from the folded Vietnamese ``text`` ("Chả mực Hạ Long" → "cha-muc-ha-long"), made unique."""
-    base = slugify(fold(text))[:max_length].strip("-") or "muc"
-    taken = set(model.objects.filter(slug__startswith=base).exclude(pk=exclude_pk).values_list("slug", flat=True))
-    slug, n = base, 2
-    while slug in taken:
-        slug, n = f"{base}-{n}", n + 1
-    return slug
-
-
-def save_with_unique_slug(obj, *, text, max_length=200, attempts=5):
-    """Give ``obj`` a unique slug from ``text`` and insert it, retrying when a concurrent insert took the slug.
-
-    :func:`unique_slug` cannot see a row another transaction has not committed yet: two identical submissions at
-    the same moment pick the same slug and the second insert hits the unique index. The insert runs in a
-    savepoint, so after such a clash the slug is chosen again (the other row is committed by then) and the
-    insert retried; any other integrity error is raised as it is.
-    """
-    model = type(obj)
-    for attempt in range(attempts):
-        obj.slug = unique_slug(model, text, max_length=max_length)
-        try:
-            with transaction.atomic():
-                obj.save(force_insert=True)
-        except IntegrityError:
-            if attempt == attempts - 1 or not model.objects.filter(slug=obj.slug).exists():
-                raise
-            obj.pk = None
-            obj._state.adding = True
-        else:
-            return obj
-    raise AssertionError("unreachable")
-
-
 def producer_search_text(producer):
     parts = [producer.name, producer.tax_code or "", producer.legal_representative, producer.address]
     return fold(" ".join(parts))
@@ -101,6 +68,21 @@ def _normalise(fields):
     return fields
 
 
+@contextmanager
+def _tax_code_clash_as_error(producer):
+    """``full_clean()`` cannot see a producer another transaction has inserted but not committed: two registrations
+    with the same tax code at the same moment both pass it, and the second insert waits on the unique index and
+    fails. The write runs in a savepoint; when the tax code is now taken, that is the form's error, not a 500."""
+    try:
+        yield
+    except IntegrityError:
+        if producer.tax_code and Producer.objects.filter(tax_code=producer.tax_code).exclude(pk=producer.pk).exists():
+            raise ValidationError(
+                {"tax_code": Producer._meta.get_field("tax_code").error_messages["unique"]}, code="unique"
+            ) from None
+        raise
+
+
 def _set_accounts(producer, accounts):
     accounts = list(accounts)
     wrong = [u for u in accounts if u.role != Role.PRODUCER]
@@ -120,7 +102,8 @@ def producer_create(*, by, accounts=None, **fields):
     producer.slug = unique_slug(Producer, producer.name)
     producer.search_text = producer_search_text(producer)
     producer.full_clean()
-    save_with_unique_slug(producer, text=producer.name)
+    with _tax_code_clash_as_error(producer):
+        save_with_unique_slug(producer, text=producer.name)
     after = _snapshot(producer)
     if accounts is not None:
         _set_accounts(producer, accounts)
@@ -147,7 +130,8 @@ def producer_update(*, producer, by, accounts=None, **fields):
     producer.search_text = producer_search_text(producer)
     producer.full_clean()
     changed = [f for f in PRODUCER_FIELDS if before.get(f) != _snapshot(producer).get(f)]
-    producer.save()
+    with _tax_code_clash_as_error(producer), transaction.atomic():
+        producer.save()
     if accounts is not None:
         old_accounts = sorted(producer.accounts.values_list("email", flat=True))
         _set_accounts(producer, accounts)

@@ -12,6 +12,7 @@ from apps.producers.selectors import producers_editable_by
 
 from .models import Product
 from .selectors import product_sets
+from .services import PRODUCT_FIELDS
 
 
 class ProductSetChoiceField(forms.ModelChoiceField):
@@ -40,19 +41,7 @@ class ProductForm(CleanTextMixin, forms.ModelForm):
 
     class Meta:
         model = Product
-        fields = [
-            "name",
-            "product_set",
-            "producer",
-            "commune",
-            "description",
-            "story",
-            "packaging",
-            "price_min",
-            "price_max",
-            "where_to_buy",
-            "gtin",
-        ]
+        fields = list(PRODUCT_FIELDS)
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
             "story": forms.Textarea(attrs={"rows": 5}),

@@ -9,8 +9,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.gs1 import is_valid_gtin
 from apps.geo.enums import Level
-from apps.traceability.gs1 import is_valid_gtin
 
 
 def validate_gtin(value):

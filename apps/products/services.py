@@ -13,11 +13,11 @@ from PIL import Image, ImageOps
 from apps.audit.services import audit_record
 from apps.core.policy import user_covers_unit
 from apps.core.storage import delete_file_on_commit
-from apps.core.text import fold
+from apps.core.text import fold, save_with_unique_slug, unique_slug
 from apps.core.validators import IMAGE_TYPES, validate_upload
-from apps.producers.services import save_with_unique_slug, unique_slug
 
 from .models import Product, ProductPhoto
+from .signals import product_photos_changed
 
 PRODUCT_FIELDS = (
     "name",
@@ -173,11 +173,10 @@ def photo_add(*, product, by, image, alt=""):
 
 def _refresh_catalog_on_commit(product):
     """The public catalogue shows a listed product's photos, and anonymous visitors get cached pages: once the
-    change is committed, refresh the product's entry, which bumps the catalogue's cache version."""
-    from apps.catalog.services import catalog_product_changed
-
+    change is committed, tell it (``product_photos_changed``) so that it refreshes the product's entry, which bumps
+    the catalogue's cache version."""
     product_id = product.pk
-    transaction.on_commit(lambda: catalog_product_changed(product_id=product_id), robust=True)
+    transaction.on_commit(lambda: product_photos_changed.send(sender=Product, product_id=product_id), robust=True)
 
 
 def _locked_photo(photo):

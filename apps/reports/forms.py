@@ -10,6 +10,7 @@ from apps.geo.enums import Edition
 from apps.products.models import ProductGroup
 
 from .enums import ReportKind
+from .models import NARRATIVE_MAX_LENGTH
 from .periods import Period
 
 
@@ -54,12 +55,23 @@ class GenerateForm(forms.Form):
 
 
 class NarrativeForm(forms.Form):
-    results = forms.CharField(label=_("results achieved"), required=False, widget=forms.Textarea(attrs={"rows": 5}))
+    results = forms.CharField(
+        label=_("results achieved"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=NARRATIVE_MAX_LENGTH,
+    )
     difficulties = forms.CharField(
-        label=_("difficulties and shortcomings"), required=False, widget=forms.Textarea(attrs={"rows": 5})
+        label=_("difficulties and shortcomings"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=NARRATIVE_MAX_LENGTH,
     )
     proposals = forms.CharField(
-        label=_("proposals and recommendations"), required=False, widget=forms.Textarea(attrs={"rows": 5})
+        label=_("proposals and recommendations"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=NARRATIVE_MAX_LENGTH,
     )
 
     @classmethod
@@ -68,4 +80,4 @@ class NarrativeForm(forms.Form):
 
 
 class ReturnForm(forms.Form):
-    reason = forms.CharField(label=_("Reason for return"), widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(label=_("Reason for return"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)

@@ -7,6 +7,7 @@ claims the row with a conditional UPDATE stamping ``render_claim``. ``state`` is
 """
 
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +15,9 @@ from django.utils.translation import gettext_lazy as _
 from apps.core.storage import get_private_storage
 
 from .enums import FileState, ReportKind, ReportState
+
+# Each narrative part of a report (results, difficulties, proposals): about ten pages of text.
+NARRATIVE_MAX_LENGTH = 20000
 
 
 class Report(models.Model):
@@ -28,10 +32,27 @@ class Report(models.Model):
     state = models.CharField(_("state"), max_length=12, choices=ReportState.choices, default=ReportState.DRAFT)
     # The figures as generated (frozen once the report is accepted), and the narrative the unit's officer writes.
     figures = models.JSONField(_("figures"), default=dict, blank=True)
-    results = models.TextField(_("results achieved"), blank=True)
-    difficulties = models.TextField(_("difficulties and shortcomings"), blank=True)
-    proposals = models.TextField(_("proposals and recommendations"), blank=True)
-    return_reason = models.TextField(_("reason for return"), blank=True)
+    results = models.TextField(
+        _("results achieved"),
+        blank=True,
+        max_length=NARRATIVE_MAX_LENGTH,
+        validators=[MaxLengthValidator(NARRATIVE_MAX_LENGTH)],
+    )
+    difficulties = models.TextField(
+        _("difficulties and shortcomings"),
+        blank=True,
+        max_length=NARRATIVE_MAX_LENGTH,
+        validators=[MaxLengthValidator(NARRATIVE_MAX_LENGTH)],
+    )
+    proposals = models.TextField(
+        _("proposals and recommendations"),
+        blank=True,
+        max_length=NARRATIVE_MAX_LENGTH,
+        validators=[MaxLengthValidator(NARRATIVE_MAX_LENGTH)],
+    )
+    return_reason = models.TextField(
+        _("reason for return"), blank=True, max_length=2000, validators=[MaxLengthValidator(2000)]
+    )
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -87,7 +108,7 @@ class ReportTransition(models.Model):
     to_state = models.CharField(_("to"), max_length=12, choices=ReportState.choices)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(_("at"), auto_now_add=True)
-    reason = models.TextField(_("reason"), blank=True)
+    reason = models.TextField(_("reason"), blank=True, max_length=2000, validators=[MaxLengthValidator(2000)])
 
     class Meta:
         verbose_name = _("report transition")

@@ -230,8 +230,7 @@ def units_with_data():
     """Provinces and districts of both editions with at least one product in their subtree (two queries)."""
     paths = set()
     for path in Product.objects.order_by().values_list("commune__path", flat=True).distinct():
-        parts = path.strip("/").split("/")
-        paths.update("/".join(parts[: i + 1]) + "/" for i in range(1, len(parts) - 1))
+        paths.update(AdministrativeUnit.prefixes_of(path)[:-1])
     return AdministrativeUnit.objects.filter(path__in=paths, level__in=[Level.PROVINCE, Level.DISTRICT]).order_by(
         "path"
     )

@@ -47,3 +47,22 @@ def cached_record(*, today, batch, language, render):
         html = render()
         cache.set(key, html, timeout=RECORD_SECONDS)
     return html
+
+
+def stamp_key(*, today, code):
+    return cache_key("trace-stamp", today, code=code, trace=trace_version())
+
+
+def cached_stamp(*, today, code, lookup):
+    """``(stamp, certificate)`` for a stamp code, cached under the traceability and catalogue versions and today.
+
+    Voiding a stamp or a batch bumps the traceability version; a revocation, a new certificate or a product change
+    bumps the catalogue's; expiry is a date, and today is in the key. Unknown codes are not cached, so random codes
+    cannot fill the cache. The scan counters are not in here: they are live in Redis (``scanbuffer``)."""
+    key = stamp_key(today=today, code=code)
+    found = cache.get(key)
+    if found is None:
+        found = lookup()
+        if found[0] is not None:
+            cache.set(key, found, timeout=RECORD_SECONDS)
+    return found

@@ -11,9 +11,10 @@ import io
 
 from django.utils import timezone
 
+from apps.core.gs1 import build_digital_link
+
 from . import labels
 from .enums import BIZ_STEPS
-from .gs1 import build_digital_link
 
 EPCIS_CONTEXT = "https://ref.gs1.org/standards/epcis/epcis-context.jsonld"
 CSV_HEADER = [

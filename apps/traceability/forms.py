@@ -73,6 +73,7 @@ class LotForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("One per line, e.g. “Chè búp tươi — đồi chè Đường Hoa”."),
+        max_length=2000,
     )
     sites = forms.ModelMultipleChoiceField(
         label=_("Production sites"),
@@ -96,7 +97,9 @@ class EventForm(forms.Form):
     site = forms.ModelChoiceField(label=_("Where"), queryset=ProductionSite.objects.none(), required=False)
     place = forms.CharField(label=_("Or another place"), max_length=255, required=False)
     actor = forms.CharField(label=_("Who"), max_length=255)
-    note = forms.CharField(label=_("Details"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("Details"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )
 
     def __init__(self, *args, sites, **kwargs):
         super().__init__(*args, **kwargs)
@@ -117,7 +120,7 @@ class ProductBatchRequestForm(BatchRequestForm):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
 
 
 class VoidRangeForm(ReasonForm):
@@ -132,5 +135,7 @@ class CodeForm(forms.Form):
 class FakeReportForm(forms.Form):
     photo = forms.FileField(label=_("Photo of the package and its stamp"))
     where_bought = forms.CharField(label=_("Where you bought it"), max_length=255, required=False)
-    message = forms.CharField(label=_("What looks wrong"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    message = forms.CharField(
+        label=_("What looks wrong"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
     contact = forms.CharField(label=_("Phone or e-mail (optional)"), max_length=128, required=False)

@@ -16,7 +16,7 @@ from django.utils.safestring import mark_safe
 from pypdf import PdfReader, PdfWriter
 from weasyprint import HTML
 
-from .gs1 import build_digital_link
+from apps.core.gs1 import build_digital_link
 
 LABEL_LANGUAGE = "vi"
 SHEET_COLUMNS, SHEET_ROWS = 5, 13  # 38 × 21 mm labels on A4

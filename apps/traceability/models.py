@@ -6,16 +6,16 @@ Every row belongs to a producer; its ``jurisdiction_unit`` is the producer's com
 """
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.gs1 import is_valid_ai_value
 from apps.core.storage import get_private_storage
 
 from .enums import ApprovalLevel, BatchState, CertificationKind, EventKind, ReportState, SiteKind
-from .gs1 import is_valid_ai_value
 
 MAX_STAMPS_PER_BATCH = 100_000
 
@@ -122,7 +122,9 @@ class Lot(models.Model):
     expires_on = models.DateField(_("expiry / best before"), null=True, blank=True)
     quantity = models.DecimalField(_("quantity"), max_digits=12, decimal_places=2, validators=[MinValueValidator(0)])
     unit = models.CharField(_("unit"), max_length=32, default="kg")
-    inputs = models.TextField(_("key inputs and their origin"), blank=True)
+    inputs = models.TextField(
+        _("key inputs and their origin"), blank=True, max_length=2000, validators=[MaxLengthValidator(2000)]
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -163,7 +165,7 @@ class LotEvent(models.Model):
     )
     place = models.CharField(_("place (if not a production site)"), max_length=255, blank=True)
     actor = models.CharField(_("who"), max_length=255)
-    note = models.TextField(_("why / details"), blank=True)
+    note = models.TextField(_("why / details"), blank=True, max_length=2000, validators=[MaxLengthValidator(2000)])
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -219,7 +221,7 @@ class StampBatch(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
-    reason = models.TextField(_("reason"), blank=True)
+    reason = models.TextField(_("reason"), blank=True, max_length=2000, validators=[MaxLengthValidator(2000)])
     # Generation, resumable: codes are created in committed chunks, label pages in numbered part files.
     claim = models.UUIDField(null=True, blank=True, editable=False)
     heartbeat_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -264,7 +266,9 @@ class Stamp(models.Model):
     # 13 Crockford base-32 characters = 65 random bits from ``secrets``; the only thing the QR code carries.
     code = models.CharField(_("stamp code"), max_length=16, unique=True)
     voided_at = models.DateTimeField(_("voided at"), null=True, blank=True)
-    void_reason = models.TextField(_("reason for voiding"), blank=True)
+    void_reason = models.TextField(
+        _("reason for voiding"), blank=True, max_length=2000, validators=[MaxLengthValidator(2000)]
+    )
     scan_count = models.PositiveIntegerField(default=0)
     first_scanned_at = models.DateTimeField(null=True, blank=True)
 
@@ -298,6 +302,9 @@ class StampScan(models.Model):
     longitude = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
     # The signals shown on that scan, comma-separated ``Signal`` values (empty: green tick).
     signals = models.CharField(max_length=128, blank=True)
+    # Set on scans that went through the Redis buffer (apps/traceability/scanbuffer.py): a flush repeated after a
+    # crash inserts each of them once.
+    record_id = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         ordering = ["-scanned_at", "-pk"]
@@ -331,7 +338,9 @@ class FakeReport(models.Model):
     photo = models.FileField(_("photo"), upload_to=report_photo_upload_to, storage=get_private_storage)
     photo_content_type = models.CharField(max_length=64)
     where_bought = models.CharField(_("where you bought it"), max_length=255, blank=True)
-    message = models.TextField(_("what looks wrong"), blank=True)
+    message = models.TextField(
+        _("what looks wrong"), blank=True, max_length=2000, validators=[MaxLengthValidator(2000)]
+    )
     contact = models.CharField(_("phone or e-mail (optional)"), max_length=128, blank=True)
     ip_prefix = models.CharField(max_length=64, blank=True)
     state = models.CharField(max_length=12, choices=ReportState.choices, default=ReportState.NEW)

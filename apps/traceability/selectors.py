@@ -1,6 +1,7 @@
 """Reads of the traceability app: the public lookups of a stamp, what each user may see, and statistics."""
 
 from datetime import timedelta
+from types import SimpleNamespace
 
 from django.db.models import Count, Exists, OuterRef
 from django.db.models.functions import TruncDate
@@ -8,10 +9,11 @@ from django.utils import timezone
 
 from apps.accounts.enums import Role
 from apps.certificates.models import Certificate
+from apps.core.gs1 import to_gtin14
 from apps.core.policy import scope
 
+from . import scanbuffer
 from .enums import BatchState
-from .gs1 import to_gtin14
 from .models import FakeReport, Lot, ProductionSite, Stamp, StampBatch, StampScan
 
 STAMP_RELATED = ("batch__product__producer__commune", "batch__product__product_set", "batch__lot")
@@ -50,7 +52,11 @@ def stamp_by_digital_link(*, gtin, lot, serial):
 
 
 def previous_placed_scan(stamp):
-    """The stamp's latest scan that has a place (before the one being recorded)."""
+    """The stamp's latest scan that has a place (before the one being recorded): the buffered one if Redis has it."""
+    buffered = scanbuffer.previous_place(stamp)
+    if buffered is not None:
+        latitude, longitude, scanned_at = buffered
+        return SimpleNamespace(latitude=latitude, longitude=longitude, scanned_at=scanned_at)
     return (
         StampScan.objects.filter(stamp=stamp, latitude__isnull=False)
         .order_by("-scanned_at", "-pk")

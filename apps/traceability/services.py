@@ -1,6 +1,7 @@
 """Every write of the traceability app: sites, lots and events, stamp batches (one state machine), stamp
 generation (resumable, claimed with a conditional UPDATE), voiding, scans and reports of fakes."""
 
+import contextlib
 import ipaddress
 import logging
 import os
@@ -25,7 +26,7 @@ from apps.core.outbox import enqueue
 from apps.core.storage import private_storage
 from apps.core.validators import IMAGE_TYPES, validate_upload
 
-from . import labels
+from . import labels, scanbuffer
 from .cache import trace_version_bump
 from .enums import BatchState
 from .models import FakeReport, Lot, LotEvent, ProductionSite, SiteCertification, Stamp, StampBatch, StampScan
@@ -188,6 +189,7 @@ def stamp_batch_transition(*, batch, to, by, reason=""):
         locked.save(update_fields=fields)
         if to == BatchState.VOIDED:
             locked.stamps.filter(voided_at__isnull=True).update(voided_at=locked.decided_at, void_reason=reason)
+            trace_version_bump()  # the scan page caches the stamp with its batch
         audit_record(
             action=f"traceability.batch_{to}", obj=locked, by=by, before=before, after={"state": to}, reason=reason
         )
@@ -212,6 +214,7 @@ def stamps_void_range(*, batch, first, last, reason, by):
         count = batch.stamps.filter(serial__gte=first, serial__lte=last, voided_at__isnull=True).update(
             voided_at=timezone.now(), void_reason=reason
         )
+        trace_version_bump()
         audit_record(
             action="traceability.stamps_void_range",
             obj=batch,
@@ -340,8 +343,12 @@ def _assemble(batch, claim):
     with tempfile.TemporaryDirectory(prefix="ocop-stamps-") as tmp:
         for layout in ("sheet", "roll"):
             path = os.path.join(tmp, f"{layout}.pdf")
-            with open(path, "wb") as out:
-                labels.merge_pdfs([private_storage.path(_part_name(batch, layout, i)) for i in range(parts)], out)
+            # Parts are opened through the storage API (not by path), so the merge works on object storage too.
+            with open(path, "wb") as out, contextlib.ExitStack() as opened:
+                part_files = [
+                    opened.enter_context(private_storage.open(_part_name(batch, layout, i), "rb")) for i in range(parts)
+                ]
+                labels.merge_pdfs(part_files, out)
             with open(path, "rb") as merged:
                 stored[layout] = _save_file(_final_name(batch, layout, "pdf"), File(merged))
         csv_path = os.path.join(tmp, "codes.csv")
@@ -440,10 +447,23 @@ def ip_prefix(address):
     return str(ipaddress.ip_network(f"{ip}/{bits}", strict=False))
 
 
+def scan_count_next(stamp):
+    """The stamp's scan count including the scan being recorded now (live, with the scans still buffered)."""
+    count = scanbuffer.next_count(stamp)
+    return stamp.scan_count + 1 if count is None else count
+
+
 def scan_record(*, stamp, address, place=None, signals=()):
-    """Record a scan: time, address prefix, (when a GeoIP database placed it) a city-level place, the signals shown."""
+    """Record a scan: time, address prefix, (when a GeoIP database placed it) a city-level place, the signals shown.
+
+    Queued in Redis for the next bulk write when Redis is there (``scanbuffer``); written straight away otherwise.
+    Returns the new ``StampScan`` when it was written now, None when it was queued."""
     place = place or {}
     now = timezone.now()
+    if scanbuffer.push(
+        stamp=stamp, scanned_at=now, ip_prefix=ip_prefix(address), place=place, signals=",".join(signals)
+    ):
+        return None
     scan = StampScan.objects.create(
         stamp=stamp,
         scanned_at=now,
@@ -456,8 +476,12 @@ def scan_record(*, stamp, address, place=None, signals=()):
     Stamp.objects.filter(pk=stamp.pk).update(
         scan_count=F("scan_count") + 1, first_scanned_at=Coalesce(F("first_scanned_at"), Value(now))
     )
-    stamp.scan_count += 1
     return scan
+
+
+def scans_flush():
+    """Write the buffered scans to the database (the beat task, every minute)."""
+    return scanbuffer.flush()
 
 
 def fake_report_create(

@@ -20,3 +20,8 @@ def generate_batch_task(*, batch_id):
 @shared_task(name="traceability.requeue_stuck")
 def requeue_stuck_task():
     return services.stamp_batches_requeue_stuck()
+
+
+@shared_task(name="traceability.flush_scans", ignore_result=True)
+def flush_scans_task():
+    return services.scans_flush()

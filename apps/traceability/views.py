@@ -14,12 +14,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from apps.certificates.enums import CertificateStatus
+from apps.core.gs1 import DigitalLinkError, is_valid_ai_value, to_gtin14
 
 from . import counterfeit, labels, selectors, services
-from .cache import cached_record
+from .cache import cached_record, cached_stamp
 from .enums import Signal
 from .forms import CodeForm, FakeReportForm
-from .gs1 import DigitalLinkError, is_valid_ai_value, to_gtin14
 from .models import ProductionSite, SiteCertification
 from .places import client_address, locate
 
@@ -66,16 +66,16 @@ def _record_html(request, stamp, today):
     return cached_record(today=today, batch=batch, language=get_language(), render=render)
 
 
-def _scan_page(request, stamp):
-    """Live on every request: the stamp, the certificate's status, the counters and the signals."""
+def _scan_page(request, stamp, certificate):
+    """Live on every request: the certificate's status, the counters and the signals (the stamp and certificate
+    rows come from ``cached_stamp``, which every change to them makes stale)."""
     batch, lot = stamp.batch, stamp.batch.lot
-    certificate = selectors.current_certificate(batch.product)
     status = certificate.status() if certificate else None
     count, previous, current, place, address = stamp.scan_count, None, None, None, ""
     if request.method == "GET":  # HEAD requests (link checkers) are not scans
         address = client_address(request)
         place = locate(address)
-        count += 1
+        count = services.scan_count_next(stamp)
         if place:
             current = SimpleNamespace(scanned_at=timezone.now(), **{k: place[k] for k in ("latitude", "longitude")})
             previous = selectors.previous_placed_scan(stamp)
@@ -114,12 +114,20 @@ def _scan_page(request, stamp):
 @never_cache
 @require_safe
 def stamp(request, code):
-    found = selectors.stamp_by_code(services.normalise_code(code))
+    found, certificate = _stamp_and_certificate(services.normalise_code(code))
     if found is None:
         return _unknown(request)
     if found.code != code:
         return redirect("trace_scan:stamp", code=found.code)
-    return _scan_page(request, found)
+    return _scan_page(request, found, certificate)
+
+
+def _stamp_and_certificate(code):
+    def lookup():
+        stamp = selectors.stamp_by_code(code)
+        return stamp, selectors.current_certificate(stamp.batch.product) if stamp is not None else None
+
+    return cached_stamp(today=timezone.localdate(), code=code, lookup=lookup)
 
 
 @never_cache
@@ -135,7 +143,7 @@ def digital_link(request, gtin, serial, lot=None):
     found = selectors.stamp_by_digital_link(gtin=gtin14, lot=lot, serial=serial)
     if found is None:
         return _unknown(request)
-    return _scan_page(request, found)
+    return _scan_page(request, found, selectors.current_certificate(found.batch.product))
 
 
 @require_safe

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -118,6 +119,8 @@ ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_RATE_LIMITS = {
     # Five failed logins per account (and twenty per address) in 15 minutes, then a pause.
     "login_failed": env("OCOP_LOGIN_RATE_LIMIT", default="20/15m/ip,5/15m/key"),
+    # Every login attempt, successful or not: allauth's own default, settable so a load test from one address passes.
+    "login": env("OCOP_LOGIN_ATTEMPT_RATE_LIMIT", default="30/m/ip"),
 }
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = SITE_SCHEME
 LOGIN_REDIRECT_URL = "core:dashboard"
@@ -153,6 +156,41 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Web processes keep no files of their own when OCOP_FILE_STORAGE=s3: public media and private files then live in two
+# buckets of an S3-compatible store (AWS, MinIO, Viettel/VNPT object storage) through django-storages, so a second
+# web node or a restarted container sees every upload. Credentials come from AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY
+# (or the instance's role), as boto3 reads them.
+OCOP_FILE_STORAGE = env("OCOP_FILE_STORAGE", default="filesystem")
+if OCOP_FILE_STORAGE not in ("filesystem", "s3"):
+    raise ImproperlyConfigured("OCOP_FILE_STORAGE must be 'filesystem' or 's3'.")
+OCOP_S3_OPTIONS = {
+    "endpoint_url": env("OCOP_S3_ENDPOINT_URL", default="") or None,
+    "region_name": env("OCOP_S3_REGION", default="") or None,
+    "file_overwrite": False,
+    "signature_version": "s3v4",
+    "addressing_style": env("OCOP_S3_ADDRESSING_STYLE", default="path"),
+}
+OCOP_S3_PRIVATE_OPTIONS = {
+    **OCOP_S3_OPTIONS,
+    "bucket_name": env("OCOP_S3_PRIVATE_BUCKET", default="ocop-private"),
+    "default_acl": "private",
+    "querystring_auth": True,
+}
+if OCOP_FILE_STORAGE == "s3":
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **OCOP_S3_OPTIONS,
+            "bucket_name": env("OCOP_S3_MEDIA_BUCKET", default="ocop-media"),
+            # Product photos are public and have random names: plain URLs, cacheable by browsers and CDNs.
+            "querystring_auth": False,
+            # Set OCOP_S3_MEDIA_ACL to "" where a bucket policy makes the bucket public and ACLs are disabled.
+            "default_acl": env("OCOP_S3_MEDIA_ACL", default="public-read") or None,
+            "custom_domain": env("OCOP_S3_MEDIA_DOMAIN", default="") or None,
+            "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+        },
+    }
+    OCOP_SERVE_MEDIA = False  # the bucket (or its CDN domain) serves the photos
 
 # --- Cache and Celery ------------------------------------------------------------------------------------
 REDIS_URL = env("REDIS_URL", default="")

@@ -9,9 +9,9 @@ from django.conf import settings
 from django.test import override_settings
 from django.utils.functional import empty
 
-from apps.certificates.enums import RenderState
 from apps.certificates.models import Certificate
 from apps.certificates.services import certificates_create_for_decision
+from apps.core.enums import RenderState
 from apps.core.storage import private_storage
 from tests.factories.certificates import decision_with_products
 from tests.worker import Worker, nfc, pdf_text, purge_broker, wait_until

@@ -8,7 +8,7 @@ countdown), so what is tested is the task's autoretry settings together with the
 import pytest
 
 from apps.certificates import services, tasks
-from apps.certificates.enums import RenderState
+from apps.core.enums import RenderState
 from apps.core.storage import PrivateFileSystemStorage
 
 pytestmark = pytest.mark.django_db

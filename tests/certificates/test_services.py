@@ -14,8 +14,9 @@ from django_celery_beat.models import PeriodicTask
 from apps.accounts.enums import Role
 from apps.audit.models import AuditEvent
 from apps.certificates import services, tasks
-from apps.certificates.enums import CertificateStatus, RenderState
+from apps.certificates.enums import CertificateStatus
 from apps.certificates.models import Certificate, DecisionDocument
+from apps.core.enums import RenderState
 from tests.factories import UserFactory
 from tests.factories.certificates import decision_with_products
 

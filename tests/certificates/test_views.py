@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from apps.accounts.enums import Role
 from apps.certificates import services
-from apps.certificates.enums import RenderState
 from apps.certificates.models import Certificate
+from apps.core.enums import RenderState
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

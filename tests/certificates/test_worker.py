@@ -7,9 +7,9 @@ import pytest
 from django.conf import settings
 from django.db import transaction
 
-from apps.certificates.enums import RenderState
 from apps.certificates.models import Certificate, DecisionDocument
 from apps.certificates.services import certificates_enqueue_rendering
+from apps.core.enums import RenderState
 from apps.core.storage import private_storage
 
 from .conftest import all_ready, assert_each_rendered_once_and_intact, pdf_text, stored_certificate_files, wait_until

@@ -6,9 +6,9 @@ import pytest
 import redis
 from django.conf import settings as django_settings
 
-from apps.certificates.enums import RenderState
 from apps.certificates.models import Certificate, DecisionDocument
 from apps.certificates.tasks import requeue_stuck_task
+from apps.core.enums import RenderState
 
 from .conftest import all_ready, assert_each_rendered_once_and_intact, stored_certificate_files, wait_until
 

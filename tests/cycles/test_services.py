@@ -19,7 +19,6 @@ from apps.cycles.services import (
     StepDates,
     TransitionNotAllowed,
     application_transition,
-    available_actions,
     cycle_create,
     dossier_update,
     idea_register,
@@ -197,14 +196,6 @@ def test_transition_under_1489_province_officer_approves(make_application, cycle
     application_transition(application=application, to_state=S.IDEA_ACCEPTED, by=users.province)
     application.refresh_from_db()
     assert application.state == S.IDEA_ACCEPTED
-
-
-def test_available_actions_follow_the_table(make_application, users):
-    application = make_application(S.DOSSIER_CHECKED)
-    assert available_actions(users.commune_x, application) == [S.SENT_FOR_EVALUATION, S.RETURNED, S.WITHDRAWN]
-    assert available_actions(users.district, application) == [S.RETURNED]
-    assert available_actions(users.commune_y, application) == []
-    assert available_actions(users.province, application) == []
 
 
 def test_dossier_submission_with_expired_food_safety_certificate_is_refused(tree, cycle, users):

@@ -9,7 +9,7 @@ import pytest
 from django.conf import settings
 from django.db import transaction
 
-from apps.certificates.enums import RenderState
+from apps.core.enums import RenderState
 from apps.core.storage import PrivateFileSystemStorage, private_storage
 from apps.evaluation import services, tasks
 from apps.evaluation.enums import RoundState, Tier

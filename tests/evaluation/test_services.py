@@ -11,7 +11,7 @@ from apps.certificates.models import Certificate
 from apps.core.enums import RuleSet
 from apps.evaluation import services
 from apps.evaluation.enums import Aggregation, RoundState, SheetState, Tier
-from apps.evaluation.models import RecognitionDecision, ScoreAnswer
+from apps.evaluation.models import RecognitionDecision, ScoreAnswer, ScoreSheet
 from apps.evaluation.selectors import round_results
 from apps.geo.enums import Edition
 from tests.factories import commune, province
@@ -45,7 +45,9 @@ def test_sheet_save_refuses_option_of_another_criterion(council):
     foreign_option = criteria[1].options.all()[0]
     with pytest.raises(ValidationError):
         services.sheet_save(sheet=sheet, choices={criteria[0].pk: foreign_option.pk}, by=council.chair.user)
-    assert ScoreAnswer.objects.filter(sheet=sheet).count() == 0
+    # The refused first save created nothing: no sheet row, no answer.
+    assert ScoreSheet.objects.filter(entry=council.entry, member=council.chair).count() == 0
+    assert ScoreAnswer.objects.filter(sheet__entry=council.entry, sheet__member=council.chair).count() == 0
 
 
 def test_sheet_submit_refuses_incomplete_sheet(council):
@@ -55,8 +57,14 @@ def test_sheet_submit_refuses_incomplete_sheet(council):
         services.sheet_save(
             sheet=sheet, choices={criterion.pk: criterion.options.first().pk}, by=council.chair.user, submit=True
         )
+    assert ScoreSheet.objects.filter(entry=council.entry, member=council.chair).count() == 0
+    services.sheet_save(sheet=sheet, choices={}, by=council.chair.user)
+    with pytest.raises(ValidationError):
+        services.sheet_save(
+            sheet=sheet, choices={criterion.pk: criterion.options.first().pk}, by=council.chair.user, submit=True
+        )
     sheet.refresh_from_db()
-    assert sheet.state == SheetState.DRAFT
+    assert (sheet.state, sheet.submitted_at, sheet.answers.count()) == (SheetState.DRAFT, None, 0)
 
 
 def test_sheet_draft_saves_and_audits_before_after(council):

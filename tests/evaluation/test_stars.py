@@ -1,10 +1,13 @@
 """The star bands of domain §6 and the cap of a missing mandatory criterion (pure functions)."""
 
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
+from django.utils import translation
 
-from apps.evaluation.stars import awarded_stars, star_band
+from apps.evaluation.services.decisions import _refusal_reason
+from apps.evaluation.stars import RECOGNITION_FLOOR, awarded_stars, reaches_recognition, star_band
 
 
 @pytest.mark.parametrize(
@@ -40,3 +43,17 @@ def test_awarded_stars_missing_mandatory_above_band_changes_nothing():
 
 def test_awarded_stars_all_met_is_the_band():
     assert awarded_stars(Decimal("92.5"), []) == 5
+
+
+@pytest.mark.parametrize(("total", "recognised"), [("49.99", False), ("50", True), ("50.01", True)])
+def test_recognition_threshold_is_the_floor_of_the_3_star_band(total, recognised):
+    assert RECOGNITION_FLOOR == Decimal(50)
+    assert reaches_recognition(Decimal(total)) is recognised
+
+
+@pytest.mark.parametrize(("total", "below"), [("49.99", True), ("50", False), ("50.01", False)])
+def test_refusal_reason_names_the_threshold_only_below_it(total, below):
+    entry = SimpleNamespace(total=Decimal(total), missing_mandatory=[], stars=star_band(Decimal(total)))
+    with translation.override("vi"):
+        reason = _refusal_reason(entry, allowed={4})
+    assert ("dưới 50 điểm: chỉ công nhận sản phẩm từ 3 sao trở lên" in reason) is below

@@ -12,9 +12,9 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from apps.certificates.enums import RenderState
 from apps.certificates.models import Certificate, DecisionDocument
 from apps.certificates.services import certificates_create_for_decision
+from apps.core.enums import RenderState
 from apps.core.models import OutboxMessage
 from apps.core.outbox import outbox_flush
 from tests.certificates.conftest import worker_factory  # noqa: F401 — the real worker fixture

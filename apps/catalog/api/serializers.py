@@ -9,7 +9,6 @@ from apps.producers.models import Producer
 
 from ..enums import PointOfSaleKind
 from ..models import CatalogEntry, Fair, PointOfSale
-from ..selectors import verification_url
 
 
 class UnitRefSerializer(serializers.ModelSerializer):
@@ -60,7 +59,7 @@ class CertificateRefSerializer(serializers.Serializer):
 
     @extend_schema_field(serializers.URLField())
     def get_verification_url(self, certificate):
-        return self.context["request"].build_absolute_uri(verification_url(certificate))
+        return self.context["request"].build_absolute_uri(certificate.verification_path)
 
 
 class ProductSerializer(serializers.ModelSerializer):
@@ -188,12 +187,28 @@ class PointOfSaleKindRefField(PointOfSaleKindField):
     pass
 
 
-class PointOfSaleSerializer(serializers.ModelSerializer):
-    kind = PointOfSaleKindField()
+class TradePlaceSerializer(serializers.ModelSerializer):
+    """What a point of sale and a fair share: where they are, how many certified products, their public page.
+
+    A subclass names its own fields, then ``PLACE_FIELDS``, and the public page's URL name in ``page_url_name``.
+    """
+
+    PLACE_FIELDS = ["unit", "province", "product_count", "url"]
+    page_url_name = None
+
     unit = UnitRefSerializer()
     province = UnitRefSerializer(allow_null=True)
     product_count = serializers.IntegerField(source="n_products")
     url = serializers.SerializerMethodField()
+
+    @extend_schema_field(serializers.URLField())
+    def get_url(self, obj):
+        return self.context["request"].build_absolute_uri(reverse(self.page_url_name, args=[obj.slug]))
+
+
+class PointOfSaleSerializer(TradePlaceSerializer):
+    page_url_name = "catalog:point_of_sale_detail"
+    kind = PointOfSaleKindField()
 
     class Meta:
         model = PointOfSale
@@ -205,15 +220,8 @@ class PointOfSaleSerializer(serializers.ModelSerializer):
             "opening_hours",
             "phone",
             "website",
-            "unit",
-            "province",
-            "product_count",
-            "url",
+            *TradePlaceSerializer.PLACE_FIELDS,
         ]
-
-    @extend_schema_field(serializers.URLField())
-    def get_url(self, point):
-        return self.context["request"].build_absolute_uri(reverse("catalog:point_of_sale_detail", args=[point.slug]))
 
 
 class PointOfSaleDetailSerializer(PointOfSaleSerializer):
@@ -224,11 +232,8 @@ class PointOfSaleDetailSerializer(PointOfSaleSerializer):
         fields = [*PointOfSaleSerializer.Meta.fields, "products"]
 
 
-class FairSerializer(serializers.ModelSerializer):
-    unit = UnitRefSerializer()
-    province = UnitRefSerializer(allow_null=True)
-    product_count = serializers.IntegerField(source="n_products")
-    url = serializers.SerializerMethodField()
+class FairSerializer(TradePlaceSerializer):
+    page_url_name = "catalog:fair_detail"
 
     class Meta:
         model = Fair
@@ -241,15 +246,8 @@ class FairSerializer(serializers.ModelSerializer):
             "address",
             "organiser",
             "website",
-            "unit",
-            "province",
-            "product_count",
-            "url",
+            *TradePlaceSerializer.PLACE_FIELDS,
         ]
-
-    @extend_schema_field(serializers.URLField())
-    def get_url(self, fair):
-        return self.context["request"].build_absolute_uri(reverse("catalog:fair_detail", args=[fair.slug]))
 
 
 class FairDetailSerializer(FairSerializer):

@@ -1,6 +1,7 @@
 """Every write of the cycles app, by theme; import from here (``from apps.cycles.services import x``).
 
-- :mod:`.transitions`: the application state machine, its table and the one function that moves a state.
+- :mod:`.transitions`: the one function that moves an application's state (its table: :mod:`apps.cycles.workflow`,
+  re-exported here).
 - :mod:`.checks`: what a dossier must hold before it can be submitted, and what a submitted one relies on.
 - :mod:`.cycle`: opening a yearly cycle.
 - :mod:`.applications`: registering a product idea.
@@ -8,6 +9,16 @@
 - :mod:`.plans`: yearly plans and targets.
 """
 
+from ..workflow import (
+    CHECK_STATES,
+    NEXT_ACTOR,
+    REASON_REQUIRED,
+    RESUBMIT_TIERS,
+    TRANSITIONS,
+    WITHDRAWABLE_STATES,
+    allowed_targets,
+    user_tiers,
+)
 from .applications import application_create, duplicate_product, idea_register
 from .checks import (
     FOOD_SAFETY_GROUPS,
@@ -17,7 +28,7 @@ from .checks import (
     required_document_kinds,
     vault_kinds_relied_on,
 )
-from .cycle import StepDates, cycle_create, cycles_open_for
+from .cycle import StepDates, cycle_create
 from .dossier import (
     DOSSIER_EDITABLE_STATES,
     DOSSIER_FIELDS,
@@ -31,19 +42,9 @@ from .dossier import (
 from .plans import may_edit_plan, plan_save
 from .transitions import (
     ACTION_LABELS,
-    CHECK_STATES,
-    NEXT_ACTOR,
-    REASON_REQUIRED,
     RESUBMIT_LABEL,
-    RESUBMIT_TIERS,
-    TRANSITIONS,
-    WITHDRAWABLE_STATES,
     TransitionNotAllowed,
-    allowed_targets,
     application_transition,
-    available_actions,
-    next_actors,
-    user_tiers,
 )
 from .windows import (
     STEP_OF_MOVE,
@@ -74,14 +75,12 @@ __all__ = [
     "allowed_targets",
     "application_create",
     "application_transition",
-    "available_actions",
     "cycle_create",
     "cycle_step_extend",
     "late_allowance_grant",
     "may_organise",
     "require_step_open",
     "step_window_problem",
-    "cycles_open_for",
     "dossier_problems",
     "dossier_self_assess",
     "duplicate_product",
@@ -91,7 +90,6 @@ __all__ = [
     "evidence_upload",
     "idea_register",
     "may_edit_plan",
-    "next_actors",
     "plan_save",
     "required_document_kinds",
     "self_assessment_totals",

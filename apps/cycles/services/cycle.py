@@ -14,7 +14,6 @@ from apps.geo.enums import Level
 
 from ..enums import CycleStep
 from ..models import Cycle, CycleStepPeriod
-from .transitions import _path_prefixes
 
 
 @dataclass(frozen=True)
@@ -77,8 +76,3 @@ def cycle_create(*, unit, year, rule_set, name="", steps, by):
     )
     audit_record(action="cycle.create", obj=cycle, by=by, after={"year": year, "rule_set": rule_set})
     return cycle
-
-
-def cycles_open_for(commune):
-    """Cycles an idea from ``commune`` may join: cycles of the units above it, newest first."""
-    return Cycle.objects.filter(unit__path__in=_path_prefixes(commune.path)).select_related("unit")

@@ -11,7 +11,8 @@ from apps.core.validators import extension_for, validate_upload
 
 from ..enums import ApplicationState, Tier
 from ..models import Application, Dossier, EvidenceFile
-from .transitions import _state_label, user_tiers
+from ..workflow import user_tiers
+from .transitions import _state_label
 
 S = ApplicationState
 

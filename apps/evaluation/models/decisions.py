@@ -1,6 +1,7 @@
 """Recognition: the decision listing products and their stars, and the products it did not recognise."""
 
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -86,7 +87,7 @@ class NonRecognition(models.Model):
     decision = models.ForeignKey(RecognitionDecision, on_delete=models.CASCADE, related_name="refusals")
     entry = models.ForeignKey(RoundEntry, on_delete=models.PROTECT, related_name="refusals")
     total_score = models.DecimalField(_("total score"), max_digits=5, decimal_places=2)
-    reason = models.TextField(_("reason"))
+    reason = models.TextField(_("reason"), max_length=2000, validators=[MaxLengthValidator(2000)])
 
     class Meta:
         verbose_name = _("product not recognised")

@@ -3,12 +3,12 @@
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from apps.certificates.enums import RenderState
-from apps.core.enums import Stars
+from apps.core.enums import RenderState, Stars
 from apps.core.storage import get_private_storage
 
 from ..enums import Aggregation, MemberRole, RoundState, SheetState, Tier
@@ -155,7 +155,7 @@ class RoundEntry(models.Model):
 class ConflictDeclaration(models.Model):
     entry = models.ForeignKey(RoundEntry, on_delete=models.CASCADE, related_name="conflicts")
     member = models.ForeignKey(CouncilMember, on_delete=models.CASCADE, related_name="conflicts")
-    reason = models.TextField(_("reason"))
+    reason = models.TextField(_("reason"), max_length=2000, validators=[MaxLengthValidator(2000)])
     declared_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -223,7 +223,7 @@ class CommunePreCheck(models.Model):
     legal_conditions = models.BooleanField(_("meets the legal conditions for production and sale"))
     community_benefit = models.BooleanField(_("benefits the local community and environment"))
     passed = models.BooleanField(_("forward to the province"))
-    reason = models.TextField(_("reason"))
+    reason = models.TextField(_("reason"), max_length=2000, validators=[MaxLengthValidator(2000)])
     checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     checked_at = models.DateTimeField(auto_now=True)
 

@@ -24,14 +24,17 @@ from ..models import (
     RecognitionDecision,
     RecognitionItem,
 )
+from ..stars import LOWEST_RECOGNISED_STARS, RECOGNITION_FLOOR, reaches_recognition
 
 
 def _refusal_reason(entry, allowed):
-    if entry.total is not None and entry.total < 50:
-        return _("Total %(total)s is below 50 points: only 3★ and above are recognised.") % {
-            "total": number_format(entry.total, 2)
+    if entry.total is not None and not reaches_recognition(entry.total):
+        return _("Total %(total)s is below %(floor)s points: only %(stars)s★ and above are recognised.") % {
+            "total": number_format(entry.total, 2),
+            "floor": number_format(RECOGNITION_FLOOR),
+            "stars": LOWEST_RECOGNISED_STARS,
         }
-    if entry.missing_mandatory and (entry.stars or 0) < 3:
+    if entry.missing_mandatory and (entry.stars or 0) < LOWEST_RECOGNISED_STARS:
         codes = ", ".join(m["code"] for m in entry.missing_mandatory)
         return _("Mandatory criteria not met (%(codes)s): no star can be recognised.") % {"codes": codes}
     stars = ", ".join(f"{s}★" for s in sorted(allowed))

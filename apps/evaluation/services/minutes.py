@@ -15,9 +15,9 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from apps.certificates.enums import RenderState
 from apps.certificates.rendering import sha256
 from apps.certificates.services import MAX_RENDER_ATTEMPTS, TRANSIENT_ERRORS
+from apps.core.enums import RenderState
 from apps.core.outbox import enqueue
 from apps.core.storage import private_storage
 
@@ -29,6 +29,13 @@ logger = logging.getLogger(__name__)
 def minutes_enqueue_rendering(*, round_id):
     """Queue the task that renders this round's minutes (through the outbox: sent once the transaction commits)."""
     enqueue("evaluation.render_minutes", round_id=round_id)
+
+
+def minutes_render_queue(*, round):
+    """Mark a closing round's minutes pending and queue their rendering; the fields the caller must save."""
+    round.minutes_state, round.minutes_attempts, round.minutes_error = RenderState.PENDING, 0, ""
+    minutes_enqueue_rendering(round_id=round.pk)
+    return ["minutes_state", "minutes_attempts", "minutes_error"]
 
 
 def minutes_file_name(round):

@@ -5,14 +5,10 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Sum
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.audit.services import audit_record
-from apps.cycles.enums import ApplicationState
-from apps.cycles.models import Application
 
-from ..eligibility import required_state
 from ..enums import (
     SCORING_ROLES,
     SheetState,
@@ -21,35 +17,29 @@ from ..enums import (
 from ..models import (
     CommunePreCheck,
     ConflictDeclaration,
-    CouncilMember,
     ScoreAnswer,
     ScoreSheet,
 )
-from .rounds import _require_open
+from .transitions import lock_eligible_application, require_round_open, sheet_transition
 
 
-def _lock_eligible_application(entry):
-    """Lock the entry's application; refuse scoring once it has left the step this round rates."""
-    application = Application.objects.select_for_update().get(pk=entry.application_id)
-    expected = required_state(entry.round)
-    if application.state != expected:
-        raise ValidationError(
-            _("This application is now at the step “%(state)s”: it can no longer be scored in this round.")
-            % {"state": ApplicationState(application.state).label}
-        )
-    return application
-
-
-def sheet_open(*, entry, member):
-    """The member's sheet for the product (created as an empty draft). Refused to a conflicted member."""
+def _require_may_score(*, entry, member):
     if member.round_id != entry.round_id or member.role not in SCORING_ROLES:
         raise PermissionDenied
     if ConflictDeclaration.objects.filter(entry=entry, member=member).exists():
         raise PermissionDenied
+
+
+def sheet_open(*, entry, member):
+    """The member's sheet for the product; refused to a conflicted member. Writes nothing (it runs on a GET).
+
+    A member who has not saved yet gets an unsaved empty draft: :func:`sheet_save` creates the row.
+    """
+    _require_may_score(entry=entry, member=member)
     sheet = ScoreSheet.objects.filter(entry=entry, member=member).first()
     if sheet is None:
-        _require_open(entry.round)
-        sheet, _created = ScoreSheet.objects.get_or_create(round=entry.round, entry=entry, member=member)
+        require_round_open(entry.round)
+        sheet = ScoreSheet(round=entry.round, entry=entry, member=member)
     return sheet
 
 
@@ -70,12 +60,22 @@ def _answers_snapshot(sheet):
 
 @transaction.atomic
 def sheet_save(*, sheet, choices, by, submit=False):
-    """Record the member's options (``{criterion_id: option_id}``); with ``submit`` every criterion must be answered."""
+    """Record the member's options (``{criterion_id: option_id}``); with ``submit`` every criterion must be answered.
+
+    The first save of an unsaved sheet from :func:`sheet_open` creates its row.
+    """
+    given = sheet
+    if sheet.pk is None:
+        _require_may_score(entry=sheet.entry, member=sheet.member)
+        require_round_open(sheet.entry.round)
+        sheet, _created = ScoreSheet.objects.get_or_create(
+            round_id=sheet.entry.round_id, entry=sheet.entry, member=sheet.member
+        )
     sheet = ScoreSheet.objects.select_for_update().select_related("round", "entry", "member").get(pk=sheet.pk)
-    _require_open(sheet.round)
+    require_round_open(sheet.round)
     if sheet.member.user_id != by.pk:
         raise PermissionDenied
-    _lock_eligible_application(sheet.entry)
+    lock_eligible_application(sheet.entry)
     if sheet.state != SheetState.DRAFT:
         raise ValidationError(_("This sheet was submitted; only the chair can reopen it."))
     criteria = {c.pk: c for c in sheet.entry.template.criteria.prefetch_related("options")}
@@ -98,55 +98,29 @@ def sheet_save(*, sheet, choices, by, submit=False):
         ScoreAnswer.objects.update_or_create(
             sheet=sheet, criterion=criterion, defaults={"option": option, "points": option.points}
         )
-    if submit:
-        answered = set(sheet.answers.values_list("criterion_id", flat=True))
-        missing = [c.code for c in criteria.values() if c.pk not in answered]
-        if missing:
-            raise ValidationError(
-                _("Choose an option for every criterion before submitting (missing: %(codes)s).")
-                % {"codes": ", ".join(sorted(missing))}
-            )
     sheet_compute_total(sheet=sheet)
     if submit:
-        sheet.state = SheetState.SUBMITTED
-        sheet.submitted_at = timezone.now()
-        sheet.save(update_fields=["state", "submitted_at", "updated_at"])
+        sheet = sheet_transition(sheet=sheet, to_state=SheetState.SUBMITTED, by=by)
     after = {"answers": _answers_snapshot(sheet), "total": str(sheet.total), "state": sheet.state}
     if before != after:
         audit_record(action="evaluation.sheet_saved", obj=sheet, by=by, before=before, after=after)
+    # The caller's sheet is now the saved row (as after Model.save()).
+    given.pk, given.state, given.total, given.submitted_at = sheet.pk, sheet.state, sheet.total, sheet.submitted_at
     return sheet
 
 
-@transaction.atomic
 def sheet_reopen(*, sheet, by, reason=""):
     """The chair sends a submitted sheet back to draft for re-scoring (the spread rule)."""
-    sheet = ScoreSheet.objects.select_for_update().select_related("round").get(pk=sheet.pk)
-    _require_open(sheet.round)
-    if not CouncilMember.objects.filter(round=sheet.round, user=by, role="chair").exists():
-        raise PermissionDenied
-    if sheet.state != SheetState.SUBMITTED:
-        raise ValidationError(_("Only a submitted sheet can be reopened."))
-    sheet.state = SheetState.DRAFT
-    sheet.submitted_at = None
-    sheet.save(update_fields=["state", "submitted_at", "updated_at"])
-    audit_record(
-        action="evaluation.sheet_reopened",
-        obj=sheet,
-        by=by,
-        before={"state": SheetState.SUBMITTED},
-        after={"state": SheetState.DRAFT},
-        reason=reason,
-    )
-    return sheet
+    return sheet_transition(sheet=sheet, to_state=SheetState.DRAFT, by=by, reason=reason)
 
 
 @transaction.atomic
 def precheck_record(*, entry, by, passed, reason, **criteria):
     """The commune pre-check (qd1489-2025): four local criteria, then forward or not, with the reason."""
-    _require_open(entry.round)
+    require_round_open(entry.round)
     if entry.round.tier != Tier.COMMUNE:
         raise ValidationError(_("Only a commune pre-check round records pre-checks."))
-    _lock_eligible_application(entry)
+    lock_eligible_application(entry)
     existing = CommunePreCheck.objects.filter(entry=entry).first()
     before = None
     if existing is not None:

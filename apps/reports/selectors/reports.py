@@ -19,8 +19,7 @@ def reports_visible_to(user):
         return qs
     if not user.unit_id:
         return qs.none()
-    parts = user.unit.path.strip("/").split("/")
-    above = ["/".join(parts[: i + 1]) + "/" for i in range(1, len(parts) - 1)]
+    above = user.unit.path_prefixes[:-1]
     return qs.filter(unit_condition(user, "unit") | Q(unit__path__in=above))
 
 

@@ -13,9 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.enums import Role
-from apps.certificates.enums import RenderState
 from apps.certificates.selectors import certificates_visible_to
-from apps.core.enums import RuleSet
+from apps.core.enums import RenderState, RuleSet
 from apps.core.policy import scope
 from apps.cycles.enums import ApplicationState as S
 from apps.cycles.models import CycleStepPeriod

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand
 from apps.geo.enums import Edition, Level
 from apps.geo.models import AdministrativeUnit
 from apps.geo.services import units_import_three_tier, units_import_two_tier
+from apps.geo.signals import units_imported
 
 
 class Command(BaseCommand):
@@ -24,9 +25,7 @@ class Command(BaseCommand):
             self.stdout.write(f"2025: {r.provinces} provinces, {r.communes} communes")
         linked = AdministrativeUnit.objects.filter(level=Level.COMMUNE, successor__isnull=False).count()
         self.stdout.write(f"reform: {linked} pre-2025 communes linked to their 2025 commune")
-        # The catalogue groups by the successors: bring it in line with links that may have changed.
-        from apps.catalog.models import CatalogEntry
-        from apps.catalog.services import catalog_rebuild
-
-        if CatalogEntry.objects.exists():
-            self.stdout.write(f"catalogue rebuilt: {catalog_rebuild()} entries")
+        # Apps above geo (the catalogue groups by the successors) bring themselves in line with changed links.
+        for _receiver, line in units_imported.send(sender=AdministrativeUnit):
+            if line:
+                self.stdout.write(line)

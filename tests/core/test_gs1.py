@@ -2,7 +2,7 @@
 
 import pytest
 
-from apps.traceability.gs1 import (
+from apps.core.gs1 import (
     DigitalLinkError,
     build_digital_link,
     gtin_check_digit,

@@ -1,0 +1,245 @@
+"""The councils' two state machines: a member's score sheet and a round. One table and one function each.
+
+Score sheets (``SHEET_TRANSITIONS``):
+
+=========  =========  ======  =====================================================================
+from       to         who     note
+=========  =========  ======  =====================================================================
+draft      submitted  member  the sheet's own member; every criterion answered, application eligible
+submitted  draft      chair   the chair reopens it for re-scoring (the spread rule), audited as a reopen
+=========  =========  ======  =====================================================================
+
+A sheet is locked once its round is closed: every move is then refused.
+
+Rounds (``ROUND_TRANSITIONS``):
+
+======  ======  =====================================================================================
+from    to      note
+======  ======  =====================================================================================
+open    closed  the chair (any officer the view allowed for a commune pre-check); results are frozen,
+                the pre-check's outcomes move the applications, the minutes are queued for rendering
+======  ======  =====================================================================================
+
+A closed round never reopens. Anything not in a table is illegal; a refusal changes nothing.
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.audit.services import audit_record
+from apps.cycles.enums import ApplicationState
+from apps.cycles.models import Application
+from apps.cycles.services import application_transition
+
+from ..eligibility import required_state
+from ..enums import MemberRole, RoundState, SheetState, Tier
+from ..models import CommunePreCheck, CouncilMember, EvaluationRound, ScoreSheet
+from ..selectors import round_results
+from .minutes import minutes_render_queue
+
+MEMBER = "member"
+CHAIR = "chair"
+
+SHEET_TRANSITIONS = {
+    (SheetState.DRAFT, SheetState.SUBMITTED): MEMBER,
+    (SheetState.SUBMITTED, SheetState.DRAFT): CHAIR,
+}
+# The audit action of each sheet move.
+SHEET_ACTIONS = {
+    (SheetState.DRAFT, SheetState.SUBMITTED): "evaluation.sheet_submitted",
+    (SheetState.SUBMITTED, SheetState.DRAFT): "evaluation.sheet_reopened",
+}
+ROUND_TRANSITIONS = {
+    (RoundState.OPEN, RoundState.CLOSED): CHAIR,
+}
+
+
+class SheetTransitionNotAllowed(ValidationError):
+    """An illegal or stale move of a score sheet; nothing was changed."""
+
+
+class RoundTransitionNotAllowed(ValidationError):
+    """An illegal move of a round; nothing was changed."""
+
+
+def require_round_open(round):
+    """Refuse any change to a closed round's council, products or sheets."""
+    if round.state != RoundState.OPEN:
+        raise ValidationError(_("This round is closed; its sheets are locked."))
+
+
+def lock_eligible_application(entry):
+    """Lock the entry's application; refuse scoring once it has left the step this round rates."""
+    application = Application.objects.select_for_update().get(pk=entry.application_id)
+    if application.state != required_state(entry.round):
+        raise ValidationError(
+            _("This application is now at the step “%(state)s”: it can no longer be scored in this round.")
+            % {"state": ApplicationState(application.state).label}
+        )
+    return application
+
+
+def _label(enum, value):
+    return str(enum(value).label) if value in enum.values else value
+
+
+def _is_chair(round, user):
+    return CouncilMember.objects.filter(round=round, user=user, role=MemberRole.CHAIR).exists()
+
+
+def _sheet_illegal(from_state, to_state):
+    return SheetTransitionNotAllowed(
+        _("A sheet in the state “%(from)s” cannot move to “%(to)s”. Nothing was changed.")
+        % {"from": _label(SheetState, from_state), "to": _label(SheetState, to_state)},
+        code="illegal",
+    )
+
+
+def _missing_criteria(sheet):
+    answered = set(sheet.answers.values_list("criterion_id", flat=True))
+    return sorted(c.code for c in sheet.entry.template.criteria.all() if c.pk not in answered)
+
+
+@transaction.atomic
+def sheet_transition(*, sheet, to_state, by, reason=""):
+    """Move ``sheet`` to ``to_state`` as ``by``. The only function that changes a score sheet's state."""
+    locked = (
+        ScoreSheet.objects.select_for_update().select_related("round", "entry__template", "member").get(pk=sheet.pk)
+    )
+    from_state = locked.state
+    require_round_open(locked.round)
+    if to_state not in SheetState.values:
+        raise SheetTransitionNotAllowed(_("Unknown sheet state."), code="unknown_state")
+    who = SHEET_TRANSITIONS.get((from_state, to_state))
+    if who is None:
+        raise _sheet_illegal(from_state, to_state)
+    if who == MEMBER and locked.member.user_id != by.pk:
+        raise PermissionDenied(_("Only the member who scores this sheet may submit it."))
+    if who == CHAIR and not _is_chair(locked.round, by):
+        raise PermissionDenied(_("Only the chair of the council may reopen a sheet."))
+    if to_state == SheetState.SUBMITTED:
+        lock_eligible_application(locked.entry)
+        missing = _missing_criteria(locked)
+        if missing:
+            raise SheetTransitionNotAllowed(
+                _("Choose an option for every criterion before submitting (missing: %(codes)s).")
+                % {"codes": ", ".join(missing)},
+                code="incomplete",
+            )
+    locked.state = to_state
+    locked.submitted_at = timezone.now() if to_state == SheetState.SUBMITTED else None
+    locked.save(update_fields=["state", "submitted_at", "updated_at"])
+    audit_record(
+        action=SHEET_ACTIONS[(from_state, to_state)],
+        obj=locked,
+        by=by,
+        before={"state": from_state},
+        after={"state": to_state},
+        reason=(reason or "").strip(),
+    )
+    sheet.state, sheet.submitted_at = locked.state, locked.submitted_at
+    return locked
+
+
+def _precheck_outcomes(round, entries, prechecks, *, by):
+    """The pre-check's result moves each application: forwarded to the province, or not proposed."""
+    expected = required_state(round)
+    locked = {
+        a.pk: a for a in Application.objects.select_for_update().filter(pk__in=[e.application_id for e in entries])
+    }
+    for entry in entries:
+        application = locked[entry.application_id]
+        precheck = prechecks[entry.pk]
+        # An application that left the step meanwhile is not forwarded (and its state is left alone).
+        entry.forwarded = precheck.passed and application.state == expected
+        entry.save(update_fields=["forwarded"])
+        if application.state != expected:
+            continue
+        application_transition(
+            application=application,
+            to_state=ApplicationState.FORWARDED_PROVINCE if precheck.passed else ApplicationState.NOT_PROPOSED,
+            by=by,
+            reason=precheck.reason,
+            council_round=round,
+        )
+
+
+def _freeze_results(round, *, by):
+    """Closing: freeze each product's result, or apply the pre-check. Refused while a product lacks one."""
+    entries = list(round.entries.select_related("application__product"))
+    if round.tier == Tier.COMMUNE:
+        prechecks = {p.entry_id: p for p in CommunePreCheck.objects.filter(entry__round=round)}
+        unchecked = [str(e.application.product) for e in entries if e.pk not in prechecks]
+        if unchecked:
+            raise ValidationError(_("Pre-check every product first: %(names)s.") % {"names": ", ".join(unchecked)})
+        _precheck_outcomes(round, entries, prechecks, by=by)
+        return
+    results = round_results(round=round)
+    short = [str(r.entry.application.product) for r in results if not r.quorum_met]
+    if short:
+        raise ValidationError(
+            _(
+                "No quorum yet for: %(names)s. Each product needs sheets from at least "
+                "%(num)s/%(den)s of the members%(chair)s."
+            )
+            % {
+                "names": ", ".join(short),
+                "num": round.quorum_numerator,
+                "den": round.quorum_denominator,
+                "chair": _(", the chair included") if round.quorum_requires_chair else "",
+            }
+        )
+    for r in results:
+        entry = r.entry
+        entry.total, entry.star_band, entry.stars = r.total, r.band, r.stars
+        entry.missing_mandatory = [
+            {"code": c.code, "text": c.text, "stars": c.mandatory_for_stars} for c in r.missing_mandatory
+        ]
+        entry.save(update_fields=["total", "star_band", "stars", "missing_mandatory"])
+
+
+@transaction.atomic
+def round_transition(*, round, to_state, by):
+    """Move ``round`` to ``to_state`` as ``by``. The only function that changes a round's state.
+
+    Closing freezes each product's result (refused while one lacks quorum or a pre-check), moves the pre-checked
+    applications, and queues the minutes; any refusal rolls all of it back.
+    """
+    locked = EvaluationRound.objects.select_for_update().get(pk=round.pk)
+    from_state = locked.state
+    if to_state not in RoundState.values:
+        raise RoundTransitionNotAllowed(_("Unknown round state."), code="unknown_state")
+    if (from_state, to_state) not in ROUND_TRANSITIONS:
+        if from_state == RoundState.CLOSED:
+            require_round_open(locked)
+        raise RoundTransitionNotAllowed(
+            _("A round in the state “%(from)s” cannot move to “%(to)s”. Nothing was changed.")
+            % {"from": _label(RoundState, from_state), "to": _label(RoundState, to_state)},
+            code="illegal",
+        )
+    # A commune pre-check round has no chair: the view lets the commune's officer close it.
+    if locked.tier != Tier.COMMUNE and not _is_chair(locked, by):
+        raise PermissionDenied(_("Only the chair of the council may close the round."))
+    _freeze_results(locked, by=by)
+    locked.state = to_state
+    locked.closed_at = timezone.now()
+    locked.closed_by = by
+    update_fields = ["state", "closed_at", "closed_by"]
+    if locked.tier != Tier.COMMUNE:
+        # The minutes are rendered by a worker once this commits (rendering is slow and must not hold the lock).
+        update_fields += minutes_render_queue(round=locked)
+    locked.save(update_fields=update_fields)
+    audit_record(
+        action="evaluation.round_closed",
+        obj=locked,
+        by=by,
+        before={"state": from_state},
+        after={
+            "state": to_state,
+            "results": {str(e.pk): {"total": str(e.total), "stars": e.stars} for e in locked.entries.all()},
+        },
+    )
+    round.state, round.closed_at, round.closed_by = locked.state, locked.closed_at, locked.closed_by
+    return locked

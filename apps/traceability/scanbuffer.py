@@ -1,0 +1,178 @@
+"""Scans are buffered in Redis and written to the database in bulk, so the most-hit public page writes nothing.
+
+A scan on the public page costs one Redis pipeline instead of an INSERT, an UPDATE and their commit:
+
+- ``trace:scan-count:<stamp id>`` is the live scan count the counterfeit rule reads. It starts from the stamp's
+  database count the first time (``SET NX``) and is incremented by each scan, so the count a shopper sees includes
+  the scans still waiting in the buffer.
+- ``trace:scan-place:<stamp id>`` keeps the latest scan that had a place (for the distance rule).
+- ``trace:scans`` is the list of waiting scan rows (JSON), each with its own ``record_id`` (UUID).
+
+``flush`` (the beat task ``traceability.flush_scans``, every minute) moves the
+list aside under a unique name with ``RENAME`` (atomic), inserts its rows with ``ignore_conflicts`` on
+``record_id`` and recomputes each touched stamp's ``scan_count`` from its rows, then deletes the moved list. A
+flush that dies half-way leaves the moved list behind; the next flush takes it up again, and the unique
+``record_id`` keeps every scan exactly once.
+
+Redis is an optimisation, never a dependency: without a Redis cache (dev, SQLite) or while Redis is unreachable
+the scan is written to the database straight away, as before.
+"""
+
+import json
+import logging
+import uuid
+from decimal import Decimal
+
+from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
+from django.db import transaction
+from django.db.models import Count, Min, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from django.utils.dateparse import parse_datetime
+
+from apps.core.cache import UNREACHABLE
+
+from .models import Stamp, StampScan
+
+logger = logging.getLogger(__name__)
+
+QUEUE = "trace:scans"
+FLUSHING = "trace:scans:flushing:"
+COUNT_KEY = "trace:scan-count:{}"
+PLACE_KEY = "trace:scan-place:{}"
+COUNTER_SECONDS = 7 * 24 * 60 * 60
+FLUSH_BATCH = 5000
+
+
+def _client():
+    """The raw Redis client behind the default cache, or None without a reachable Redis (dev, SQLite, outage)."""
+    default = caches["default"]
+    if not isinstance(default, RedisCache) or getattr(default, "redis_is_down", False):
+        return None
+    return default._cache.get_client(write=True)
+
+
+def _row(*, stamp, scanned_at, ip_prefix, place, signals):
+    return {
+        "record_id": str(uuid.uuid4()),
+        "stamp_id": stamp.pk,
+        "scanned_at": scanned_at.isoformat(),
+        "ip_prefix": ip_prefix,
+        "region": (place.get("region") or "")[:128],
+        "latitude": None if place.get("latitude") is None else str(place["latitude"]),
+        "longitude": None if place.get("longitude") is None else str(place["longitude"]),
+        "signals": signals,
+    }
+
+
+def next_count(stamp):
+    """Count this scan and return the stamp's live scan count including it, or None when Redis is not there."""
+    try:
+        client = _client()
+        if client is None:
+            return None
+        key = COUNT_KEY.format(stamp.pk)
+        pipe = client.pipeline(transaction=False)
+        pipe.set(key, stamp.scan_count, nx=True, ex=COUNTER_SECONDS)
+        pipe.incr(key)
+        pipe.expire(key, COUNTER_SECONDS)
+        return int(pipe.execute()[1])
+    except UNREACHABLE as exc:
+        logger.warning("scan buffer unreachable (%s); writing the scan to the database", exc)
+        return None
+
+
+def previous_place(stamp):
+    """The latest placed scan kept in Redis: (latitude, longitude, scanned_at), or None."""
+    try:
+        client = _client()
+        raw = client.get(PLACE_KEY.format(stamp.pk)) if client is not None else None
+    except UNREACHABLE:
+        return None
+    if not raw:
+        return None
+    data = json.loads(raw)
+    return Decimal(data["latitude"]), Decimal(data["longitude"]), parse_datetime(data["scanned_at"])
+
+
+def push(*, stamp, scanned_at, ip_prefix, place, signals):
+    """Queue the scan row. Returns False when Redis could not take it (the caller then writes it directly)."""
+    row = _row(stamp=stamp, scanned_at=scanned_at, ip_prefix=ip_prefix, place=place, signals=signals)
+    try:
+        client = _client()
+        if client is None:
+            return False
+        pipe = client.pipeline(transaction=False)
+        pipe.rpush(QUEUE, json.dumps(row))
+        if row["latitude"] is not None:
+            place_row = {k: row[k] for k in ("latitude", "longitude", "scanned_at")}
+            pipe.set(PLACE_KEY.format(stamp.pk), json.dumps(place_row), ex=COUNTER_SECONDS)
+        pipe.execute()
+        return True
+    except UNREACHABLE as exc:
+        logger.warning("scan buffer unreachable (%s); writing the scan to the database", exc)
+        return False
+
+
+def _take(client):
+    """The lists to write: any left by a flush that died, then the current queue moved aside atomically."""
+    names = [name.decode() if isinstance(name, bytes) else name for name in client.scan_iter(f"{FLUSHING}*")]
+    mine = f"{FLUSHING}{uuid.uuid4().hex}"
+    try:
+        client.rename(QUEUE, mine)
+        names.append(mine)
+    except Exception as exc:  # noqa: BLE001 — redis raises ResponseError "no such key" when nothing is queued
+        if "no such key" not in str(exc).lower():
+            raise
+    return names
+
+
+def _write(rows):
+    scans = [
+        StampScan(
+            record_id=r["record_id"],
+            stamp_id=r["stamp_id"],
+            scanned_at=parse_datetime(r["scanned_at"]),
+            ip_prefix=r["ip_prefix"],
+            region=r["region"],
+            latitude=r["latitude"],
+            longitude=r["longitude"],
+            signals=r["signals"],
+        )
+        for r in rows
+    ]
+    stamp_ids = sorted({r["stamp_id"] for r in rows})
+    existing = set(Stamp.objects.filter(pk__in=stamp_ids).values_list("pk", flat=True))
+    scans = [s for s in scans if s.stamp_id in existing]  # a stamp deleted meanwhile takes its scans with it
+    with transaction.atomic():
+        StampScan.objects.bulk_create(scans, batch_size=1000, ignore_conflicts=True)
+        per_stamp = StampScan.objects.filter(stamp=OuterRef("pk")).order_by().values("stamp")
+        Stamp.objects.filter(pk__in=existing).update(
+            scan_count=Subquery(per_stamp.annotate(n=Count("pk")).values("n")),
+            first_scanned_at=Coalesce(
+                "first_scanned_at", Subquery(per_stamp.annotate(m=Min("scanned_at")).values("m"))
+            ),
+        )
+    return len(scans)
+
+
+def flush():
+    """Write every waiting scan to the database. Returns the number of rows handed to the database."""
+    try:
+        client = _client()
+        if client is None:
+            return 0
+        names = _take(client)
+    except UNREACHABLE as exc:
+        logger.warning("scan buffer unreachable (%s); scans wait in Redis for the next flush", exc)
+        return 0
+    written = 0
+    for name in names:
+        while True:
+            raw = client.lrange(name, 0, FLUSH_BATCH - 1)
+            if not raw:
+                client.delete(name)
+                break
+            written += _write([json.loads(item) for item in raw])
+            client.ltrim(name, len(raw), -1)
+    return written

@@ -1,0 +1,125 @@
+"""The councils' state tables: every (state, target) pair of a score sheet and of a round, and sheets on GET."""
+
+import itertools
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from apps.audit.models import AuditEvent
+from apps.evaluation import services
+from apps.evaluation.enums import RoundState, SheetState
+from apps.evaluation.models import EvaluationRound, ScoreAnswer, ScoreSheet
+from apps.evaluation.services.transitions import (
+    ROUND_TRANSITIONS,
+    SHEET_TRANSITIONS,
+    round_transition,
+    sheet_transition,
+)
+from tests.factories.evaluation import score
+
+SHEET_PAIRS = list(itertools.product(SheetState.values, [*SheetState.values, "locked"]))
+ROUND_PAIRS = list(itertools.product(RoundState.values, [*RoundState.values, "reopened"]))
+
+
+def _sheet_in(council, state):
+    """The member's complete sheet, in ``state`` (submitted sheets are submitted through the service)."""
+    return score(entry=council.entry, member=council.member, target=Decimal(64), submit=state == SheetState.SUBMITTED)
+
+
+def _sheet_row(sheet):
+    return ScoreSheet.objects.filter(pk=sheet.pk).values("state", "submitted_at", "total", "updated_at").get()
+
+
+@pytest.mark.parametrize(("from_state", "to_state"), SHEET_PAIRS)
+def test_sheet_table_allows_exactly_its_moves(council, from_state, to_state):
+    sheet = _sheet_in(council, from_state)
+    # The table names who makes each move; an illegal move is tried by both, and refused to both.
+    actors = {"member": council.member.user, "chair": council.chair.user}
+    who = SHEET_TRANSITIONS.get((from_state, to_state))
+    if who is not None:
+        moved = sheet_transition(sheet=sheet, to_state=to_state, by=actors[who], reason="Chênh lệch")
+        moved.refresh_from_db()
+        assert moved.state == to_state
+        assert (moved.submitted_at is not None) is (to_state == SheetState.SUBMITTED)
+        event = AuditEvent.objects.filter(object_id=str(sheet.pk), before={"state": from_state}).get()
+        assert event.after == {"state": to_state}
+        return
+    before, events = _sheet_row(sheet), AuditEvent.objects.count()
+    for by in actors.values():
+        with pytest.raises(ValidationError):
+            sheet_transition(sheet=sheet, to_state=to_state, by=by)
+    assert (_sheet_row(sheet), AuditEvent.objects.count()) == (before, events)
+
+
+@pytest.mark.parametrize(("from_state", "to_state"), SHEET_PAIRS)
+def test_sheet_is_locked_once_its_round_is_closed(council, from_state, to_state):
+    sheet = _sheet_in(council, from_state)
+    EvaluationRound.objects.filter(pk=council.round.pk).update(state=RoundState.CLOSED)
+    before, events = _sheet_row(sheet), AuditEvent.objects.count()
+    for by in (council.member.user, council.chair.user):
+        with pytest.raises(ValidationError) as exc:
+            sheet_transition(sheet=sheet, to_state=to_state, by=by)
+        assert exc.value.messages == ["Đợt đánh giá này đã kết thúc; các phiếu đã bị khóa."]
+    assert (_sheet_row(sheet), AuditEvent.objects.count()) == (before, events)
+
+
+def test_sheet_submit_refused_while_a_criterion_is_unanswered(council):
+    sheet = services.sheet_open(entry=council.entry, member=council.member)
+    criterion = council.entry.template.criteria.first()
+    sheet = services.sheet_save(
+        sheet=sheet, choices={criterion.pk: criterion.options.first().pk}, by=council.member.user
+    )
+    before, events = _sheet_row(sheet), AuditEvent.objects.count()
+    with pytest.raises(ValidationError) as exc:
+        sheet_transition(sheet=sheet, to_state=SheetState.SUBMITTED, by=council.member.user)
+    assert exc.value.messages[0].startswith("Hãy chọn một phương án cho mọi tiêu chí trước khi nộp")
+    assert (_sheet_row(sheet), AuditEvent.objects.count()) == (before, events)
+
+
+def _round_row(round):
+    return EvaluationRound.objects.filter(pk=round.pk).values("state", "closed_at", "closed_by", "minutes_state").get()
+
+
+@pytest.mark.parametrize(("from_state", "to_state"), ROUND_PAIRS)
+def test_round_table_allows_exactly_its_moves(council, from_state, to_state):
+    for member in (council.chair, council.secretary, council.member):
+        score(entry=council.entry, member=member, target=Decimal(64))
+    if from_state == RoundState.CLOSED:
+        round_transition(round=council.round, to_state=RoundState.CLOSED, by=council.chair.user)
+    if (from_state, to_state) in ROUND_TRANSITIONS:
+        round_transition(round=council.round, to_state=to_state, by=council.chair.user)
+        row = _round_row(council.round)
+        assert (row["state"], row["closed_by"], row["minutes_state"]) == (to_state, council.chair.user.pk, "pending")
+        assert AuditEvent.objects.filter(action="evaluation.round_closed", object_id=str(council.round.pk)).count() == 1
+        return
+    before, events = _round_row(council.round), AuditEvent.objects.count()
+    with pytest.raises(ValidationError):
+        round_transition(round=council.round, to_state=to_state, by=council.chair.user)
+    assert (_round_row(council.round), AuditEvent.objects.count()) == (before, events)
+
+
+def test_round_close_without_quorum_changes_nothing(council):
+    score(entry=council.entry, member=council.chair, target=Decimal(64))
+    before, events = _round_row(council.round), AuditEvent.objects.count()
+    with pytest.raises(ValidationError):
+        round_transition(round=council.round, to_state=RoundState.CLOSED, by=council.chair.user)
+    council.entry.refresh_from_db()
+    assert (_round_row(council.round), AuditEvent.objects.count(), council.entry.total) == (before, events, None)
+
+
+def test_sheet_page_get_creates_no_row_and_the_first_post_does(client, council):
+    client.force_login(council.member.user)
+    url = reverse("evaluation:sheet_edit", args=[council.round.pk, council.entry.pk])
+    response = client.get(url)
+    assert response.status_code == 200
+    assert ScoreSheet.objects.count() == 0
+    criterion = council.entry.template.criteria.first()
+    option = criterion.options.order_by("-points").first()
+    assert client.post(url, {f"c{criterion.pk}": option.pk, "save": "1"}).status_code == 302
+    sheet = ScoreSheet.objects.get()
+    assert (sheet.member, sheet.state, sheet.total) == (council.member, SheetState.DRAFT, option.points)
+    assert list(ScoreAnswer.objects.filter(sheet=sheet).values_list("option_id", flat=True)) == [option.pk]
+    assert client.get(url).status_code == 200
+    assert ScoreSheet.objects.count() == 1
