@@ -1,6 +1,6 @@
 """The dashboard's figures, cached under the data version they were computed at.
 
-``figures_version()`` reads the sequence that the triggers of migration ``reports/0004_figures_version`` advance on
+``figures_version()`` reads the sequence that the triggers of migration ``reports/0005_figures_version`` advance on
 every write to a table the figures read (ORM saves, ``update()``, ``bulk_create()``, raw SQL, admin edits alike), so
 a cached entry is never served after the data it counted changed. The version is read before and after computing:
 figures computed while a write happened are not cached. Entries also expire after ``TIMEOUT`` seconds, a bound on

@@ -77,7 +77,7 @@ def drop(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("reports", "0003_late_reminders"),
+        ("reports", "0004_text_length_limits"),
         ("catalog", "0004_current_units"),
         ("certificates", "0005_requeue_every_minute"),
         ("cycles", "0008_input_limits"),
