@@ -10,7 +10,9 @@
 3. prints, for the national (2025 list, old provinces rolled into their successors), the busiest province and a
    district: the median time of the figures (every table, all queries) and of the whole dashboard page (figures,
    work queue, charts, template), next to one hand-written SQL ``GROUP BY`` over the same certificates, and the
-   ratio; then the time to generate one province's PDF and XLSX. Drops the database unless ``--keep``.
+   ratio; the figures from the dashboard's cache (selectors/versioned.py) and the page with that cache cleared
+   before each request (miss) and warm (hit); then the time to generate one province's PDF and XLSX. Drops the
+   database unless ``--keep``.
 
 ``--reuse`` measures a database kept by an earlier ``--keep`` run (no loading); ``--profile N`` also prints the
 top N functions by cumulative time (cProfile) of the province and district dashboards and of the province PDF.
@@ -225,7 +227,14 @@ def measure(runs, top=0):
             f"u.path LIKE '{district.path}%%'",
         ),
     ]
-    print(f"{'scope':42} {'figures':>9} {'page':>9} {'raw SQL':>9} {'figures/SQL':>11} {'page/SQL':>9}")
+    from django.db import connection
+
+    from apps.reports.selectors import dashboard_figures
+
+    print(
+        f"{'scope':36} {'figures':>8} {'cached':>8} {'page miss':>9} {'page hit':>9} {'raw SQL':>8} "
+        f"{'figures/SQL':>11} {'cached/SQL':>10} {'miss/SQL':>8} {'hit/SQL':>8}"
+    )
     for label, unit, role, prefix, where in cases:
         user, _created = User.objects.get_or_create(
             email=f"bench-{role}-{unit.pk if unit else 0}@ocop.example",
@@ -235,11 +244,21 @@ def measure(runs, top=0):
         client.force_login(user)
         client.get("/quan-ly/")
         figures = median_time(lambda unit=unit: unit_figures(unit=unit, period=period), runs)
-        page = median_time(lambda client=client: client.get("/quan-ly/"), runs)
+        dashboard_figures(unit=unit, period=period)
+        cached = median_time(lambda unit=unit: dashboard_figures(unit=unit, period=period), runs)
+
+        def page_miss(client=client):
+            with connection.cursor() as cur:  # as a write would: the figures and their tables computed again
+                cur.execute("SELECT nextval('reports_figures_version')")
+            client.get("/quan-ly/")
+
+        miss = median_time(page_miss, runs)
+        client.get("/quan-ly/")
+        hit = median_time(lambda client=client: client.get("/quan-ly/"), runs)
         sql = median_time(raw_sql(prefix, where), runs)
         print(
-            f"{label:42} {figures * 1000:8.0f}ms {page * 1000:8.0f}ms {sql * 1000:8.1f}ms "
-            f"{figures / sql:10.1f}× {page / sql:8.1f}×"
+            f"{label:36} {figures * 1000:6.1f}ms {cached * 1000:6.1f}ms {miss * 1000:7.1f}ms {hit * 1000:7.1f}ms "
+            f"{sql * 1000:6.1f}ms {figures / sql:10.1f}× {cached / sql:9.1f}× {miss / sql:7.1f}× {hit / sql:7.1f}×"
         )
         if top and unit is not None:
             profiled(lambda client=client: client.get("/quan-ly/"), top, f"/quan-ly/ of {label}")

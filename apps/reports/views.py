@@ -25,7 +25,7 @@ from .enums import FileState, ReportKind, ReportState
 from .forms import DashboardFilterForm, GenerateForm, NarrativeForm, ReturnForm
 from .models import Report
 from .periods import Period
-from .selectors import children_status, closing_steps, reports_visible_to, table, unit_figures, work_queue
+from .selectors import children_status, closing_steps, dashboard_figures, reports_visible_to, table, work_queue
 
 RANKING_SIZE = 10
 
@@ -42,7 +42,7 @@ def dashboard(request):
         )
         values = form.values()
         period = Period.whole_year(values["year"])
-        figures = unit_figures(
+        figures, figures_key = dashboard_figures(
             unit=unit, period=period, edition=values["edition"], rule_set=values["rule_set"], group=values["group"]
         )
         certificates = table(figures, "certificates")
@@ -60,6 +60,7 @@ def dashboard(request):
         context.update(
             form=form,
             figures=figures,
+            figures_key=figures_key,
             charts=figure_charts(figures),
             ranking=ranking,
             generate_form=GenerateForm(initial={"kind": ReportKind.MONTHLY, "period": _default_period_key()}),

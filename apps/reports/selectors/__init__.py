@@ -3,6 +3,17 @@
 from .figures import table, unit_figures
 from .reports import children_status, reports_visible_to
 from .scope import scope_for
+from .versioned import dashboard_figures, figures_version
 from .workqueue import closing_steps, work_queue
 
-__all__ = ["children_status", "closing_steps", "reports_visible_to", "scope_for", "table", "unit_figures", "work_queue"]
+__all__ = [
+    "children_status",
+    "closing_steps",
+    "dashboard_figures",
+    "figures_version",
+    "reports_visible_to",
+    "scope_for",
+    "table",
+    "unit_figures",
+    "work_queue",
+]
