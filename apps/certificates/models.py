@@ -1,8 +1,9 @@
 """Certificates (giấy chứng nhận) and recognition-decision documents, both rendered to PDF by Celery workers.
 
-A rendered document's row is the truth about its file: ``render_state`` goes pending → rendering → ready |
-failed; a worker claims rows with a conditional UPDATE that stamps ``render_claim``, so two workers never
-render the same row, and a row left "rendering" by a dead worker can be claimed again once stale.
+A rendered document's row is the truth about its file: ``render_state`` follows the one render lifecycle of
+``apps.core.rendering`` (pending → rendering → ready | failed); a worker claims rows with a conditional UPDATE
+that stamps ``render_claim``, so two workers never render the same row, and a row left "rendering" by a dead
+worker can be claimed again once stale.
 """
 
 from django.conf import settings
@@ -14,26 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.enums import RenderState, Stars
-from apps.core.storage import get_private_storage
+from apps.core.rendering import RenderedDocument
 
 from .enums import CertificateStatus, Replacement
-
-
-class RenderedDocument(models.Model):
-    render_state = models.CharField(
-        _("generation state"), max_length=12, choices=RenderState.choices, default=RenderState.PENDING
-    )
-    file = models.FileField(_("file"), upload_to="certificates/", storage=get_private_storage, blank=True)
-    checksum = models.CharField(_("SHA-256 checksum"), max_length=64, blank=True)
-    render_error = models.TextField(_("generation error"), blank=True)
-    render_attempts = models.PositiveSmallIntegerField(_("generation attempts"), default=0)
-    # Which claim (one task run) owns the row while it is being rendered.
-    render_claim = models.UUIDField(null=True, blank=True, editable=False)
-    render_started_at = models.DateTimeField(null=True, blank=True, editable=False)
-    rendered_at = models.DateTimeField(_("generated at"), null=True, blank=True)
-
-    class Meta:
-        abstract = True
 
 
 def verification_path(token):

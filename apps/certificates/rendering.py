@@ -6,7 +6,6 @@ so certificates are rendered many to one document (one page each) and split into
 """
 
 import base64
-import hashlib
 import io
 from functools import lru_cache
 
@@ -65,10 +64,6 @@ def qr_code(url):
 
 def qr_svg_data_uri(url):
     return qr_code(url).svg_data_uri(scale=4, border=2, dark="#000", light="#fff")
-
-
-def sha256(data):
-    return hashlib.sha256(data).hexdigest()
 
 
 def _certificate_context(certificate):

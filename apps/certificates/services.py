@@ -8,7 +8,6 @@ queued after commit and done by Celery tasks (``tasks.py``) that call :func:`cer
 import datetime
 import logging
 import secrets
-import uuid
 from collections.abc import Callable, Iterable
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
@@ -16,10 +15,9 @@ from typing import TYPE_CHECKING, Any
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage
-from django.db import InterfaceError, OperationalError, transaction
-from django.db.models import F, Q
+from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -30,7 +28,14 @@ from apps.audit.services import audit_record
 from apps.core.enums import RenderState
 from apps.core.mail import sanitise_subject
 from apps.core.outbox import enqueue
-from apps.core.storage import private_storage
+from apps.core.rendering import (
+    TRANSIENT_ERRORS,
+    render_claim,
+    render_fail,
+    render_retry,
+    render_store,
+    render_stuck,
+)
 from apps.cycles.enums import ApplicationState
 from apps.geo.models import AdministrativeUnit
 
@@ -51,10 +56,6 @@ RENDER_DECISION_DOCUMENT_TASK = "certificates.render_decision_document"
 
 VALIDITY_MONTHS = 36
 REMINDER_DAYS = 30
-# A row failing this many times on transient errors is marked failed (and shown to province staff).
-MAX_RENDER_ATTEMPTS = 5
-# Failures worth retrying: the database or the disk was briefly unavailable.
-TRANSIENT_ERRORS = (OperationalError, InterfaceError, ConnectionError, TimeoutError)
 
 
 def new_token() -> str:
@@ -144,54 +145,6 @@ def decision_document_enqueue_rendering(*, document_id: int) -> None:
 # --- Rendering: claim, render, store ---------------------------------------------------------------------
 
 
-def _claim(model: Rendered, ids: Iterable[int]) -> uuid.UUID:
-    """Take the rows of ``ids`` that are pending (or stale: their worker died) in one conditional UPDATE.
-
-    Returns the claim id; the rows taken are those carrying it. Under PostgreSQL's READ COMMITTED a
-    concurrent claimant re-checks the condition after ours commits, so no row is ever taken twice.
-    """
-    now = timezone.now()
-    stale_before = now - timedelta(seconds=settings.OCOP_RENDER_STALE_SECONDS)
-    claim = uuid.uuid4()
-    model.objects.filter(pk__in=ids).filter(
-        Q(render_state=RenderState.PENDING) | Q(render_state=RenderState.RENDERING, render_started_at__lt=stale_before)
-    ).update(
-        render_state=RenderState.RENDERING,
-        render_claim=claim,
-        render_started_at=now,
-        render_attempts=F("render_attempts") + 1,
-        render_error="",
-    )
-    return claim
-
-
-def _store(model: Rendered, row: Certificate | DecisionDocument, claim: uuid.UUID, name: str, pdf: bytes) -> bool:
-    """Write the file, then mark the row ready if this claim still owns it. True when stored."""
-    if private_storage.exists(name):
-        private_storage.delete(name)
-    stored = private_storage.save(name, ContentFile(pdf))
-    updated = model.objects.filter(pk=row.pk, render_claim=claim, render_state=RenderState.RENDERING).update(
-        render_state=RenderState.READY,
-        file=stored,
-        checksum=rendering.sha256(pdf),
-        rendered_at=timezone.now(),
-        render_error="",
-        render_claim=None,
-    )
-    return updated == 1
-
-
-def _fail(model: Rendered, claim: uuid.UUID, exc: BaseException, *, transient: bool) -> None:
-    """Release the claimed rows after an error: back to pending to retry, or failed for good."""
-    text = f"{type(exc).__name__}: {exc}"[:2000]
-    claimed = model.objects.filter(render_claim=claim, render_state=RenderState.RENDERING)
-    if transient:
-        claimed.filter(render_attempts__lt=MAX_RENDER_ATTEMPTS).update(
-            render_state=RenderState.PENDING, render_error=text, render_claim=None
-        )
-    claimed.update(render_state=RenderState.FAILED, render_error=text, render_claim=None)
-
-
 def certificate_file_name(certificate: Certificate) -> str:
     return f"certificates/{certificate.valid_from.year}/{certificate.serial}.pdf"
 
@@ -202,7 +155,7 @@ def certificates_render(*, certificate_ids: Iterable[int]) -> int:
     Runs in autocommit (a Celery task): the claim commits before the slow part. A transient error puts the
     rows back to pending and is raised again for the task to retry; any other error marks them failed.
     """
-    claim = _claim(Certificate, certificate_ids)
+    claim = render_claim(Certificate, certificate_ids)
     rows = list(
         Certificate.objects.filter(render_claim=claim)
         .select_related(
@@ -218,22 +171,22 @@ def certificates_render(*, certificate_ids: Iterable[int]) -> int:
     try:
         pdfs = rendering.render_certificates(rows)
         stored = sum(
-            _store(Certificate, row, claim, certificate_file_name(row), pdf)
+            render_store(Certificate, row, claim, certificate_file_name(row), pdf)
             for row, pdf in zip(rows, pdfs, strict=True)
         )
     except TRANSIENT_ERRORS as exc:
-        _fail(Certificate, claim, exc, transient=True)
+        render_fail(Certificate, claim, exc, transient=True)
         raise
     except Exception as exc:
         logger.exception("Rendering certificates %s failed", [r.pk for r in rows])
-        _fail(Certificate, claim, exc, transient=False)
+        render_fail(Certificate, claim, exc, transient=False)
         return 0
     return stored
 
 
 def decision_document_render(*, document_id: int) -> bool:
     """Render one decision document if it is pending (same claim pattern as certificates). True when stored."""
-    claim = _claim(DecisionDocument, [document_id])
+    claim = render_claim(DecisionDocument, [document_id])
     document = DecisionDocument.objects.filter(render_claim=claim).select_related("decision__issuing_unit").first()
     if document is None:
         return False
@@ -245,29 +198,21 @@ def decision_document_render(*, document_id: int) -> bool:
     try:
         pdf = rendering.render_decision_document(document.decision, items)
         name = f"certificates/decisions/{document.decision.date.year}/decision-{document.decision.pk}.pdf"
-        return _store(DecisionDocument, document, claim, name, pdf)
+        return render_store(DecisionDocument, document, claim, name, pdf)
     except TRANSIENT_ERRORS as exc:
-        _fail(DecisionDocument, claim, exc, transient=True)
+        render_fail(DecisionDocument, claim, exc, transient=True)
         raise
     except Exception as exc:
         logger.exception("Rendering decision document %s failed", document_id)
-        _fail(DecisionDocument, claim, exc, transient=False)
+        render_fail(DecisionDocument, claim, exc, transient=False)
         return False
 
 
-RETRYABLE_STATES = {RenderState.FAILED}
-
-
-def _render_retry(model: Rendered, obj: Any, by: User, enqueue: Callable[[Any], None]) -> Any:
+def _render_retry(obj: Any, by: User, enqueue: Callable[[Any], None]) -> Any:
     with transaction.atomic():
-        locked = model.objects.select_for_update().get(pk=obj.pk)
-        if locked.render_state not in RETRYABLE_STATES:
-            raise ValidationError(_("Only a document whose generation failed can be generated again."))
-        before = {"render_state": locked.render_state, "render_error": locked.render_error}
-        locked.render_state, locked.render_error, locked.render_attempts = RenderState.PENDING, "", 0
-        locked.save(update_fields=["render_state", "render_error", "render_attempts"])
+        locked, before = render_retry(obj=obj)
         audit_record(
-            action=f"{model._meta.model_name}.render_retry",
+            action=f"{type(obj)._meta.model_name}.render_retry",
             obj=locked,
             by=by,
             before=before,
@@ -279,25 +224,17 @@ def _render_retry(model: Rendered, obj: Any, by: User, enqueue: Callable[[Any], 
 
 def certificate_render_retry(*, certificate: Certificate, by: User) -> Certificate:
     """Province staff send a failed certificate back to the workers."""
-    return _render_retry(Certificate, certificate, by, lambda c: certificates_enqueue_rendering(certificate_ids=[c.pk]))
+    return _render_retry(certificate, by, lambda c: certificates_enqueue_rendering(certificate_ids=[c.pk]))
 
 
 def decision_document_render_retry(*, document: DecisionDocument, by: User) -> DecisionDocument:
-    return _render_retry(
-        DecisionDocument, document, by, lambda d: decision_document_enqueue_rendering(document_id=d.pk)
-    )
+    return _render_retry(document, by, lambda d: decision_document_enqueue_rendering(document_id=d.pk))
 
 
 def documents_requeue_stuck() -> int:
     """Queue again what lost its message: old pending rows and stale rendering rows. Returns how many."""
-    now = timezone.now()
-    stale_before = now - timedelta(seconds=settings.OCOP_RENDER_STALE_SECONDS)
-    lost_before = now - timedelta(seconds=settings.OCOP_RENDER_LOST_AFTER_SECONDS)
-    stuck = Q(render_state=RenderState.PENDING, created_at__lt=lost_before) | Q(
-        render_state=RenderState.RENDERING, render_started_at__lt=stale_before
-    )
-    cert_ids = list(Certificate.objects.filter(stuck).values_list("pk", flat=True))
-    doc_ids = list(DecisionDocument.objects.filter(stuck).values_list("pk", flat=True))
+    cert_ids = list(render_stuck(Certificate).values_list("pk", flat=True))
+    doc_ids = list(render_stuck(DecisionDocument).values_list("pk", flat=True))
     with transaction.atomic():
         certificates_enqueue_rendering(certificate_ids=cert_ids)
         for doc_id in doc_ids:

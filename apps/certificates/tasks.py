@@ -7,14 +7,16 @@ dies is delivered again; the services' conditional claims make a second delivery
 from celery import shared_task
 from django.conf import settings
 
+from apps.core.rendering import MAX_RENDER_ATTEMPTS, TRANSIENT_ERRORS
+
 from . import services
 
 RETRY = {
-    "autoretry_for": services.TRANSIENT_ERRORS,
+    "autoretry_for": TRANSIENT_ERRORS,
     "retry_backoff": 5,
     "retry_backoff_max": 600,
     "retry_jitter": True,
-    "max_retries": services.MAX_RENDER_ATTEMPTS,
+    "max_retries": MAX_RENDER_ATTEMPTS,
 }
 # A batch renders in seconds: a short hard limit lets the sweep reclaim a dead worker's rows within two minutes.
 RENDER_LIMITS = {

@@ -99,6 +99,17 @@ class EvaluationRoundAdmin(PrivateFileAdminMixin, admin.ModelAdmin):
     list_display = ["name", "tier", "unit", "state"]
     list_filter = ["tier", "state"]
     raw_id_fields = ["cycle", "unit", "closed_by", "created_by"]
+    # States change only through round_transition and the render lifecycle (apps.core.rendering).
+    readonly_fields = [
+        "state",
+        "closed_at",
+        "closed_by",
+        "minutes_state",
+        "minutes_checksum",
+        "minutes_error",
+        "minutes_attempts",
+        "minutes_rendered_at",
+    ]
     inlines = [CouncilMemberInline]
 
     # A closed round is a record: its council, entries and totals are read, never edited, in the admin.

@@ -6,7 +6,7 @@ claim makes a second delivery harmless.
 
 from celery import shared_task
 
-from apps.certificates.services import MAX_RENDER_ATTEMPTS, TRANSIENT_ERRORS
+from apps.core.rendering import MAX_RENDER_ATTEMPTS, TRANSIENT_ERRORS
 
 from .services import minutes as minutes_services
 

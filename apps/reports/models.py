@@ -1,7 +1,8 @@
 """Periodic reports (báo cáo định kỳ): one row per unit, kind and period, with its files and its way up the chain.
 
-The row is the truth about its files: ``file_state`` goes pending → rendering → ready | failed, and a worker
-claims the row with a conditional UPDATE stamping ``render_claim``. ``state`` is the report's place in the chain
+The row is the truth about its files: ``file_state`` follows the one render lifecycle of ``apps.core.rendering``
+(pending → rendering → ready | failed), and a worker claims the row with a conditional UPDATE stamping
+``render_claim``. ``state`` is the report's place in the chain
 (draft → submitted → accepted, or returned and submitted again), changed only by
 :func:`apps.reports.services.report_transition`.
 """
@@ -12,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.rendering import RenderFields, RenderLifecycle
 from apps.core.storage import get_private_storage
 
 from .enums import FileState, ReportKind, ReportState
@@ -20,7 +22,7 @@ from .enums import FileState, ReportKind, ReportState
 NARRATIVE_MAX_LENGTH = 20000
 
 
-class Report(models.Model):
+class Report(RenderLifecycle, models.Model):
     unit = models.ForeignKey(
         "geo.AdministrativeUnit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="ocop_reports"
     )
@@ -71,6 +73,21 @@ class Report(models.Model):
     late_reminder_sent_at = models.DateTimeField(_("late reminder sent at"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    # Two files (PDF and XLSX), no attempt counter: the report stores its files itself (services.report_render).
+    render_fields = RenderFields(
+        state="file_state",
+        claim="render_claim",
+        started_at="updated_at",
+        attempts=None,
+        error="render_error",
+        file="pdf",
+        checksum=None,
+        rendered_at="generated_at",
+        queued_at="updated_at",
+    )
+    # A row left "rendering" this long by a worker that died may be claimed again.
+    render_stale_seconds = 20 * 60
 
     class Meta:
         verbose_name = _("report")

@@ -18,7 +18,6 @@ go to the central level.
 
 import datetime
 import logging
-import uuid
 from collections.abc import Iterable
 from typing import Any
 
@@ -36,6 +35,7 @@ from django.utils.translation import gettext as _
 from apps.accounts.enums import Role
 from apps.accounts.models import User
 from apps.audit.services import audit_record
+from apps.core.rendering import render_claim, render_claimed, render_fail, render_regenerate
 from apps.geo.enums import Level
 from apps.geo.models import AdministrativeUnit
 from apps.products.models import Product
@@ -59,8 +59,6 @@ TRANSITIONS: dict[tuple[str, str], str] = {  # (ReportState, ReportState) -> who
 }
 REPORTING_OFFICERS = {Role.COMMUNE_OFFICER, Role.DISTRICT_OFFICER, Role.PROVINCE_OFFICER}
 EDITABLE_STATES = (R.DRAFT, R.RETURNED)
-# A row left "rendering" this long by a worker that died may be claimed again.
-STALE_RENDER = datetime.timedelta(minutes=20)
 
 
 def is_unit_officer(user: Any, unit: AdministrativeUnit) -> bool:
@@ -90,25 +88,15 @@ def report_prepare(*, unit: AdministrativeUnit, period: Period) -> Report:
         )
         if report.state not in EDITABLE_STATES:
             raise ValidationError(_("This report has been submitted: its figures can no longer be regenerated."))
-        if report.file_state != FileState.RENDERING:
-            Report.objects.filter(pk=report.pk).update(file_state=FileState.PENDING, render_error="")
-            report.file_state = FileState.PENDING
+        # A report being generated is left alone: its worker is about to write it.
+        render_regenerate(report)
     return report
 
 
 def report_render(*, report_id: int, today: datetime.date | None = None) -> bool:
     """Compute the figures and write the PDF and XLSX of one report; a second run of a claimed row does nothing."""
-    claim = uuid.uuid4()
-    now = timezone.now()
-    claimed = (
-        Report.objects.filter(pk=report_id, state__in=EDITABLE_STATES)
-        .filter(
-            Q(file_state__in=[FileState.PENDING, FileState.FAILED, FileState.READY])
-            | Q(file_state=FileState.RENDERING, updated_at__lt=now - STALE_RENDER)
-        )
-        .update(file_state=FileState.RENDERING, render_claim=claim, updated_at=now)
-    )
-    if not claimed:
+    claim = render_claim(Report, [report_id], among=Q(state__in=EDITABLE_STATES))
+    if not render_claimed(Report, claim).exists():
         return False
     report = Report.objects.select_related("unit").get(pk=report_id)
     first_time = report.generated_at is None
@@ -129,9 +117,7 @@ def report_render(*, report_id: int, today: datetime.date | None = None) -> bool
         xlsx = rendering.render_xlsx(figures=figures)
     except Exception as exc:
         logger.exception("report %s failed", report_id)
-        Report.objects.filter(pk=report_id, render_claim=claim).update(
-            file_state=FileState.FAILED, render_error=str(exc)[:2000], render_claim=None
-        )
+        render_fail(Report, claim, exc, transient=False)
         raise
     unit = report.unit
     base = f"reports/{period.year}/{unit.edition}-{unit.level}-{unit.code}-{report.kind}-{report.period}"
@@ -141,15 +127,19 @@ def report_render(*, report_id: int, today: datetime.date | None = None) -> bool
             storage.delete(name)
         storage.save(name, ContentFile(data))
     with transaction.atomic():
-        updated = Report.objects.filter(pk=report_id, render_claim=claim, state__in=EDITABLE_STATES).update(
-            figures=figures,
-            number=number,
-            pdf=f"{base}.pdf",
-            xlsx=f"{base}.xlsx",
-            file_state=FileState.READY,
-            generated_at=timezone.now(),
-            render_claim=None,
-            render_error="",
+        updated = (
+            render_claimed(Report, claim)
+            .filter(state__in=EDITABLE_STATES)
+            .update(
+                figures=figures,
+                number=number,
+                pdf=f"{base}.pdf",
+                xlsx=f"{base}.xlsx",
+                file_state=FileState.READY,
+                generated_at=timezone.now(),
+                render_claim=None,
+                render_error="",
+            )
         )
         if updated and first_time:
             with translation.override(settings.LANGUAGE_CODE):

@@ -9,6 +9,7 @@ import pytest
 
 from apps.certificates import services, tasks
 from apps.core.enums import RenderState
+from apps.core.rendering import MAX_RENDER_ATTEMPTS
 from apps.core.storage import PrivateFileSystemStorage
 
 pytestmark = pytest.mark.django_db
@@ -58,7 +59,7 @@ def test_task_gives_up_after_the_last_attempt_and_marks_the_row_failed(issue, fl
     tasks.render_certificates_task.apply(kwargs={"certificate_ids": [cert.pk]})
     cert.refresh_from_db()
     assert cert.render_state == RenderState.FAILED
-    assert cert.render_attempts == services.MAX_RENDER_ATTEMPTS
+    assert cert.render_attempts == MAX_RENDER_ATTEMPTS
     assert cert.render_error == "TimeoutError: storage did not answer"
     # One save per attempt: the run after the last attempt finds nothing to claim and does not touch the disk.
-    assert flaky_disk["calls"] == services.MAX_RENDER_ATTEMPTS
+    assert flaky_disk["calls"] == MAX_RENDER_ATTEMPTS

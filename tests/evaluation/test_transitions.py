@@ -123,3 +123,11 @@ def test_sheet_page_get_creates_no_row_and_the_first_post_does(client, council):
     assert list(ScoreAnswer.objects.filter(sheet=sheet).values_list("option_id", flat=True)) == [option.pk]
     assert client.get(url).status_code == 200
     assert ScoreSheet.objects.count() == 1
+
+
+def test_round_admin_offers_no_state_field(client, users, council):
+    client.force_login(users.admin)
+    page = client.get(reverse("admin:evaluation_evaluationround_change", args=[council.round.pk]))
+    assert page.status_code == 200
+    assert b'name="_save"' in page.content
+    assert (b'name="state"' in page.content, b'name="minutes_state"' in page.content) == (False, False)

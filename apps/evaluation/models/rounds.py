@@ -9,13 +9,14 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.enums import RenderState, Stars
+from apps.core.rendering import RenderFields, RenderLifecycle
 from apps.core.storage import get_private_storage
 
 from ..enums import Aggregation, MemberRole, RoundState, SheetState, Tier
 from .sheets import Criterion, Option, SheetTemplate
 
 
-class EvaluationRound(models.Model):
+class EvaluationRound(RenderLifecycle, models.Model):
     cycle = models.ForeignKey("cycles.Cycle", verbose_name=_("cycle"), on_delete=models.PROTECT, related_name="rounds")
     tier = models.CharField(_("tier"), max_length=10, choices=Tier.choices)
     unit = models.ForeignKey(
@@ -42,7 +43,7 @@ class EvaluationRound(models.Model):
     minutes = models.FileField(
         _("minutes (PDF)"), upload_to="evaluation/minutes/%Y/", storage=get_private_storage, blank=True
     )
-    # The minutes' render lifecycle, as for certificates: blank until the round closes, then pending →
+    # The minutes' render lifecycle (apps.core.rendering): blank until the round closes, then pending →
     # rendering → ready | failed. A worker claims the row with a conditional UPDATE stamping minutes_claim.
     minutes_state = models.CharField(
         _("minutes generation state"), max_length=12, choices=RenderState.choices, blank=True, default=""
@@ -55,6 +56,19 @@ class EvaluationRound(models.Model):
     minutes_rendered_at = models.DateTimeField(_("minutes generated at"), null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+
+    # The minutes follow the one render lifecycle (apps.core.rendering) under their own field names.
+    render_fields = RenderFields(
+        state="minutes_state",
+        claim="minutes_claim",
+        started_at="minutes_started_at",
+        attempts="minutes_attempts",
+        error="minutes_error",
+        file="minutes",
+        checksum="minutes_checksum",
+        rendered_at="minutes_rendered_at",
+        queued_at="closed_at",
+    )
 
     class Meta:
         verbose_name = _("evaluation round")

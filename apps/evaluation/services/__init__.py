@@ -5,6 +5,7 @@ from .decisions import decision_record
 from .entries import entries_remove_for_application, entry_add, entry_remove
 from .rounds import COUNCIL_ROLES, conflict_declare, may_create_round, member_add, round_close, round_create
 from .sheets import precheck_record, sheet_compute_total, sheet_open, sheet_reopen, sheet_save
+from .transitions import round_transition, sheet_transition
 
 __all__ = [
     "COUNCIL_ROLES",
@@ -19,8 +20,10 @@ __all__ = [
     "precheck_record",
     "round_close",
     "round_create",
+    "round_transition",
     "sheet_compute_total",
     "sheet_open",
     "sheet_reopen",
     "sheet_save",
+    "sheet_transition",
 ]

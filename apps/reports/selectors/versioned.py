@@ -7,27 +7,42 @@ figures computed while a write happened are not cached. Entries also expire afte
 anything the version cannot see. Without the sequence (the SQLite demo) nothing is cached.
 """
 
+import datetime
+from typing import TYPE_CHECKING, Any
+
 from django.core.cache import cache
 from django.db import connection
 from django.utils import timezone, translation
 
 from .figures import unit_figures
 
+if TYPE_CHECKING:
+    from apps.geo.models import AdministrativeUnit
+
 TIMEOUT = 10 * 60
 SEQUENCE = "reports_figures_version"
 
 
-def figures_version():
+def figures_version() -> int | None:
     """The current data version (one query), or None on a database without the version sequence (not PostgreSQL)."""
     if connection.vendor != "postgresql":
         return None
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT last_value, is_called FROM {SEQUENCE}")
+        cursor.execute(f"SELECT last_value, is_called FROM {SEQUENCE}")  # noqa: S608 — a module constant, no input
         last_value, is_called = cursor.fetchone()
     return last_value if is_called else last_value - 1
 
 
-def figures_key(*, version, unit, period, edition, today, rule_set, group):
+def figures_key(
+    *,
+    version: int,
+    unit: "AdministrativeUnit | None",
+    period: Any,
+    edition: str | None,
+    today: datetime.date,
+    rule_set: str | None,
+    group: str | None,
+) -> str:
     scope = f"u{unit.pk}" if unit is not None else f"n{edition or ''}"
     return ":".join(
         str(part)
@@ -44,7 +59,15 @@ def figures_key(*, version, unit, period, edition, today, rule_set, group):
     )
 
 
-def dashboard_figures(*, unit=None, period, edition=None, rule_set=None, group=None, today=None):
+def dashboard_figures(
+    *,
+    unit: "AdministrativeUnit | None" = None,
+    period: Any,
+    edition: str | None = None,
+    rule_set: str | None = None,
+    group: str | None = None,
+    today: datetime.date | None = None,
+) -> tuple[Any, str | None]:
     """(figures, key): ``unit_figures`` for these arguments from the cache when the data has not changed since,
     and the cache key (None when not cacheable) for fragments rendered from them."""
     today = today or timezone.localdate()
