@@ -10,6 +10,7 @@ Bounded by the ``ocop`` hypothesis profile (tests/conftest.py); README quotes th
 import importlib
 import inspect
 import pkgutil
+import re
 import unicodedata
 from urllib.parse import quote
 
@@ -17,10 +18,12 @@ import pytest
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from drf_spectacular.generators import SchemaGenerator
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import apps as project_apps
+from apps.catalog.api import urls as api_urls
 from apps.core.forms import CleanTextMixin
 from apps.core.text import BIDI_CONTROLS
 from apps.geo.models import AdministrativeUnit
@@ -304,3 +307,18 @@ def test_public_path_parts_never_answer_a_server_error(client, tree, part):
     for prefix in ("/xac-thuc/", "/san-pham/", "/api/v1/products/"):
         response = client.get(f"{prefix}{quote(part, safe='')}/")
         assert response.status_code < 500, (prefix, part)
+
+
+# --- The API: schemathesis runs over the whole OpenAPI schema (tests/catalog/test_api.py, with
+# ``not_a_server_error``); this makes sure the schema it reads lists every endpoint the resolver serves.
+
+
+def test_every_api_endpoint_is_in_the_schema_that_schemathesis_runs_over():
+    def as_openapi(pattern):
+        path = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: "{" + ("id" if m.group(1) == "pk" else m.group(1)) + "}", pattern)
+        return f"/api/v1/{path}"
+
+    served = {as_openapi(str(p.pattern)) for p in api_urls.urlpatterns} - {"/api/v1/schema/"}
+    documented = set(SchemaGenerator().get_schema(request=None, public=True)["paths"])
+    assert sorted(served - documented) == []
+    assert len(served) == 12
