@@ -4,6 +4,8 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import translation
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from apps.accounts.enums import Role
 from apps.geo.enums import Edition
@@ -14,6 +16,18 @@ from tests.factories import UserFactory, commune, district, province
 pytest_plugins = ["tests.s3"]
 
 PASSWORD = "mat-khau-thu-nghiem"
+
+# Property tests (tests/security/test_properties.py, the schemathesis tests): few examples each, no deadline on this
+# shared machine, the same inputs on every run (derandomised, no example database), fixtures reused across examples.
+hypothesis_settings.register_profile(
+    "ocop",
+    max_examples=25,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
+hypothesis_settings.load_profile("ocop")
 
 
 def pytest_collection_modifyitems(items):

@@ -62,13 +62,13 @@ class IdeaForm(CleanTextMixin, forms.Form):
         return data
 
 
-class StepExtendForm(forms.Form):
+class StepExtendForm(CleanTextMixin, forms.Form):
     step = forms.TypedChoiceField(label=_("Step"), choices=CycleStep.choices, coerce=int)
     ends_on = forms.DateField(label=_("New end date"), widget=DATE_INPUT)
     reason = forms.CharField(label=_("Reason (recorded)"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
 
 
-class LateAllowanceForm(forms.Form):
+class LateAllowanceForm(CleanTextMixin, forms.Form):
     step = forms.TypedChoiceField(
         label=_("Step"),
         choices=[(CycleStep.PLANS, CycleStep.PLANS.label), (CycleStep.EVALUATION, CycleStep.EVALUATION.label)],

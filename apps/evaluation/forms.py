@@ -82,7 +82,7 @@ class EntryAddForm(forms.Form):
         )
 
 
-class EntryRemoveForm(forms.Form):
+class EntryRemoveForm(CleanTextMixin, forms.Form):
     reason = forms.CharField(label=_("Reason for removing the product"), max_length=500)
 
 

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.enums import RuleSet
+from apps.core.forms import CleanTextMixin
 from apps.geo.enums import Edition
 from apps.products.models import ProductGroup
 
@@ -55,7 +56,7 @@ class GenerateForm(forms.Form):
         return data
 
 
-class NarrativeForm(forms.Form):
+class NarrativeForm(CleanTextMixin, forms.Form):
     results = forms.CharField(
         label=_("results achieved"),
         required=False,
@@ -80,5 +81,5 @@ class NarrativeForm(forms.Form):
         return cls(initial={name: getattr(report, name) for name in ("results", "difficulties", "proposals")})
 
 
-class ReturnForm(forms.Form):
+class ReturnForm(CleanTextMixin, forms.Form):
     reason = forms.CharField(label=_("Reason for return"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)

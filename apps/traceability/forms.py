@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.forms import CleanTextMixin
 from apps.geo.enums import Level
 from apps.geo.models import AdministrativeUnit
 from apps.producers.models import Producer
@@ -13,7 +14,7 @@ from .enums import CertificationKind, EventKind, SiteKind
 from .models import MAX_STAMPS_PER_BATCH, ProductionSite
 
 
-class SiteForm(forms.Form):
+class SiteForm(CleanTextMixin, forms.Form):
     producer = forms.ModelChoiceField(label=_("Producer"), queryset=Producer.objects.none())
     name = forms.CharField(label=_("Name"), max_length=255)
     kind = forms.ChoiceField(label=_("Kind"), choices=SiteKind.choices)
@@ -48,7 +49,7 @@ class SiteForm(forms.Form):
         return data
 
 
-class CertificationForm(forms.Form):
+class CertificationForm(CleanTextMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Certification"), choices=CertificationKind.choices)
     number = forms.CharField(label=_("Certificate number"), max_length=64, required=False)
     issuer = forms.CharField(label=_("Issued by"), max_length=255, required=False)
@@ -57,7 +58,7 @@ class CertificationForm(forms.Form):
     )
 
 
-class LotForm(forms.Form):
+class LotForm(CleanTextMixin, forms.Form):
     product = forms.ModelChoiceField(label=_("Product"), queryset=Product.objects.none())
     code = forms.CharField(
         label=_("Lot code"), max_length=20, help_text=_("As printed on the package, e.g. L2026-015.")
@@ -89,7 +90,7 @@ class LotForm(forms.Form):
         self.fields["produced_on"].initial = timezone.localdate()
 
 
-class EventForm(forms.Form):
+class EventForm(CleanTextMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Event"), choices=EventKind.choices, widget=forms.RadioSelect)
     occurred_at = forms.DateTimeField(
         label=_("When"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -107,7 +108,7 @@ class EventForm(forms.Form):
         self.fields["occurred_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
 
 
-class BatchRequestForm(forms.Form):
+class BatchRequestForm(CleanTextMixin, forms.Form):
     quantity = forms.IntegerField(label=_("Number of stamps"), min_value=1, max_value=MAX_STAMPS_PER_BATCH)
 
 
@@ -119,7 +120,7 @@ class ProductBatchRequestForm(BatchRequestForm):
         self.fields["product"].queryset = products
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(CleanTextMixin, forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
 
 
@@ -132,7 +133,7 @@ class CodeForm(forms.Form):
     code = forms.CharField(label=_("Code printed under the QR code"), max_length=32)
 
 
-class FakeReportForm(forms.Form):
+class FakeReportForm(CleanTextMixin, forms.Form):
     photo = forms.FileField(label=_("Photo of the package and its stamp"))
     where_bought = forms.CharField(label=_("Where you bought it"), max_length=255, required=False)
     message = forms.CharField(
