@@ -9,13 +9,14 @@ import contextvars
 import datetime
 import hashlib
 import json
-import time
 from http import HTTPStatus
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
+
+from apps.core.cache_versions import cache_version, cache_version_bump
 
 VERSION_KEY = "catalog:version"
 CACHE_SECONDS = 60 * 60 * 24
@@ -29,19 +30,12 @@ def catalog_version():
     pinned = _request_version.get()
     if pinned is not None:
         return pinned
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        version = time.time()
-        if not cache.add(VERSION_KEY, version, timeout=None):
-            version = cache.get(VERSION_KEY, version)
-    return version
+    return cache_version(VERSION_KEY)
 
 
 def _bump():
     _request_version.set(None)
-    previous = cache.get(VERSION_KEY) or 0
-    # Strictly increasing even when two changes land within the clock's resolution.
-    cache.set(VERSION_KEY, max(time.time(), previous + 0.001), timeout=None)
+    cache_version_bump(VERSION_KEY)
 
 
 def catalog_version_bump():

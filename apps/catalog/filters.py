@@ -4,7 +4,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.enums import Stars
+from apps.core.enums import LOWEST_RECOGNISED_STARS, Stars
 from apps.core.text import fold
 from apps.geo.enums import Edition
 
@@ -12,7 +12,7 @@ from .enums import CatalogSort
 from .models import CatalogEntry
 
 MAX_SEARCH_WORDS = 8
-RECOGNISED_STARS = [(s.value, s.label) for s in Stars if s.value >= Stars.THREE]
+RECOGNISED_STARS = [(s.value, s.label) for s in Stars if s >= LOWEST_RECOGNISED_STARS]
 
 SORT_ORDERS = {
     CatalogSort.STARS: ("-stars", "sort_name", "pk"),

@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.enums import Stars
+from apps.core.enums import LOWEST_RECOGNISED_STARS, Stars
 
 from .enums import PointOfSaleKind
 
@@ -93,7 +93,10 @@ class CatalogEntry(models.Model):
         verbose_name_plural = _("catalogue entries")
         ordering = ["sort_name", "pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(stars__gte=3, stars__lte=5), name="catalog_entry_recognised_stars"),
+            models.CheckConstraint(
+                condition=Q(stars__gte=LOWEST_RECOGNISED_STARS, stars__lte=Stars.FIVE),
+                name="catalog_entry_recognised_stars",
+            ),
             models.CheckConstraint(condition=Q(valid_from__lt=F("valid_until")), name="catalog_entry_valid_range"),
         ]
         indexes = [

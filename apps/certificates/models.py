@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.enums import RenderState, Stars
+from apps.core.enums import LOWEST_RECOGNISED_STARS, RenderState, Stars
 from apps.core.rendering import RenderedDocument
 
 from .enums import CertificateStatus, Replacement
@@ -33,7 +33,7 @@ class CertificateQuerySet(models.QuerySet):
         """Valid today: 3★ or more, not revoked, not superseded, not expired."""
         today = today or timezone.localdate()
         return self.filter(
-            stars__gte=3,
+            stars__gte=LOWEST_RECOGNISED_STARS,
             revoked_at__isnull=True,
             superseded_by__isnull=True,
             valid_from__lte=today,
@@ -107,7 +107,10 @@ class Certificate(RenderedDocument):
             models.CheckConstraint(
                 condition=Q(valid_from__lt=models.F("valid_until")), name="certificates_valid_range"
             ),
-            models.CheckConstraint(condition=Q(stars__gte=3, stars__lte=5), name="certificates_recognised_stars"),
+            models.CheckConstraint(
+                condition=Q(stars__gte=LOWEST_RECOGNISED_STARS, stars__lte=Stars.FIVE),
+                name="certificates_recognised_stars",
+            ),
             models.CheckConstraint(
                 condition=Q(revoked_at__isnull=True) | ~Q(revocation_reason=""),
                 name="certificates_revocation_has_reason",

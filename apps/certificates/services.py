@@ -63,10 +63,6 @@ def new_token() -> str:
     return secrets.token_urlsafe(9)
 
 
-def _province_code(unit: AdministrativeUnit) -> str:
-    return unit.path.split("/")[1]
-
-
 @transaction.atomic
 def certificates_create_for_decision(*, decision: "RecognitionDecision") -> list[Certificate]:
     """Create one certificate row per recognised product of ``decision`` (idempotent). Returns them.
@@ -74,7 +70,7 @@ def certificates_create_for_decision(*, decision: "RecognitionDecision") -> list
     An earlier certificate of the same product is superseded by the new one (upgrade or re-evaluation).
     Rendering of the certificates and of the decision document is queued once the transaction commits.
     """
-    province = _province_code(decision.issuing_unit)
+    province = decision.issuing_unit.province_code
     prefix = f"OCOP-{province}-{decision.date.year}-"
     # Serialise serial allocation per province (lock its unit row), even while no serial of this year exists.
     list(AdministrativeUnit.objects.select_for_update().filter(path=decision.issuing_unit.province_path))

@@ -22,6 +22,11 @@ class Stars(models.IntegerChoices):
     FIVE = 5, _("5 stars")
 
 
+# Only 3★ and above are recognised and certified (domain §6): 1★ and 2★ are bands a council total can fall in.
+LOWEST_RECOGNISED_STARS = Stars.THREE
+RECOGNISED_STARS = tuple(s for s in Stars if s >= LOWEST_RECOGNISED_STARS)
+
+
 class MailState(models.TextChoices):
     PENDING = "pending", _("waiting to be sent")
     SENT = "sent", _("sent")

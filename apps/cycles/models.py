@@ -5,7 +5,7 @@ from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.enums import RuleSet, Stars
+from apps.core.enums import LOWEST_RECOGNISED_STARS, RuleSet, Stars
 from apps.core.storage import get_private_storage
 
 from .enums import ApplicationPurpose, ApplicationState, CycleStep, TargetKind
@@ -94,7 +94,9 @@ class Application(models.Model):
                 name="cycles_application_returned_from_only_when_returned",
             ),
             models.CheckConstraint(
-                condition=models.Q(state=ApplicationState.RECOGNISED, stars__gte=3, stars__lte=5)
+                condition=models.Q(
+                    state=ApplicationState.RECOGNISED, stars__gte=LOWEST_RECOGNISED_STARS, stars__lte=Stars.FIVE
+                )
                 | (~models.Q(state=ApplicationState.RECOGNISED) & models.Q(stars__isnull=True)),
                 name="cycles_application_stars_only_when_recognised",
             ),

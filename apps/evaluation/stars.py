@@ -2,9 +2,10 @@
 
 from decimal import Decimal
 
+from apps.core.enums import LOWEST_RECOGNISED_STARS
+
 BANDS = ((Decimal(90), 5), (Decimal(70), 4), (Decimal(50), 3), (Decimal(30), 2))
 # Only 3★ and above are recognised and certified; the floor of that band is the recognition threshold (50 points).
-LOWEST_RECOGNISED_STARS = 3
 RECOGNITION_FLOOR = next(floor for floor, stars in BANDS if stars == LOWEST_RECOGNISED_STARS)
 
 

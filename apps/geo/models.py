@@ -131,6 +131,11 @@ class AdministrativeUnit(models.Model):
         """The path of the province this unit lies in (its own when it is a province)."""
         return self.path_prefixes[0]
 
+    @property
+    def province_code(self):
+        """The official code of the province this unit lies in (in this unit's edition)."""
+        return self.path.split("/")[1]
+
     def ancestors(self):
         """Units above this one, province first (one query)."""
         return AdministrativeUnit.objects.filter(path__in=self.path_prefixes[:-1]).order_by("path")

@@ -5,29 +5,22 @@ version, the catalogue's version (photos, points of sale, certificates) and toda
 stamp's own state, the certificate's status, the scan counters) is read on every request.
 """
 
-import time
-
 from django.core.cache import cache
 from django.db import transaction
 
 from apps.catalog.cache import cache_key
+from apps.core.cache_versions import cache_version, cache_version_bump
 
 VERSION_KEY = "traceability:version"
 RECORD_SECONDS = 60 * 60
 
 
 def trace_version():
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        version = time.time()
-        if not cache.add(VERSION_KEY, version, timeout=None):
-            version = cache.get(VERSION_KEY, version)
-    return version
+    return cache_version(VERSION_KEY)
 
 
 def _bump():
-    previous = cache.get(VERSION_KEY) or 0
-    cache.set(VERSION_KEY, max(time.time(), previous + 0.001), timeout=None)
+    cache_version_bump(VERSION_KEY)
 
 
 def trace_version_bump():

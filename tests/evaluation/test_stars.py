@@ -6,6 +6,8 @@ from types import SimpleNamespace
 import pytest
 from django.utils import translation
 
+from apps.catalog.filters import RECOGNISED_STARS as RECOGNISED_STAR_CHOICES
+from apps.core.enums import LOWEST_RECOGNISED_STARS, RECOGNISED_STARS
 from apps.evaluation.services.decisions import _refusal_reason
 from apps.evaluation.stars import RECOGNITION_FLOOR, awarded_stars, reaches_recognition, star_band
 
@@ -57,3 +59,10 @@ def test_refusal_reason_names_the_threshold_only_below_it(total, below):
     with translation.override("vi"):
         reason = _refusal_reason(entry, allowed={4})
     assert ("dưới 50 điểm: chỉ công nhận sản phẩm từ 3 sao trở lên" in reason) is below
+
+
+def test_recognised_stars_start_at_the_band_of_the_recognition_threshold():
+    assert RECOGNISED_STARS == (3, 4, 5)
+    assert star_band(RECOGNITION_FLOOR) == LOWEST_RECOGNISED_STARS == 3
+    assert star_band(RECOGNITION_FLOOR - Decimal("0.01")) not in RECOGNISED_STARS
+    assert [value for value, _label in RECOGNISED_STAR_CHOICES] == [3, 4, 5]

@@ -23,6 +23,7 @@ def test_path_prefixes_run_from_the_province_down_to_the_unit_itself(path, prefi
     assert unit.path_prefixes == prefixes
     assert AdministrativeUnit.prefixes_of(path) == prefixes
     assert unit.province_path == prefixes[0]
+    assert unit.province_code == "22"
 
 
 @pytest.mark.django_db

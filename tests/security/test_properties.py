@@ -143,9 +143,9 @@ def test_every_form_with_text_input_cleans_its_text():
         for _, form in inspect.getmembers(module, inspect.isclass):
             if form.__module__ != module.__name__ or not issubclass(form, forms.BaseForm):
                 continue
-            if any(type(f) is forms.CharField for f in form.base_fields.values()):
-                if not issubclass(form, CleanTextMixin) and form.__name__ not in READ_ONLY_FORMS:
-                    unclean.append(f"{module.__name__}.{form.__name__}")
+            has_text = any(type(f) is forms.CharField for f in form.base_fields.values())
+            if has_text and not issubclass(form, CleanTextMixin) and form.__name__ not in READ_ONLY_FORMS:
+                unclean.append(f"{module.__name__}.{form.__name__}")
     assert unclean == []
 
 

@@ -16,7 +16,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from apps.audit.services import audit_record
-from apps.core.enums import MailKind
+from apps.core.enums import RECOGNISED_STARS, MailKind
 from apps.core.mail import mail_queue
 
 from ..enums import ApplicationState, Tier
@@ -110,7 +110,7 @@ def application_transition(
         raise TransitionNotAllowed(
             {"reason": _("A reason is required to withdraw an application.")}, code="reason_required"
         )
-    if to_state == S.RECOGNISED and stars not in (3, 4, 5):
+    if to_state == S.RECOGNISED and stars not in RECOGNISED_STARS:
         raise TransitionNotAllowed(_("A recognition records 3, 4 or 5 stars."), code="stars_required")
     step = STEP_OF_MOVE.get((from_state, to_state))
     if step is not None:

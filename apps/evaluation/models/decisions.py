@@ -5,7 +5,7 @@ from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.enums import RuleSet, Stars
+from apps.core.enums import LOWEST_RECOGNISED_STARS, RuleSet, Stars
 
 from .rounds import EvaluationRound, RoundEntry
 
@@ -66,7 +66,8 @@ class RecognitionItem(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["decision", "product"], name="evaluation_item_once_per_decision"),
             models.CheckConstraint(
-                condition=models.Q(stars__gte=3, stars__lte=5), name="evaluation_item_recognised_stars"
+                condition=models.Q(stars__gte=LOWEST_RECOGNISED_STARS, stars__lte=Stars.FIVE),
+                name="evaluation_item_recognised_stars",
             ),
             models.CheckConstraint(
                 condition=models.Q(total_score__gte=0, total_score__lte=100), name="evaluation_item_score_range"

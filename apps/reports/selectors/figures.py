@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from apps.catalog.models import Fair, PointOfSale
 from apps.certificates.models import Certificate
+from apps.core.enums import LOWEST_RECOGNISED_STARS
 from apps.cycles.enums import ApplicationState, TargetKind
 from apps.cycles.models import Application, ApplicationTransition, Target
 from apps.evaluation.enums import RoundState, Tier
@@ -198,7 +199,11 @@ def _sources(
     application_aggregates.update({f"state_{s}": _count(years & Q(state=s)) for s in S.values})
 
     valid = Q(
-        revoked_at__isnull=True, superseded_by__isnull=True, valid_from__lte=as_of, valid_until__gte=as_of, stars__gte=3
+        revoked_at__isnull=True,
+        superseded_by__isnull=True,
+        valid_from__lte=as_of,
+        valid_until__gte=as_of,
+        stars__gte=LOWEST_RECOGNISED_STARS,
     )
     year_start = datetime.date(period.year, 1, 1)
     # An earlier recognition of the same product: none → new; one with fewer stars → upgraded; else re-evaluated.
