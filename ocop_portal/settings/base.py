@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "apps.catalog",
     "apps.traceability",
     "apps.reports",
+    "apps.demo",
 ]
 
 MIDDLEWARE = [
