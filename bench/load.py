@@ -52,12 +52,12 @@ def prepare_staff(n_staff, n_ideas):
 
     from apps.accounts.enums import Role
     from apps.accounts.models import User
-    from apps.core.demo import seed_accounts
     from apps.core.enums import RuleSet
     from apps.cycles.enums import ApplicationState
     from apps.cycles.models import Application, Cycle
+    from apps.demo.accounts import seed_accounts
+    from apps.demo.sheets import load_sample_sheets
     from apps.evaluation import services as evaluation
-    from apps.evaluation.demo_sheets import load_sample_sheets
     from apps.evaluation.enums import MemberRole, Tier
     from apps.evaluation.models import CouncilMember
     from apps.geo.enums import Edition, Level

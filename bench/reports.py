@@ -45,7 +45,7 @@ def add_evaluation(n_sheets, seed=2026):
     from apps.core.enums import RuleSet
     from apps.cycles.enums import ApplicationState
     from apps.cycles.models import Application, Cycle
-    from apps.evaluation.demo_sheets import load_sample_sheets
+    from apps.demo.sheets import load_sample_sheets
     from apps.evaluation.enums import MemberRole, RoundState, SheetState, Tier
     from apps.evaluation.models import CouncilMember, EvaluationRound, RoundEntry, ScoreSheet, SheetTemplate
     from apps.geo.enums import Level

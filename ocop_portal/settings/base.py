@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "apps.catalog",
     "apps.traceability",
     "apps.reports",
+    "apps.demo",
 ]
 
 MIDDLEWARE = [

@@ -6,11 +6,11 @@ import datetime
 import pytest
 
 from apps.accounts.models import User
-from apps.core.demo import DEMO_PASSWORD, seed_accounts, seed_units
 from apps.core.enums import RuleSet
 from apps.cycles.enums import ApplicationState
 from apps.cycles.models import Application
 from apps.cycles.services import StepDates, cycle_create
+from apps.demo.accounts import DEMO_PASSWORD, seed_accounts, seed_units
 from apps.geo.models import AdministrativeUnit
 from apps.producers.models import Producer, ProducerDocument
 from tests.browser.helpers import open_menu

@@ -2,7 +2,7 @@
 
 import pytest
 
-from apps.core.demo import DEMO_PASSWORD, seed_accounts, seed_units
+from apps.demo.accounts import DEMO_PASSWORD, seed_accounts, seed_units
 from tests.browser.helpers import open_menu
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

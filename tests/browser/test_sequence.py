@@ -11,7 +11,7 @@ from apps.certificates.services import certificates_create_for_decision
 from apps.cycles.enums import ApplicationPurpose
 from apps.cycles.enums import ApplicationState as S
 from apps.cycles.models import Application
-from apps.evaluation.demo_sheets import load_sample_sheets
+from apps.demo.sheets import load_sample_sheets
 from apps.evaluation.enums import Tier
 from apps.evaluation.models import EvaluationRound
 from tests.conftest import PASSWORD

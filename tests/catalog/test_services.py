@@ -6,11 +6,11 @@ import pytest
 from django.utils import timezone
 
 from apps.catalog.cache import catalog_last_modified, catalog_version
-from apps.catalog.demo import seed as seed_trade_promotion
 from apps.catalog.models import CatalogEntry, Fair, PointOfSale
 from apps.catalog.services import catalog_entry_refresh, catalog_rebuild
 from apps.catalog.tasks import catalog_rebuild_task
 from apps.certificates.models import Certificate
+from apps.demo.catalog import seed as seed_trade_promotion
 from tests.factories.catalog import certified_product, certify, make_product
 
 pytestmark = pytest.mark.django_db

@@ -3,10 +3,10 @@
 import pytest
 
 from apps.accounts.enums import Role
-from apps.cycles import demo
 from apps.cycles.enums import ApplicationState as S
 from apps.cycles.models import Application, ApplicationTransition, Cycle, Plan
 from apps.cycles.services import TRANSITIONS
+from apps.demo import cycles as demo
 from tests.factories import UserFactory
 from tests.factories.cycles import ProductFactory
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 from apps.cycles import services
 from apps.cycles.enums import ApplicationState as S
 from apps.cycles.models import Dossier
-from apps.evaluation.demo_sheets import load_sample_sheets
+from apps.demo.sheets import load_sample_sheets
 from apps.evaluation.selectors import template_for
 from tests.factories.cycles import ProductFactory
 from tests.factories.evaluation import choices_for_target

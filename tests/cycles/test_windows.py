@@ -8,7 +8,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.audit.models import AuditEvent
-from apps.cycles import demo
 from apps.cycles.enums import ApplicationState as S
 from apps.cycles.enums import CycleStep
 from apps.cycles.models import Application, ApplicationTransition, Cycle, CycleStepPeriod, LateAllowance
@@ -20,6 +19,7 @@ from apps.cycles.services import (
     idea_register,
     late_allowance_grant,
 )
+from apps.demo import cycles as demo
 from apps.products.models import Product, ProductSet
 from tests.factories.cycles import CycleFactory, ProducerFactory
 

@@ -2,8 +2,8 @@
 
 import pytest
 
-from apps.core.demo import seed_accounts, seed_units
-from apps.evaluation import demo
+from apps.demo import evaluation as demo
+from apps.demo.accounts import seed_accounts, seed_units
 from apps.evaluation.enums import RoundState, Tier
 from apps.evaluation.models import EvaluationRound, RecognitionItem, RoundEntry, ScoreSheet
 

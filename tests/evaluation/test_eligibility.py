@@ -14,8 +14,8 @@ from apps.core.enums import RuleSet
 from apps.cycles.enums import ApplicationState as S
 from apps.cycles.models import Application, ApplicationTransition
 from apps.cycles.services import application_transition
+from apps.demo.sheets import load_sample_sheets
 from apps.evaluation import services
-from apps.evaluation.demo_sheets import load_sample_sheets
 from apps.evaluation.eligibility import PREVIOUS_TIER, REQUIRED_STATE, entry_refusal
 from apps.evaluation.enums import TIERS_BY_RULE_SET, Tier
 from apps.evaluation.forms import EntryAddForm

@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from django.utils import translation
 
 from apps.core.enums import RuleSet
-from apps.evaluation.demo_sheets import DATA_DIR, load_sample_sheets
+from apps.demo.sheets import DATA_DIR, load_sample_sheets
 from apps.evaluation.models import Criterion, CriterionGroup, Option, SheetPart, SheetTemplate
 from apps.evaluation.sheet_io import sheet_dict_from_csv, sheet_import, sheet_to_csv, sheet_to_dict
 

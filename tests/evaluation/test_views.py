@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from apps.accounts.enums import Role
 from apps.core.enums import RuleSet
+from apps.demo.sheets import DATA_DIR, load_sample_sheets
 from apps.evaluation import services
-from apps.evaluation.demo_sheets import DATA_DIR, load_sample_sheets
 from apps.evaluation.enums import RoundState, SheetState, Tier
 from apps.evaluation.models import (
     CommunePreCheck,

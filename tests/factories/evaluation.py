@@ -7,9 +7,9 @@ from apps.accounts.enums import Role
 from apps.core.enums import RuleSet
 from apps.cycles.enums import ApplicationState
 from apps.cycles.models import Application, Cycle
+from apps.demo.evaluation import choices_for_target
+from apps.demo.sheets import load_sample_sheets
 from apps.evaluation import services
-from apps.evaluation.demo import choices_for_target
-from apps.evaluation.demo_sheets import load_sample_sheets
 from apps.evaluation.enums import MemberRole, RoundState, Tier
 from apps.evaluation.models import EvaluationRound, RoundEntry, SheetTemplate
 from apps.evaluation.selectors import template_for

@@ -3,12 +3,12 @@
 import pytest
 from django.db.models import Count
 
-from apps.core.demo import seed_accounts, seed_units
-from apps.producers import demo as producers_demo
+from apps.demo import producers as producers_demo
+from apps.demo import products as products_demo
+from apps.demo.accounts import seed_accounts, seed_units
 from apps.producers.enums import DocumentKind
 from apps.producers.models import Producer, ProducerDocument
 from apps.producers.selectors import producer_missing_or_expired_documents
-from apps.products import demo as products_demo
 from apps.products.models import Product
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ from django.urls import reverse
 from apps.audit.models import AuditEvent
 from apps.catalog.models import CatalogEntry
 from apps.cycles.enums import ApplicationState as S
-from apps.evaluation.demo_sheets import load_sample_sheets
+from apps.demo.sheets import load_sample_sheets
 from apps.evaluation.enums import Tier
 from apps.producers.models import Producer
 from apps.producers.services import producer_rehome

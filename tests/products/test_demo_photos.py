@@ -4,8 +4,8 @@ import pytest
 from PIL import Image
 
 from apps.audit.models import AuditEvent
-from apps.catalog import demo as catalog_demo
-from apps.products.demo_photos import demo_photo_bytes
+from apps.demo import catalog as catalog_demo
+from apps.demo.photos import demo_photo_bytes
 from apps.products.models import ProductPhoto
 from tests.factories.catalog import certified_product, make_product
 

@@ -19,7 +19,7 @@ from apps.certificates.models import Certificate
 from apps.core.enums import RuleSet
 from apps.cycles.enums import ApplicationState, TargetKind
 from apps.cycles.models import Application, ApplicationTransition, Cycle, Plan, Target
-from apps.evaluation.demo_sheets import load_sample_sheets
+from apps.demo.sheets import load_sample_sheets
 from apps.evaluation.enums import RoundState, Tier
 from apps.evaluation.models import EvaluationRound, RecognitionItem, RoundEntry, SheetTemplate
 from apps.geo.enums import Edition

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from apps.accounts.enums import Role
-from apps.traceability import demo
+from apps.demo import traceability as demo
 from apps.traceability.enums import BatchState, Signal
 from apps.traceability.models import Lot, StampBatch
 from tests.factories import UserFactory

@@ -9,8 +9,8 @@ from django.urls import reverse
 from apps.accounts.models import User
 from apps.catalog.models import CatalogEntry, Fair, PointOfSale
 from apps.certificates.models import Certificate
-from apps.core.demo import DEMO_ACCOUNTS
 from apps.core.navigation import navigation_for
+from apps.demo.accounts import DEMO_ACCOUNTS
 
 settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
 failures, visited = [], []

@@ -7,15 +7,14 @@ import datetime
 
 from django.db import transaction
 
+from apps.catalog.enums import PointOfSaleKind
+from apps.catalog.models import CatalogEntry, Fair, PointOfSale
+from apps.catalog.services import catalog_rebuild
+from apps.demo.photos import seed_demo_photos
+from apps.demo.producers import _demo_admin
 from apps.geo.enums import Edition, Level
 from apps.geo.models import AdministrativeUnit
-from apps.producers.demo import _demo_admin
-from apps.products.demo_photos import seed_demo_photos
 from apps.products.models import Product
-
-from .enums import PointOfSaleKind
-from .models import CatalogEntry, Fair, PointOfSale
-from .services import catalog_rebuild
 
 # (edition, province code, slug, name, kind, address, opening hours, phone)
 POINTS_OF_SALE = [

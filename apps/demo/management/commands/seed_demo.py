@@ -2,7 +2,8 @@
 
 from django.core.management.base import BaseCommand
 
-from apps.core.demo import DEMO_PASSWORD, seed_demo
+from apps.demo.accounts import DEMO_PASSWORD
+from apps.demo.seed import seed_demo
 
 
 class Command(BaseCommand):

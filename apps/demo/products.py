@@ -1,16 +1,15 @@
 """Demo products for ``manage.py seed_demo``: two products for each demo producer, all six groups (idempotent).
 
-Runs after apps.producers.demo (INSTALLED_APPS order). No image files are created here: the certified products
-get their photos in apps.catalog.demo (see :mod:`apps.products.demo_photos`).
+Runs after apps.demo.producers (INSTALLED_APPS order). No image files are created here: the certified products
+get their photos in apps.demo.catalog (see :mod:`apps.demo.photos`).
 """
 
 from django.db import transaction
 
-from apps.producers.demo import PRODUCERS, _demo_admin
+from apps.demo.producers import PRODUCERS, _demo_admin
 from apps.producers.models import Producer
-
-from .models import Product, ProductSet
-from .services import product_create
+from apps.products.models import Product, ProductSet
+from apps.products.services import product_create
 
 # producer name → [(product name, product set code, packaging, lowest price, highest price)]
 PRODUCTS = {

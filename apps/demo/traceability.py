@@ -10,11 +10,10 @@ from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.catalog.models import CatalogEntry
-from apps.producers.demo import DEMO_PRODUCER_EMAIL, _demo_admin
-
-from . import services
-from .enums import BatchState, CertificationKind, EventKind, SiteKind
-from .models import Lot, ProductionSite, SiteCertification, StampScan
+from apps.demo.producers import DEMO_PRODUCER_EMAIL, _demo_admin
+from apps.traceability import services
+from apps.traceability.enums import BatchState, CertificationKind, EventKind, SiteKind
+from apps.traceability.models import Lot, ProductionSite, SiteCertification, StampScan
 
 DEMO_PRODUCTS = 4
 DEMO_STAMPS = 20

@@ -3,10 +3,11 @@
 import json
 from pathlib import Path
 
-from .models import SheetTemplate
-from .sheet_io import sheet_import
+from apps.evaluation.models import SheetTemplate
+from apps.evaluation.sheet_io import sheet_import
 
-DATA_DIR = Path(__file__).resolve().parent / "data"
+# The samples ship with the evaluation app (its sheet import reads them in tests too).
+DATA_DIR = Path(__file__).resolve().parent.parent / "evaluation" / "data"
 
 
 def load_sample_sheets():

@@ -14,19 +14,18 @@ from django.db import transaction
 
 from apps.accounts.enums import Role
 from apps.accounts.models import User
-from apps.core.demo import DEMO_PASSWORD
 from apps.core.enums import RuleSet
 from apps.cycles.enums import ApplicationState
 from apps.cycles.models import Application, Cycle
+from apps.demo.accounts import DEMO_PASSWORD
+from apps.demo.sheets import load_sample_sheets
+from apps.evaluation import services
+from apps.evaluation.enums import MemberRole, Tier
+from apps.evaluation.models import EvaluationRound
 from apps.geo.enums import Edition, Level
 from apps.geo.models import AdministrativeUnit
 from apps.producers.models import Producer
 from apps.products.models import Product, ProductSet
-
-from . import services
-from .demo_sheets import load_sample_sheets
-from .enums import MemberRole, Tier
-from .models import EvaluationRound
 
 YEAR = 2025
 

@@ -13,10 +13,9 @@ from django.db import transaction
 from apps.accounts.models import User
 from apps.geo.enums import Edition, Level
 from apps.geo.models import AdministrativeUnit
-
-from .enums import DocumentKind, ProducerKind
-from .models import Producer
-from .services import document_upload, producer_create, producer_update
+from apps.producers.enums import DocumentKind, ProducerKind
+from apps.producers.models import Producer
+from apps.producers.services import document_upload, producer_create, producer_update
 
 HTX, DN, THT, HKD = (
     ProducerKind.COOPERATIVE,

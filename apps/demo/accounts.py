@@ -1,13 +1,11 @@
 """Demo data for ``manage.py seed_demo``: the units of the four seed provinces and one account per role.
 
-Later issues extend :func:`seed_demo` with producers, products, scores and certificates. Every step is
+:func:`apps.demo.seed.seed_demo` runs these, then producers, products, scores and certificates. Every step is
 idempotent: running the command twice leaves the same data.
 """
 
 from dataclasses import dataclass
-from importlib import import_module
 
-from django.apps import apps
 from django.db import transaction
 
 from apps.accounts.enums import Role
@@ -111,20 +109,4 @@ def seed_accounts():
         user.full_clean(exclude=["password"])
         user.save()
         accounts.append(user)
-    return accounts
-
-
-def seed_demo(*, full_units=True):
-    """Units, accounts, then each app's ``demo.seed()`` in INSTALLED_APPS order (producers before products...)."""
-    seed_units(full=full_units)
-    accounts = seed_accounts()
-    for config in apps.get_app_configs():
-        if config.name.startswith("apps.") and config.name != "apps.core":
-            try:
-                module = import_module(f"{config.name}.demo")
-            except ModuleNotFoundError as exc:
-                if exc.name != f"{config.name}.demo":
-                    raise
-                continue
-            module.seed()
     return accounts

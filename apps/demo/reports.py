@@ -30,11 +30,10 @@ from apps.geo.models import AdministrativeUnit
 from apps.producers.enums import ProducerKind
 from apps.producers.models import Producer
 from apps.products.models import Product, ProductSet
-
-from . import services
-from .enums import ReportKind, ReportState
-from .models import Report, ReportTransition
-from .periods import Period
+from apps.reports import services
+from apps.reports.enums import ReportKind, ReportState
+from apps.reports.models import Report, ReportTransition
+from apps.reports.periods import Period
 
 SLUG_PREFIX = "bc-demo-"
 # (edition, province code, rule set, years of recognition): 2024-list provinces recognised until mid-2025,

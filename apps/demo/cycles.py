@@ -15,14 +15,13 @@ from django.utils import timezone
 from apps.accounts.enums import Role
 from apps.accounts.models import User
 from apps.core.enums import RuleSet
+from apps.cycles.enums import ApplicationState as S
+from apps.cycles.enums import CycleStep, TargetKind
+from apps.cycles.models import Application, ApplicationTransition, Cycle, CycleStepPeriod, Dossier, Plan, Target
+from apps.cycles.services import TRANSITIONS, self_assessment_totals
 from apps.geo.enums import Edition, Level
 from apps.geo.models import AdministrativeUnit
 from apps.products.models import Product
-
-from .enums import ApplicationState as S
-from .enums import CycleStep, TargetKind
-from .models import Application, ApplicationTransition, Cycle, CycleStepPeriod, Dossier, Plan, Target
-from .services import TRANSITIONS, self_assessment_totals
 
 YEAR = 2025
 # Quảng Ninh and Kon Tum keep the three-tier flow; Huế and Cần Thơ run the 2025 two-tier one.

@@ -13,7 +13,7 @@ import math
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image, ImageDraw, ImageFilter
 
-from .services import photo_add
+from apps.products.services import photo_add
 
 WIDTH, HEIGHT = 1200, 900
 # Shapes are drawn this many times larger and scaled down: Pillow draws without anti-aliasing.
