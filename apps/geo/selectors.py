@@ -5,7 +5,7 @@ from django.db.models import Count
 from apps.core.policy import scope
 
 from .enums import Edition
-from .models import AdministrativeUnit
+from .models import AdministrativeUnit, SuccessorCandidate
 
 
 def units_visible_to(user):
@@ -19,7 +19,6 @@ def unit_children_with_counts(unit):
 def unit_history(unit):
     """What the 2025 reform did to ``unit``: the 2025 unit(s) an old one became part of, or the old units a new
     one was formed from (whole, or a part of a split commune). Three queries at most."""
-    from .models import SuccessorCandidate
 
     history = {"became": [], "formed_from": [], "parts_of": []}
     if unit.edition == Edition.THREE_TIER_2024:

@@ -19,9 +19,11 @@ from apps.evaluation.enums import RoundState
 from apps.geo.enums import Edition, Level
 from apps.geo.models import AdministrativeUnit
 from apps.products.models import Product
+from apps.products.services import products_refresh_search_text
 
 from .enums import ACTIVE_REHOMING_STATES, RehomingState
 from .models import BulkRehoming, Producer, ProducerDocument
+from .selectors import rehoming_preview
 
 # Fields a caller may set through producer_create / producer_update.
 PRODUCER_FIELDS = (
@@ -122,7 +124,6 @@ def producer_update(*, producer, by, accounts=None, **fields):
             before["accounts"] = old_accounts
     if producer.name != old_name:
         # Products are found by their producer's name too.
-        from apps.products.services import products_refresh_search_text
 
         products_refresh_search_text(producer=producer)
     if changed:
@@ -192,7 +193,7 @@ def _check_not_relied_on(document, *, today=None):
     read the vault. Removing a document is allowed as long as another valid one of the same kind remains (so a
     wrong document can be replaced: upload the right one first, or use "replace").
     """
-    from apps.cycles.services import vault_kinds_relied_on
+    from apps.cycles.services import vault_kinds_relied_on  # noqa: PLC0415 — debt: breaks the cycle cycles.services → producers.services (README, Architecture)
 
     if document.kind not in vault_kinds_relied_on(producer=document.producer):
         return
@@ -366,7 +367,6 @@ def bulk_rehoming_start(*, unit, by, fingerprint):
     ``fingerprint`` is the one the preview page showed: when the situation changed since (a producer moved,
     an application started), nothing is queued and the officer looks at the new preview.
     """
-    from .selectors import rehoming_preview
 
     if not by.has_perm("producers.bulk_rehome", unit):
         raise PermissionDenied(

@@ -5,6 +5,8 @@ import io
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.urls import reverse
 from django_celery_beat.models import PeriodicTask
 from openpyxl import load_workbook
@@ -204,8 +206,6 @@ def test_consolidated_report_lists_children_reports(world, officers):
 
 
 def test_generate_reports_command(world, capsys):
-    from django.core.management import call_command
-    from django.core.management.base import CommandError
 
     call_command("generate_reports", "--frequency", "monthly", "--period", "2026-11", "--unit", "2024/193")
     assert Report.objects.get(unit=world.d, period="2026-11").file_state == FileState.READY

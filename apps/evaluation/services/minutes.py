@@ -21,6 +21,7 @@ from apps.core.enums import RenderState
 from apps.core.outbox import enqueue
 from apps.core.storage import private_storage
 
+from ..minutes import minutes_render
 from ..models import EvaluationRound
 
 logger = logging.getLogger(__name__)
@@ -68,7 +69,6 @@ def minutes_render_stored(*, round_id):
     Runs in autocommit (a Celery task): the claim commits before the slow rendering. A transient error puts the
     row back to pending and is raised again for the task to retry; any other error marks the minutes failed.
     """
-    from ..minutes import minutes_render
 
     claim = _claim(round_id)
     round = EvaluationRound.objects.filter(minutes_claim=claim).select_related("cycle", "unit", "closed_by").first()
