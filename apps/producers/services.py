@@ -24,6 +24,7 @@ from apps.products.services import products_refresh_search_text
 from .enums import ACTIVE_REHOMING_STATES, RehomingState
 from .models import BulkRehoming, Producer, ProducerDocument
 from .selectors import rehoming_preview
+from .signals import vault_kinds_relied_on
 
 # Fields a caller may set through producer_create / producer_update.
 PRODUCER_FIELDS = (
@@ -193,9 +194,10 @@ def _check_not_relied_on(document, *, today=None):
     read the vault. Removing a document is allowed as long as another valid one of the same kind remains (so a
     wrong document can be replaced: upload the right one first, or use "replace").
     """
-    from apps.cycles.services import vault_kinds_relied_on  # noqa: PLC0415 — debt: breaks the cycle cycles.services → producers.services (README, Architecture)
-
-    if document.kind not in vault_kinds_relied_on(producer=document.producer):
+    relied_on = set()
+    for _receiver, kinds in vault_kinds_relied_on.send(sender=Producer, producer=document.producer):
+        relied_on.update(kinds)
+    if document.kind not in relied_on:
         return
     today = today or timezone.localdate()
     others_valid = (
