@@ -45,6 +45,7 @@ run: venv
 ## make test: start PostgreSQL/Redis/Chromium if needed, lint, check migrations, run pytest
 test: services test-deps
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run
 	$(TEST_ENV) $(PY) manage.py compile_translations
 	$(TEST_ENV) $(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist load
@@ -57,6 +58,7 @@ services:
 lint: test-deps
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 ## make messages: refresh the .po files from the code and templates (needs gettext)
 messages: venv
