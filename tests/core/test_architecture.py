@@ -4,6 +4,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import grimp
 from django.conf import settings
 
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
@@ -26,3 +27,15 @@ def test_demo_code_lives_only_in_apps_demo():
         and (path.name.startswith("demo") or "apps.demo" in path.read_text(encoding="utf-8"))
     ]
     assert offenders == []
+
+
+def test_no_import_cycle_between_apps_modules():
+    graph = grimp.build_graph("apps", cache_dir=None)
+    cycles = [
+        (importer, imported)
+        for importer in sorted(graph.modules)
+        for imported in graph.find_modules_directly_imported_by(importer)
+        if importer.split(".")[1] != imported.split(".")[1]
+        and graph.find_shortest_chain(importer=imported, imported=importer)
+    ]
+    assert cycles == []
