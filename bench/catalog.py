@@ -13,8 +13,10 @@
 """
 
 import argparse
+import cProfile
 import datetime
 import os
+import pstats
 import random
 import shutil
 import signal
@@ -27,6 +29,9 @@ import threading
 import time
 import urllib.request
 from pathlib import Path
+
+import django
+import psycopg2
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -91,7 +96,6 @@ def bench_env():
 
 
 def recreate_database():
-    import psycopg2
 
     conn = psycopg2.connect(f"{PG}/postgres")
     conn.autocommit = True
@@ -102,7 +106,6 @@ def recreate_database():
 
 
 def drop_database():
-    import psycopg2
 
     conn = psycopg2.connect(f"{PG}/postgres")
     conn.autocommit = True
@@ -113,24 +116,23 @@ def drop_database():
 
 def load_data(n_products, n_producers, seed=2026):
     """Bulk-load the national data set in-process; returns (a product slug, a province id) for the URLs."""
-    import django
 
     django.setup()
-    from dateutil.relativedelta import relativedelta
-    from django.core.cache import cache
-    from django.db import connection
-    from django.db.models import Count
-    from django.utils import timezone
+    from dateutil.relativedelta import relativedelta  # noqa: PLC0415 — django.setup() must run first (the bench picks its settings and database)
+    from django.core.cache import cache  # noqa: PLC0415 — django.setup() must run first (the bench picks its settings and database)
+    from django.db import connection  # noqa: PLC0415 — django.setup() must run first (the bench picks its settings and database)
+    from django.db.models import Count  # noqa: PLC0415 — django.setup() must run first (the bench picks its settings and database)
+    from django.utils import timezone  # noqa: PLC0415 — django.setup() must run first (the bench picks its settings and database)
 
-    from apps.catalog.services import catalog_rebuild
-    from apps.certificates.models import Certificate
-    from apps.core.enums import RuleSet
-    from apps.evaluation.models import RecognitionDecision, RecognitionItem
-    from apps.geo.enums import Level
-    from apps.geo.models import AdministrativeUnit
-    from apps.producers.enums import ProducerKind
-    from apps.producers.models import Producer
-    from apps.products.models import Product, ProductSet
+    from apps.catalog.services import catalog_rebuild  # noqa: PLC0415 — django.setup() must run first (the bench picks its settings and database)
+    from apps.certificates.models import Certificate  # noqa: PLC0415 — django.setup() must run first (the bench picks its settings and database)
+    from apps.core.enums import RuleSet  # noqa: PLC0415 — django.setup() must run first (the bench picks its settings and database)
+    from apps.evaluation.models import RecognitionDecision, RecognitionItem  # noqa: PLC0415 — django.setup() must run first (the bench picks its settings and database)
+    from apps.geo.enums import Level  # noqa: PLC0415 — django.setup() must run first (the bench picks its settings and database)
+    from apps.geo.models import AdministrativeUnit  # noqa: PLC0415 — django.setup() must run first (the bench picks its settings and database)
+    from apps.producers.enums import ProducerKind  # noqa: PLC0415 — django.setup() must run first (the bench picks its settings and database)
+    from apps.producers.models import Producer  # noqa: PLC0415 — django.setup() must run first (the bench picks its settings and database)
+    from apps.products.models import Product, ProductSet  # noqa: PLC0415 — django.setup() must run first (the bench picks its settings and database)
 
     rng = random.Random(seed)
     communes = list(AdministrativeUnit.objects.filter(level=Level.COMMUNE).only("pk", "name", "path", "edition"))
@@ -226,7 +228,7 @@ def load_data(n_products, n_producers, seed=2026):
         cur.execute("ANALYZE")
     cache.clear()
     loaded = time.monotonic() - t0
-    from apps.catalog.models import CatalogEntry
+    from apps.catalog.models import CatalogEntry  # noqa: PLC0415 — django.setup() must run first (the bench picks its settings and database)
 
     entry = CatalogEntry.objects.filter(stars=4).order_by("pk").first()
     busiest = CatalogEntry.objects.values("province_id").annotate(n=Count("pk")).order_by("-n").first()["province_id"]
@@ -239,13 +241,12 @@ def load_data(n_products, n_producers, seed=2026):
 
 def reused_data():
     """The URLs' product slug and province of a database kept by an earlier ``--keep`` run."""
-    import django
 
     django.setup()
-    from django.core.cache import cache
-    from django.db.models import Count
+    from django.core.cache import cache  # noqa: PLC0415 — django.setup() must run first (the bench picks its settings and database)
+    from django.db.models import Count  # noqa: PLC0415 — django.setup() must run first (the bench picks its settings and database)
 
-    from apps.catalog.models import CatalogEntry
+    from apps.catalog.models import CatalogEntry  # noqa: PLC0415 — django.setup() must run first (the bench picks its settings and database)
 
     cache.clear()
     entry = CatalogEntry.objects.filter(stars=4).order_by("pk").first()
@@ -255,11 +256,9 @@ def reused_data():
 
 def profile_urls(urls, rounds, top):
     """cProfile of ``rounds`` requests per URL through Django's test client, in this process, page cache off."""
-    import cProfile
-    import pstats
 
-    from django.conf import settings
-    from django.test import Client
+    from django.conf import settings  # noqa: PLC0415 — django.setup() must run first (the bench picks its settings and database)
+    from django.test import Client  # noqa: PLC0415 — django.setup() must run first (the bench picks its settings and database)
 
     settings.OCOP_PUBLIC_PAGE_CACHE = False
     client = Client(HTTP_HOST="127.0.0.1")
@@ -447,7 +446,7 @@ def main():
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=30)
         if not args.keep:
-            from django.db import connections
+            from django.db import connections  # noqa: PLC0415 — django.setup() must run first (the bench picks its settings and database)
 
             connections.close_all()
             drop_database()

@@ -6,6 +6,7 @@ certificates are in-memory objects). Batched rendering also splits the document 
 
 import argparse
 import datetime
+import json
 import os
 import signal
 import subprocess
@@ -14,6 +15,8 @@ import tempfile
 import time
 from decimal import Decimal
 from pathlib import Path
+
+import psycopg2
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ocop_portal.settings.test")
@@ -28,7 +31,9 @@ from apps.certificates import rendering  # noqa: E402
 from apps.certificates.models import Certificate  # noqa: E402
 from apps.certificates.services import new_token  # noqa: E402
 from apps.evaluation.models import RecognitionDecision, RecognitionItem  # noqa: E402
+from apps.geo.enums import DivisionType, Edition, Level  # noqa: E402
 from apps.geo.models import AdministrativeUnit  # noqa: E402
+from apps.producers.enums import ProducerKind  # noqa: E402
 from apps.producers.models import Producer  # noqa: E402
 from apps.products.models import Product, ProductSet  # noqa: E402
 
@@ -104,8 +109,6 @@ def _e2e_env():
 
 
 def _recreate_e2e_database(drop_only=False):
-    import psycopg2
-
     conn = psycopg2.connect(f"{PG}/postgres")
     conn.autocommit = True
     with conn.cursor() as cur:
@@ -117,13 +120,6 @@ def _recreate_e2e_database(drop_only=False):
 
 def _e2e_decision(count):
     """A province, a commune, ``count`` producers and products, and one decision recognising them all."""
-    from apps.evaluation.models import RecognitionDecision, RecognitionItem
-    from apps.geo.enums import DivisionType, Edition, Level
-    from apps.geo.models import AdministrativeUnit
-    from apps.producers.enums import ProducerKind
-    from apps.producers.models import Producer
-    from apps.products.models import Product, ProductSet
-
     edition = Edition.TWO_TIER_2025
     province = AdministrativeUnit.objects.create(
         edition=edition,
@@ -252,7 +248,6 @@ print("E2E " + json.dumps(dict(committed=committed, first=first, doc=doc, total=
 """
         out = subprocess.run([python, "-c", script], cwd=base, env=env, check=True, capture_output=True, text=True)
         line = next(line for line in out.stdout.splitlines() if line.startswith("E2E "))
-        import json
 
         return json.loads(line[4:])
     finally:

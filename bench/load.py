@@ -29,6 +29,8 @@ import urllib.parse
 from collections import defaultdict
 from pathlib import Path
 
+import django
+
 BENCH_DIR = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH_DIR))
 import catalog as catalog_bench  # noqa: E402 — the catalogue bench's data set and helpers
@@ -45,25 +47,24 @@ SEARCH_WORDS = ["nuoc mam", "mat ong", "gao", "che", "ca phe", "ruou", "tinh dau
 
 def prepare_staff(n_staff, n_ideas):
     """Demo accounts, ideas to accept and an open district round with a sheet per member (in-process, ORM)."""
-    import django
 
     django.setup()
-    from django.db import transaction
+    from django.db import transaction  # noqa: PLC0415 — django.setup() must run first (the bench picks its settings and database)
 
-    from apps.accounts.enums import Role
-    from apps.accounts.models import User
-    from apps.core.enums import RuleSet
-    from apps.cycles.enums import ApplicationState
-    from apps.cycles.models import Application, Cycle
-    from apps.demo.accounts import seed_accounts
-    from apps.demo.sheets import load_sample_sheets
-    from apps.evaluation import services as evaluation
-    from apps.evaluation.enums import MemberRole, Tier
-    from apps.evaluation.models import CouncilMember
-    from apps.geo.enums import Edition, Level
-    from apps.geo.models import AdministrativeUnit
-    from apps.producers.models import Producer
-    from apps.products.models import Product, ProductSet
+    from apps.accounts.enums import Role  # noqa: PLC0415 — django.setup() must run first (the bench picks its settings and database)
+    from apps.accounts.models import User  # noqa: PLC0415 — django.setup() must run first (the bench picks its settings and database)
+    from apps.core.enums import RuleSet  # noqa: PLC0415 — django.setup() must run first (the bench picks its settings and database)
+    from apps.cycles.enums import ApplicationState  # noqa: PLC0415 — django.setup() must run first (the bench picks its settings and database)
+    from apps.cycles.models import Application, Cycle  # noqa: PLC0415 — django.setup() must run first (the bench picks its settings and database)
+    from apps.demo.accounts import seed_accounts  # noqa: PLC0415 — django.setup() must run first (the bench picks its settings and database)
+    from apps.demo.sheets import load_sample_sheets  # noqa: PLC0415 — django.setup() must run first (the bench picks its settings and database)
+    from apps.evaluation import services as evaluation  # noqa: PLC0415 — django.setup() must run first (the bench picks its settings and database)
+    from apps.evaluation.enums import MemberRole, Tier  # noqa: PLC0415 — django.setup() must run first (the bench picks its settings and database)
+    from apps.evaluation.models import CouncilMember  # noqa: PLC0415 — django.setup() must run first (the bench picks its settings and database)
+    from apps.geo.enums import Edition, Level  # noqa: PLC0415 — django.setup() must run first (the bench picks its settings and database)
+    from apps.geo.models import AdministrativeUnit  # noqa: PLC0415 — django.setup() must run first (the bench picks its settings and database)
+    from apps.producers.models import Producer  # noqa: PLC0415 — django.setup() must run first (the bench picks its settings and database)
+    from apps.products.models import Product, ProductSet  # noqa: PLC0415 — django.setup() must run first (the bench picks its settings and database)
 
     seed_accounts()
     load_sample_sheets()
@@ -138,8 +139,8 @@ def prepare_staff(n_staff, n_ideas):
 
 
 def public_targets():
-    from apps.catalog.models import CatalogEntry
-    from apps.certificates.models import Certificate
+    from apps.catalog.models import CatalogEntry  # noqa: PLC0415 — django.setup() must run first (the bench picks its settings and database)
+    from apps.certificates.models import Certificate  # noqa: PLC0415 — django.setup() must run first (the bench picks its settings and database)
 
     slugs = list(CatalogEntry.objects.values_list("product__slug", flat=True)[:2000])
     provinces = list(CatalogEntry.objects.values_list("province_id", flat=True).distinct())
@@ -402,7 +403,7 @@ def main():
             os.killpg(process.pid, signal.SIGTERM)
             process.wait(timeout=30)
         if not args.keep:
-            from django.db import connections
+            from django.db import connections  # noqa: PLC0415 — django.setup() must run first (the bench picks its settings and database)
 
             connections.close_all()
             catalog_bench.drop_database()

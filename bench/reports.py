@@ -25,6 +25,7 @@ import statistics
 import subprocess
 import sys
 import time
+from decimal import Decimal
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -36,21 +37,20 @@ PYTHON = sys.executable
 
 
 def add_evaluation(n_sheets, seed=2026):
-    from decimal import Decimal
 
-    from django.utils import timezone
+    from django.utils import timezone  # noqa: PLC0415 — django.setup() must run first (the bench picks its settings and database)
 
-    from apps.accounts.enums import Role
-    from apps.accounts.models import User
-    from apps.core.enums import RuleSet
-    from apps.cycles.enums import ApplicationState
-    from apps.cycles.models import Application, Cycle
-    from apps.demo.sheets import load_sample_sheets
-    from apps.evaluation.enums import MemberRole, RoundState, SheetState, Tier
-    from apps.evaluation.models import CouncilMember, EvaluationRound, RoundEntry, ScoreSheet, SheetTemplate
-    from apps.geo.enums import Level
-    from apps.geo.models import AdministrativeUnit
-    from apps.products.models import Product
+    from apps.accounts.enums import Role  # noqa: PLC0415 — django.setup() must run first (the bench picks its settings and database)
+    from apps.accounts.models import User  # noqa: PLC0415 — django.setup() must run first (the bench picks its settings and database)
+    from apps.core.enums import RuleSet  # noqa: PLC0415 — django.setup() must run first (the bench picks its settings and database)
+    from apps.cycles.enums import ApplicationState  # noqa: PLC0415 — django.setup() must run first (the bench picks its settings and database)
+    from apps.cycles.models import Application, Cycle  # noqa: PLC0415 — django.setup() must run first (the bench picks its settings and database)
+    from apps.demo.sheets import load_sample_sheets  # noqa: PLC0415 — django.setup() must run first (the bench picks its settings and database)
+    from apps.evaluation.enums import MemberRole, RoundState, SheetState, Tier  # noqa: PLC0415 — django.setup() must run first (the bench picks its settings and database)
+    from apps.evaluation.models import CouncilMember, EvaluationRound, RoundEntry, ScoreSheet, SheetTemplate  # noqa: PLC0415 — django.setup() must run first (the bench picks its settings and database)
+    from apps.geo.enums import Level  # noqa: PLC0415 — django.setup() must run first (the bench picks its settings and database)
+    from apps.geo.models import AdministrativeUnit  # noqa: PLC0415 — django.setup() must run first (the bench picks its settings and database)
+    from apps.products.models import Product  # noqa: PLC0415 — django.setup() must run first (the bench picks its settings and database)
 
     t0 = time.monotonic()
     load_sample_sheets()
@@ -150,8 +150,8 @@ def median_time(fn, runs):
 
 
 def raw_sql(prefix_len, where):
-    from django.db import connection
-    from django.utils import timezone
+    from django.db import connection  # noqa: PLC0415 — django.setup() must run first (the bench picks its settings and database)
+    from django.utils import timezone  # noqa: PLC0415 — django.setup() must run first (the bench picks its settings and database)
 
     sql = f"""
         SELECT substr(u.path, 1, {prefix_len}) AS k, count(*),
@@ -173,8 +173,8 @@ def raw_sql(prefix_len, where):
 
 
 def profiled(fn, top, label):
-    import cProfile
-    import pstats
+    import cProfile  # noqa: PLC0415 — only a --profile run needs the profiler
+    import pstats  # noqa: PLC0415 — only a --profile run needs the profiler
 
     profile = cProfile.Profile()
     profile.enable()
@@ -185,17 +185,17 @@ def profiled(fn, top, label):
 
 
 def measure(runs, top=0):
-    from django.db.models import Count
-    from django.test import Client
-    from django.utils import timezone
+    from django.db.models import Count  # noqa: PLC0415 — django.setup() must run first (the bench picks its settings and database)
+    from django.test import Client  # noqa: PLC0415 — django.setup() must run first (the bench picks its settings and database)
+    from django.utils import timezone  # noqa: PLC0415 — django.setup() must run first (the bench picks its settings and database)
 
-    from apps.accounts.enums import Role
-    from apps.accounts.models import User
-    from apps.geo.enums import Edition, Level
-    from apps.geo.models import AdministrativeUnit
-    from apps.reports import rendering
-    from apps.reports.periods import Period
-    from apps.reports.selectors import unit_figures
+    from apps.accounts.enums import Role  # noqa: PLC0415 — django.setup() must run first (the bench picks its settings and database)
+    from apps.accounts.models import User  # noqa: PLC0415 — django.setup() must run first (the bench picks its settings and database)
+    from apps.geo.enums import Edition, Level  # noqa: PLC0415 — django.setup() must run first (the bench picks its settings and database)
+    from apps.geo.models import AdministrativeUnit  # noqa: PLC0415 — django.setup() must run first (the bench picks its settings and database)
+    from apps.reports import rendering  # noqa: PLC0415 — django.setup() must run first (the bench picks its settings and database)
+    from apps.reports.periods import Period  # noqa: PLC0415 — django.setup() must run first (the bench picks its settings and database)
+    from apps.reports.selectors import unit_figures  # noqa: PLC0415 — django.setup() must run first (the bench picks its settings and database)
 
     period = Period.whole_year(timezone.localdate().year)
     busiest = (
@@ -227,9 +227,9 @@ def measure(runs, top=0):
             f"u.path LIKE '{district.path}%%'",
         ),
     ]
-    from django.db import connection
+    from django.db import connection  # noqa: PLC0415 — django.setup() must run first (the bench picks its settings and database)
 
-    from apps.reports.selectors import dashboard_figures
+    from apps.reports.selectors import dashboard_figures  # noqa: PLC0415 — django.setup() must run first (the bench picks its settings and database)
 
     print(
         f"{'scope':36} {'figures':>8} {'cached':>8} {'page miss':>9} {'page hit':>9} {'raw SQL':>8} "
@@ -302,10 +302,10 @@ def main():
         catalog_bench.recreate_database()
     try:
         if args.reuse:
-            import django
+            import django  # noqa: PLC0415 — django.setup() must run first (the bench picks its settings and database)
 
             django.setup()
-            from django.core.cache import cache
+            from django.core.cache import cache  # noqa: PLC0415 — django.setup() must run first (the bench picks its settings and database)
 
             cache.clear()
         else:
@@ -316,13 +316,13 @@ def main():
             print(f"database ready in {time.monotonic() - t0:.1f}s")
             catalog_bench.load_data(args.products, args.producers)
             add_evaluation(args.sheets)
-            from django.db import connection
+            from django.db import connection  # noqa: PLC0415 — django.setup() must run first (the bench picks its settings and database)
 
             with connection.cursor() as cur:
                 cur.execute("ANALYZE")
         measure(args.runs, args.profile)
     finally:
-        from django.db import connections
+        from django.db import connections  # noqa: PLC0415 — django.setup() must run first (the bench picks its settings and database)
 
         connections.close_all()
         if not args.keep and not args.reuse:

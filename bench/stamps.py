@@ -30,16 +30,20 @@ from django.test import Client  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from apps.accounts.enums import Role  # noqa: E402
+from apps.accounts.models import User  # noqa: E402
+from apps.certificates.services import certificates_create_for_decision  # noqa: E402
+from apps.core.storage import private_storage  # noqa: E402
+from apps.geo.models import AdministrativeUnit  # noqa: E402
+from apps.traceability import services  # noqa: E402
+from apps.traceability.enums import BatchState  # noqa: E402
+from apps.traceability.models import Lot  # noqa: E402
+from tests.factories.certificates import decision_with_products  # noqa: E402
+
 DB_NAME = "ocop_bench_stamps"
 
 
 def _world():
-    from apps.accounts.enums import Role
-    from apps.accounts.models import User
-    from apps.certificates.services import certificates_create_for_decision
-    from apps.geo.models import AdministrativeUnit
-    from tests.factories.certificates import decision_with_products
-
     province, _ = AdministrativeUnit.objects.get_or_create(
         edition="2024", level="province", code="97", defaults={"name": "Tỉnh Thử Bench", "path": "2024/97/"}
     )
@@ -58,10 +62,6 @@ def _world():
 
 
 def bench_generation(admin, product, count):
-    from apps.core.storage import private_storage
-    from apps.traceability import services
-    from apps.traceability.enums import BatchState
-    from apps.traceability.models import Lot
 
     lot = Lot.objects.create(product=product, code="BENCH-1", produced_on=timezone.localdate(), quantity=count)
     batch = services.stamp_batch_request(by=admin, product=product, lot=lot, quantity=count)

@@ -7,4 +7,4 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self):
-        from . import middleware  # noqa: F401  (stamps staff sessions at login)
+        from . import middleware  # noqa: F401, PLC0415 — signal receivers connect once the app registry is ready; stamps staff sessions at login

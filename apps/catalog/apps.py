@@ -7,4 +7,4 @@ class CatalogConfig(AppConfig):
     verbose_name = _("Public catalogue")
 
     def ready(self):
-        from . import signals  # noqa: F401
+        from . import signals  # noqa: F401, PLC0415 — signal receivers connect once the app registry is ready

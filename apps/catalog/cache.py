@@ -9,12 +9,15 @@ import contextvars
 import datetime
 import hashlib
 import json
+from functools import wraps
 from http import HTTPStatus
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from apps.core.cache_versions import cache_version, cache_version_bump
 
@@ -90,11 +93,6 @@ def cache_public_page(view):
     at once. Logged-in users always get a fresh page: theirs carries the staff navigation. The pages only read,
     so they skip ATOMIC_REQUESTS: a cache hit then touches the database not at all.
     """
-    from functools import wraps
-
-    from django.db import transaction
-    from django.http import HttpResponse
-    from django.utils.translation import get_language
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from apps.certificates.models import Certificate
 from apps.core.policy import scope
 from apps.geo import maps
 from apps.geo.enums import Edition
@@ -240,7 +241,6 @@ def former_product(*, slug: str, today: datetime.date | None = None) -> dict[str
 
     Its public page stays, to say so, instead of vanishing: a buyer holding the packaging must learn the status.
     """
-    from apps.certificates.models import Certificate
 
     certificate = (
         Certificate.objects.filter(product__slug=slug, superseded_by__isnull=True)

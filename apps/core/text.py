@@ -3,8 +3,10 @@ slugs from Vietnamese names."""
 
 import unicodedata
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
 
 
 def fold(text):
@@ -43,8 +45,6 @@ def clean_text(value, *, multiline=False):
 
     Raises ``ValidationError`` with a message for the user; returns the cleaned text otherwise.
     """
-    from django.core.exceptions import ValidationError
-    from django.utils.translation import gettext_lazy as _
 
     if not value:
         return value

@@ -1,8 +1,11 @@
 """Upload validation shared by every app: the type is decided by the file's content, never by its name."""
 
+import warnings
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from PIL import Image, UnidentifiedImageError
 
 # Magic numbers of the only types the portal accepts.
 _SIGNATURES = {
@@ -55,9 +58,6 @@ def validate_image_pixels(uploaded, *, max_pixels=None):
     Only the header is read: the pixel count is checked before any pixel is decoded, and Pillow's own bomb
     warning and error are turned into the same clear message.
     """
-    import warnings
-
-    from PIL import Image, UnidentifiedImageError
 
     max_pixels = max_pixels or settings.OCOP_MAX_IMAGE_PIXELS
     too_large = ValidationError(

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class CyclesConfig(AppConfig):
     name = "apps.cycles"
     verbose_name = _("OCOP cycles")
+
+    def ready(self):
+        from . import signals  # noqa: F401, PLC0415 — signal receivers connect once the app registry is ready

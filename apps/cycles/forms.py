@@ -10,7 +10,7 @@ from apps.products.models import Product, ProductSet
 
 from .enums import ApplicationPurpose, ApplicationState, CycleStep, TargetKind
 from .models import Cycle, Dossier
-from .services import DOSSIER_FIELDS
+from .services import DOSSIER_FIELDS, StepDates
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -161,7 +161,6 @@ class CycleForm(CleanTextMixin, forms.Form):
             )
 
     def step_dates(self):
-        from .services import StepDates
 
         return [
             StepDates(s, self.cleaned_data[f"step_{s}_start"], self.cleaned_data[f"step_{s}_end"])

@@ -39,7 +39,7 @@ def is_before_my_council(user, obj):
     """A council member seated on an open round that scores this application (or this evidence's)."""
     if obj is None or getattr(user, "role", None) != Role.COUNCIL_MEMBER:
         return False
-    from .selectors import applications_before_my_council
+    from .selectors import applications_before_my_council  # noqa: PLC0415 — breaks the cycle models → rules → selectors → models
 
     application_id = obj.dossier.application_id if hasattr(obj, "dossier_id") else obj.pk
     return applications_before_my_council(user).filter(pk=application_id).exists()

@@ -44,7 +44,7 @@ def applications_visible_to(user: Any) -> QuerySet[Application]:
 def applications_before_my_council(user: "User") -> QuerySet[Application, Any]:
     """Ids of the applications assigned to an open round on whose council ``user`` sits, without a conflict
     declared: what a council member needs to score, and only while scoring lasts."""
-    from apps.evaluation.enums import RoundState
+    from apps.evaluation.enums import RoundState  # noqa: PLC0415 — debt: cycles reads evaluation's round state (README, Architecture)
 
     return (
         Application.objects.filter(

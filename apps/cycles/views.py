@@ -267,7 +267,7 @@ def dossier_edit(request, pk):
 @require_http_methods(["GET", "POST"])
 def self_assessment_edit(request, pk):
     """The applicant's self-assessment, filled in on the product set's own score sheet."""
-    from apps.evaluation.selectors import sheet_structure
+    from apps.evaluation.selectors import sheet_structure  # noqa: PLC0415 — debt: cycles shows evaluation's sheet structure (README, Architecture)
 
     application = _application(request, pk, "cycles.change_dossier")
     dossier = getattr(application, "dossier", None)

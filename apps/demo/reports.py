@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from apps.accounts.enums import Role
 from apps.accounts.models import User
+from apps.catalog.services import catalog_rebuild
 from apps.certificates.models import Certificate
 from apps.certificates.services import certificates_create_for_decision
 from apps.core.enums import RuleSet
@@ -313,7 +314,6 @@ def seed():
     with transaction.atomic():
         _seed_cycles_and_plans()
         _seed_products(by, today)
-    from apps.catalog.services import catalog_rebuild
 
     catalog_rebuild()
     with transaction.atomic():

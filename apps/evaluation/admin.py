@@ -1,5 +1,7 @@
 """Admin for score sheets (with JSON/CSV export actions and a JSON/CSV import page) and council records."""
 
+import json
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
@@ -74,8 +76,6 @@ class SheetTemplateAdmin(admin.ModelAdmin):
             upload = form.cleaned_data["file"]
             text = upload.read().decode("utf-8-sig")
             try:
-                import json
-
                 data = sheet_dict_from_csv(text) if upload.name.lower().endswith(".csv") else json.loads(text)
                 template = sheet_import(data=data, by=request.user)
             except (ValidationError, ValueError) as exc:

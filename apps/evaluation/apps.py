@@ -7,6 +7,6 @@ class EvaluationConfig(AppConfig):
     verbose_name = _("Evaluation councils")
 
     def ready(self):
-        from .aggregates import connect
+        from .aggregates import connect  # noqa: PLC0415 — signal receivers connect once the app registry is ready
 
         connect()

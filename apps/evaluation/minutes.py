@@ -16,7 +16,7 @@ def minutes_render(*, round):
 
     Dated the day the round closed (not the day a worker happened to render it), in the official format.
     """
-    from weasyprint import HTML
+    from weasyprint import HTML  # noqa: PLC0415 — heavy: WeasyPrint only on render
 
     closed_on = timezone.localtime(round.closed_at).date()
     # The minutes are an official Vietnamese document whatever the chair's interface language.

@@ -80,7 +80,7 @@ def _key(*parts):
 
 def _two_tier_list():
     """{commune code: (name, province code)} of the 2025 list as ``vietnam-provinces`` ships it."""
-    from vietnam_provinces import Ward
+    from vietnam_provinces import Ward  # noqa: PLC0415 — heavy: the 2025 list package is read only by refresh_reform_data
 
     return {f"{int(w.code):05d}": (w.name, f"{int(w.province_code):02d}") for w in Ward.iter_all()}
 

@@ -7,7 +7,7 @@ from django.db.models import Count, QuerySet
 from apps.core.policy import scope
 
 from .enums import Edition
-from .models import AdministrativeUnit
+from .models import AdministrativeUnit, SuccessorCandidate
 
 if TYPE_CHECKING:
     from apps.accounts.models import User
@@ -24,7 +24,6 @@ def unit_children_with_counts(unit: AdministrativeUnit) -> QuerySet[Administrati
 def unit_history(unit: AdministrativeUnit) -> dict[str, list[Any]]:
     """What the 2025 reform did to ``unit``: the 2025 unit(s) an old one became part of, or the old units a new
     one was formed from (whole, or a part of a split commune). Three queries at most."""
-    from .models import SuccessorCandidate
 
     history: dict[str, list[Any]] = {"became": [], "formed_from": [], "parts_of": []}
     if unit.edition == Edition.THREE_TIER_2024:

@@ -142,7 +142,7 @@ def units_import_three_tier(
 @transaction.atomic
 def units_import_two_tier(*, province_codes: Iterable[str] | None = None) -> ImportResult:
     """Load the list in force since 1 July 2025 (34 provinces, 3,321 communes) from ``vietnam-provinces``."""
-    from vietnam_provinces import Province, Ward
+    from vietnam_provinces import Province, Ward  # noqa: PLC0415 — heavy: the 2025 list package is read only by the 2025 import
 
     edition = Edition.TWO_TIER_2025
     provinces = [p for p in Province.iter_all() if not province_codes or f"{int(p.code):02d}" in province_codes]

@@ -25,9 +25,12 @@ from apps.evaluation.enums import RoundState
 from apps.geo.enums import Edition, Level
 from apps.geo.models import AdministrativeUnit
 from apps.products.models import Product
+from apps.products.services import products_refresh_search_text
 
 from .enums import ACTIVE_REHOMING_STATES, RehomingState
 from .models import BulkRehoming, Producer, ProducerDocument
+from .selectors import rehoming_preview
+from .signals import vault_kinds_relied_on
 
 if TYPE_CHECKING:
     from apps.accounts.models import User
@@ -152,7 +155,6 @@ def producer_update(
             before["accounts"] = old_accounts
     if producer.name != old_name:
         # Products are found by their producer's name too.
-        from apps.products.services import products_refresh_search_text
 
         products_refresh_search_text(producer=producer)
     if changed:
@@ -231,9 +233,10 @@ def _check_not_relied_on(document: ProducerDocument, *, today: datetime.date | N
     read the vault. Removing a document is allowed as long as another valid one of the same kind remains (so a
     wrong document can be replaced: upload the right one first, or use "replace").
     """
-    from apps.cycles.services import vault_kinds_relied_on
-
-    if document.kind not in vault_kinds_relied_on(producer=document.producer):
+    relied_on: set[str] = set()
+    for _receiver, kinds in vault_kinds_relied_on.send(sender=Producer, producer=document.producer):
+        relied_on.update(kinds or ())
+    if document.kind not in relied_on:
         return
     today = today or timezone.localdate()
     others_valid = (
@@ -415,7 +418,6 @@ def bulk_rehoming_start(*, unit: AdministrativeUnit, by: "User", fingerprint: st
     ``fingerprint`` is the one the preview page showed: when the situation changed since (a producer moved,
     an application started), nothing is queued and the officer looks at the new preview.
     """
-    from .selectors import rehoming_preview
 
     if not by.has_perm("producers.bulk_rehome", unit):
         raise PermissionDenied(

@@ -9,11 +9,11 @@ def _ensure_classification(sender, using, apps=None, **kwargs):
     if "products_productset" not in connections[using].introspection.table_names():
         return
     if apps is None:  # flush sends no app registry; migrate sends the migrated state
-        from django.apps import apps
+        from django.apps import apps  # noqa: PLC0415 — only when flush sends no app registry
     ProductSet = apps.get_model("products", "ProductSet")
     if ProductSet.objects.using(using).exists():
         return
-    from importlib import import_module
+    from importlib import import_module  # noqa: PLC0415 — the migration module's name starts with a digit: imported by name, only when sets are missing
 
     import_module("apps.products.migrations.0002_classification").load(apps, None)
 

@@ -7,6 +7,11 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from apps.cycles.enums import ApplicationState as S
+from apps.cycles.enums import CycleStep
+
+from .selectors.figures import table
+
 COLOURS = ("#1b6e3b", "#d98e04", "#b3261e", "#2a5d9f", "#6b4fa0", "#00838f")
 LABEL_MAX_CHARS = 30  # longer labels are cut with an ellipsis to fit the label column
 FONT = 'font-family="DejaVu Sans, Noto Sans, sans-serif"'
@@ -115,10 +120,6 @@ def paired(items, *, title, first, second, width=640, bar_height=14, label_width
 
 def figure_charts(figures):
     """The report's four charts from its figures: stars, products per child unit, the six steps, targets."""
-    from apps.cycles.enums import ApplicationState as S
-    from apps.cycles.enums import CycleStep
-
-    from .selectors.figures import table
 
     totals = figures["totals"]
     evaluation = table(figures, "certificates")

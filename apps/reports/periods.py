@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .enums import ReportKind
@@ -57,12 +58,10 @@ class Period:
         return self.end + datetime.timedelta(days=DUE_AFTER_DAYS)
 
     def start_datetime(self):
-        from django.utils import timezone
 
         return timezone.make_aware(datetime.datetime.combine(self.start, datetime.time.min))
 
     def end_datetime_exclusive(self):
-        from django.utils import timezone
 
         return timezone.make_aware(datetime.datetime.combine(self.end + datetime.timedelta(days=1), datetime.time.min))
 

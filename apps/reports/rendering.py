@@ -11,6 +11,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from weasyprint import HTML
@@ -152,7 +153,6 @@ def render_xlsx(*, figures):
 
 
 def _styled(sheet, value, *, number_format=None, font=None, fill=None):
-    from openpyxl.cell import WriteOnlyCell
 
     cell = WriteOnlyCell(sheet, value=value)
     if number_format and isinstance(value, int | float):

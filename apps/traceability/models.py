@@ -5,7 +5,10 @@ Every row belongs to a producer; its ``jurisdiction_unit`` is the producer's com
 (``apps.core.policy``) decides who sees it.
 """
 
+import secrets
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -103,7 +106,6 @@ class SiteCertification(models.Model):
 
 
 def validate_lot_code(value):
-    from django.core.exceptions import ValidationError
 
     if not is_valid_ai_value(value):
         raise ValidationError(
@@ -322,7 +324,6 @@ class StampScan(models.Model):
 
 
 def report_photo_upload_to(instance, filename):
-    import secrets
 
     return f"traceability/reports/{timezone.now():%Y}/{secrets.token_urlsafe(12)}"
 

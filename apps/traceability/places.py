@@ -18,7 +18,7 @@ def client_address(request):
 @functools.cache
 def _reader(path):
     try:
-        import geoip2.database
+        import geoip2.database  # noqa: PLC0415 — optional: geoip2 is installed only where a GeoLite database is configured
     except ImportError:
         return None
     try:

@@ -25,7 +25,7 @@ site_editor = is_producer_account | (has_role(Role.COMMUNE_OFFICER, Role.SYSTEM_
 
 def approval_level_for(unit):
     """The approval level in force in the province of ``unit`` (a commune)."""
-    from .models import StampApprovalPolicy
+    from .models import StampApprovalPolicy  # noqa: PLC0415 — breaks the cycle models → rules → models
 
     province = unit
     while province is not None and province.parent_id is not None:

@@ -1,9 +1,13 @@
 """Login, MFA enforcement, throttling, closed sign-up and invitations."""
 
+import re
+import time
+
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from apps.accounts.enums import Role
@@ -53,7 +57,6 @@ def test_staff_with_totp_must_enter_code_to_log_in(client, users, mfa_required):
     # Not logged in until the code is given.
     assert client.get(reverse("core:dashboard")).status_code == 302
     assert client.get(reverse("core:dashboard"))["Location"].startswith(reverse("account_login"))
-    import time
 
     code = format_hotp_value(hotp_value(secret, int(time.time()) // 30))
     response = client.post(reverse("mfa_authenticate"), {"code": code})
@@ -161,7 +164,6 @@ def test_user_list_shows_only_subtree(client, users, django_assert_max_num_queri
 
 
 def test_scoped_role_without_unit_violates_constraint(db):
-    from django.db import IntegrityError, transaction
 
     with pytest.raises(IntegrityError), transaction.atomic():
         User.objects.create_user(email="no-unit@ocop.example", full_name="X", role=Role.COMMUNE_OFFICER)
@@ -170,8 +172,6 @@ def test_scoped_role_without_unit_violates_constraint(db):
 def test_invited_user_sets_password_through_the_link_and_logs_in(
     client, users, tree, django_capture_on_commit_callbacks
 ):
-    import re
-
     with django_capture_on_commit_callbacks(execute=True):
         user_invite(
             email="moi@ocop.example", full_name="Mới", role=Role.COMMUNE_OFFICER, unit=tree.y, by=users.province

@@ -2,6 +2,7 @@
 raw SQL, management commands), with the request's actor, IP and request id, into append-only event tables."""
 
 import re
+from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
@@ -11,7 +12,11 @@ from django.db.utils import InternalError
 from django.urls import reverse
 
 from apps.accounts.enums import Role
-from apps.audit.models import ProducerEvent, UserEvent
+from apps.audit.models import HISTORY_MODELS, ProducerEvent, ScoreSheetEvent, UserEvent
+from apps.evaluation import services
+from apps.evaluation.models import ScoreSheet
+from apps.producers.models import Producer
+from tests.factories.evaluation import score
 from tests.factories.registry import ProducerFactory
 
 pytestmark = pytest.mark.django_db
@@ -75,7 +80,6 @@ class _RenameCommand(BaseCommand):
         parser.add_argument("pk", type=int)
 
     def handle(self, *args, **options):
-        from apps.producers.models import Producer
 
         Producer.objects.filter(pk=options["pk"]).update(name="Đổi bằng lệnh")
 
@@ -104,7 +108,6 @@ def test_the_event_tables_refuse_update_and_delete(tree, sql):
 
 
 def test_every_listed_record_is_tracked():
-    from apps.audit.models import HISTORY_MODELS
 
     tracked = {m.pgh_tracked_model._meta.label for m in HISTORY_MODELS}
     assert tracked == {
@@ -123,12 +126,6 @@ def test_every_listed_record_is_tracked():
 
 
 def test_declaring_a_conflict_after_submitting_keeps_the_deleted_sheet(council):
-    from decimal import Decimal
-
-    from apps.audit.models import ScoreSheetEvent
-    from apps.evaluation import services
-    from apps.evaluation.models import ScoreSheet
-    from tests.factories.evaluation import score
 
     sheet = score(entry=council.entry, member=council.member, target=Decimal(70))
     pk, total = sheet.pk, sheet.total

@@ -1,6 +1,8 @@
 """Sign-ins, failed sign-ins, MFA changes and private-file downloads leave AuditEvent rows with IP and request id."""
 
 import pytest
+from allauth.mfa import signals
+from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.urls import reverse
 
@@ -48,8 +50,6 @@ def test_a_failed_sign_in_for_an_unknown_address_is_recorded_without_a_user(clie
 
 def test_mfa_changes_are_recorded(users, rf):
     # allauth sends these signals from its activate/deactivate flows (allauth/mfa/totp/internal/flows.py).
-    from allauth.mfa import signals
-    from allauth.mfa.models import Authenticator
 
     request = rf.post("/accounts/2fa/totp/activate/", REMOTE_ADDR="192.0.2.5")
     authenticator = TOTP.activate(users.province, generate_totp_secret()).instance

@@ -11,6 +11,7 @@ from apps.catalog.services import catalog_entry_refresh, catalog_rebuild
 from apps.catalog.tasks import catalog_rebuild_task
 from apps.certificates.models import Certificate
 from apps.demo.catalog import seed as seed_trade_promotion
+from tests.factories import commune, province
 from tests.factories.catalog import certified_product, certify, make_product
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +28,6 @@ def test_entry_is_created_on_certificate_with_denormalised_facets(tree):
 
 
 def test_entry_for_two_tier_unit_has_no_district(db):
-    from tests.factories import commune, province
 
     hue = province("46", edition="2025", name="Thành phố Huế")
     ward = commune(hue, "19753", name="Phường Thuận Hóa")

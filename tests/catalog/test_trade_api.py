@@ -18,6 +18,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from apps.catalog.services import fair_product_link, point_of_sale_update
+from apps.certificates.services import certificate_revoke
 from ocop_portal.wsgi import application
 from tests.factories.catalog import bulk_certified_products, make_fair, make_point_of_sale
 
@@ -128,7 +129,6 @@ def test_trade_api_rejects_invalid_filter_values(client, trade, params):
 
 
 def test_trade_api_revoked_product_disappears_from_the_fair_at_once(client, trade, catalog, users):
-    from apps.certificates.services import certificate_revoke
 
     url = f"{FAIRS}{trade.fair.slug}/"
     first = client.get(url)

@@ -9,7 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.catalog.models import CatalogEntry
+from apps.catalog.services import catalog_rebuild
 from apps.certificates.models import Certificate
+from apps.certificates.services import certificate_revoke
 from tests.factories.catalog import (
     bulk_certified_products,
     certified_product,
@@ -232,7 +234,6 @@ def test_producer_page_query_count(client, tree, django_assert_max_num_queries):
     for product in products[1:]:
         product.producer = products[0].producer
     type(products[0]).objects.bulk_update(products, ["producer"])
-    from apps.catalog.services import catalog_rebuild
 
     catalog_rebuild()
     with django_assert_max_num_queries(8):
@@ -307,7 +308,6 @@ def test_public_page_cache_serves_anonymous_repeat_without_sql(client, catalog, 
 
 
 def test_public_page_cache_is_dropped_by_a_revocation(client, catalog, users):
-    from apps.certificates.services import certificate_revoke
 
     detail = reverse("catalog:product_detail", args=[catalog.fish.slug])
     assert "Nước mắm Phú Quốc truyền thống" in listed_names(client.get(LIST_URL))

@@ -3,6 +3,8 @@
 import pytest
 from django.urls import reverse
 
+from apps.certificates.services import certificate_revoke
+
 pytestmark = pytest.mark.django_db
 
 URL = "/xac-thuc/"
@@ -27,7 +29,6 @@ def test_lookup_by_serial_or_code_shows_the_record(client, issue, typed):
 
 
 def test_lookup_of_a_revoked_certificate_says_so(client, issue, users):
-    from apps.certificates.services import certificate_revoke
 
     _decision, (cert,) = issue(1)
     certificate_revoke(certificate=cert, reason="Vi phạm an toàn thực phẩm", by=users.province)

@@ -3,6 +3,7 @@
 import subprocess
 import sys
 
+import polib
 import pytest
 from django.conf import settings
 from django.urls import reverse
@@ -72,7 +73,6 @@ def test_500_template_is_vietnamese():
 
 def test_vietnamese_translation_is_complete():
     """Every string makemessages extracted into django.po has a Vietnamese translation in some vi .po file."""
-    import polib
 
     lc_messages = settings.BASE_DIR / "locale" / "vi" / "LC_MESSAGES"
     translated = set()

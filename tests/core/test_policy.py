@@ -6,6 +6,7 @@ from django.urls import reverse
 from apps.core.policy import scope, user_covers_unit
 from apps.geo.models import AdministrativeUnit
 from tests.conftest import PASSWORD
+from tests.factories import commune
 
 pytestmark = pytest.mark.django_db
 
@@ -91,7 +92,6 @@ def test_unknown_unit_is_404_in_vietnamese(client, users):
 
 
 def test_unit_page_query_count_is_constant(client, users, tree, django_assert_max_num_queries):
-    from tests.factories import commune
 
     client.force_login(users.province)
     url = reverse("geo:unit_detail", args=[tree.d.pk])

@@ -1,5 +1,8 @@
 import pytest
+from django.contrib.humanize.templatetags.humanize import intcomma
+from django.utils import translation
 
+from apps.core.storage import private_storage
 from apps.core.text import fold
 
 
@@ -19,15 +22,12 @@ def test_fold_strips_diacritics_and_case(raw, folded):
 
 
 def test_private_storage_has_no_public_url():
-    from apps.core.storage import private_storage
 
     with pytest.raises(ValueError):
         private_storage.url("producer-documents/2026/x.pdf")
 
 
 def test_vietnamese_numbers_group_thousands_with_dots():
-    from django.contrib.humanize.templatetags.humanize import intcomma
-    from django.utils import translation
 
     with translation.override("vi"):
         assert intcomma(1250000) == "1.250.000"

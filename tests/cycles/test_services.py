@@ -5,13 +5,14 @@ import datetime
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
 from apps.audit.models import AuditEvent
 from apps.core.enums import RuleSet
 from apps.cycles.enums import ApplicationState as S
 from apps.cycles.enums import CycleStep, TargetKind, Tier
-from apps.cycles.models import Application, ApplicationTransition, Cycle
+from apps.cycles.models import Application, ApplicationTransition, Cycle, EvidenceFile
 from apps.cycles.services import (
     CHECK_STATES,
     TRANSITIONS,
@@ -21,6 +22,7 @@ from apps.cycles.services import (
     application_transition,
     cycle_create,
     dossier_update,
+    evidence_upload,
     idea_register,
     plan_save,
     self_assessment_totals,
@@ -28,7 +30,7 @@ from apps.cycles.services import (
 from apps.producers.enums import DocumentKind
 from apps.products.models import ProductSet
 from tests.factories import district
-from tests.factories.cycles import ProducerFactory, ProductFactory, complete_vault, step_dates
+from tests.factories.cycles import PDF_BYTES, ProducerFactory, ProductFactory, complete_vault, step_dates
 from tests.factories.mail import deliver_queued_mail
 
 pytestmark = pytest.mark.django_db
@@ -385,11 +387,6 @@ def test_idea_register_mails_the_district_after_commit(tree, cycle, users, djang
 
 
 def test_evidence_upload_over_the_size_limit_is_refused(make_application, users, settings):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    from apps.cycles.models import EvidenceFile
-    from apps.cycles.services import evidence_upload
-    from tests.factories.cycles import PDF_BYTES
 
     settings.OCOP_MAX_UPLOAD_BYTES = 20
     application = make_application(S.IMPLEMENTING)

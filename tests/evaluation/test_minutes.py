@@ -8,6 +8,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.conf import settings
 from django.db import transaction
+from django_celery_beat.models import PeriodicTask
+from pypdf import PdfReader
 
 from apps.core.enums import RenderState
 from apps.core.storage import PrivateFileSystemStorage, private_storage
@@ -85,7 +87,6 @@ def test_minutes_signatures_stay_on_the_page_with_the_results(tree, users):
     services.round_close(round=round, by=members[0].user)
     minutes_render_stored(round_id=round.pk)
     round.refresh_from_db()
-    from pypdf import PdfReader
 
     reader = PdfReader(private_storage.open(round.minutes.name, "rb"))
     assert len(reader.pages) >= 2  # seven products do not fit on one page
@@ -147,7 +148,6 @@ def test_requeue_stuck_minutes_queues_only_lost_ones(tree, users, django_capture
 @pytest.mark.django_db
 @pytest.mark.migration_data
 def test_requeue_stuck_minutes_runs_every_hour_from_the_beat_database():
-    from django_celery_beat.models import PeriodicTask
 
     task = PeriodicTask.objects.select_related("crontab").get(task="evaluation.requeue_stuck_minutes")
     assert (task.crontab.hour, task.crontab.minute, task.enabled) == ("*", "23", True)

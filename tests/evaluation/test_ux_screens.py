@@ -6,6 +6,8 @@ from decimal import Decimal
 
 from django.urls import reverse
 
+from apps.cycles.models import Application
+from apps.cycles.services import dossier_self_assess
 from apps.evaluation import services
 from apps.evaluation.models import Option, RecognitionDecision, ScoreAnswer, ScoreSheet
 from tests.factories.evaluation import choices_for_target, score
@@ -130,8 +132,6 @@ def test_refusal_reason_uses_the_decimal_comma(council, users):
 
 
 def test_council_sees_the_applicants_self_assessment_beside_each_sheet(client, council, users):
-    from apps.cycles.models import Application
-    from apps.cycles.services import dossier_self_assess
 
     application = council.entry.application
     sent = application.state

@@ -7,6 +7,7 @@ from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 
 from apps.catalog.models import Fair, PointOfSale
+from apps.catalog.services import catalog_rebuild
 from apps.certificates.models import Certificate
 from apps.core.enums import RuleSet
 from apps.evaluation.models import RecognitionDecision, RecognitionItem
@@ -109,7 +110,6 @@ def make_fair(*, unit, products=(), name=None, starts_on=None, days=5, **extra):
 
 def bulk_certified_products(n, *, communes, stars_cycle=(3, 3, 4, 3, 5), prefix="Sản phẩm hàng loạt"):
     """``n`` certified products in a handful of bulk inserts, then one catalogue rebuild (for query-count tests)."""
-    from apps.catalog.services import catalog_rebuild
 
     ensure_classification()
     sets = list(ProductSet.objects.order_by("pk"))

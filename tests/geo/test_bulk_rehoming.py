@@ -10,8 +10,9 @@ from apps.cycles.enums import ApplicationState as S
 from apps.producers.enums import RehomingState
 from apps.producers.models import BulkRehoming, Producer
 from apps.producers.selectors import rehoming_preview
-from apps.producers.services import bulk_rehoming_run, bulk_rehoming_start
+from apps.producers.services import _bulk_rehoming_item, bulk_rehoming_run, bulk_rehoming_start
 from apps.products.models import Product
+from tests.factories import province
 from tests.factories.catalog import certified_product, make_producer
 from tests.factories.cycles import ApplicationFactory, CycleFactory
 
@@ -91,7 +92,6 @@ def test_a_redelivered_task_carries_on_without_moving_anyone_twice(old_commune_p
         unit=r.kon_tum, by=r.province_officer, fingerprint=rehoming_preview(r.kon_tum).fingerprint
     )
     # The first delivery died after the first producer: its state says running, one producer moved.
-    from apps.producers.services import _bulk_rehoming_item
 
     BulkRehoming.objects.filter(pk=run.pk).update(state=RehomingState.RUNNING)
     _bulk_rehoming_item(run.pk, run.planned[0])
@@ -150,7 +150,6 @@ def test_only_the_2025_provinces_staff_may_move_in_bulk(client, old_commune_prod
 
 
 def test_a_2025_unit_or_one_outside_the_province_cannot_be_moved_in_bulk(client, old_commune_producers):
-    from tests.factories import province
 
     r = old_commune_producers
     elsewhere = province("22", name="Tỉnh Quảng Ninh")

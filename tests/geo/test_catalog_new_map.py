@@ -6,6 +6,7 @@ from django.urls import reverse
 from apps.catalog.models import CatalogEntry
 from apps.catalog.services import catalog_rebuild
 from apps.geo.enums import Edition
+from apps.producers.services import producer_rehome
 from tests.factories import commune, district, province
 from tests.factories.catalog import certified_product
 
@@ -118,7 +119,6 @@ def test_a_rebuild_and_a_move_keep_the_current_units(client, listed):
     r = listed
     catalog_rebuild()
     assert CatalogEntry.objects.get(product=r.sam).current_commune_id == r.new_dak_koi.pk
-    from apps.producers.services import producer_rehome
 
     producer_rehome(producer=r.split_producer, commune=r.kon_braih, by=r.province_officer)
     entry = CatalogEntry.objects.get(product=r.mat_ong)

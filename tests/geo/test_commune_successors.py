@@ -2,14 +2,17 @@
 
 import csv
 import gzip
+import importlib
 import io
 from collections import defaultdict
+from io import StringIO
 
 import pytest
 from django.apps import apps as django_apps
 from django.core.management import call_command
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from vietnam_provinces import Ward
 
 from apps.geo import reform_data
 from apps.geo.enums import Edition, Level
@@ -49,7 +52,6 @@ def test_the_file_covers_every_one_of_the_10051_old_communes_of_our_2024_list():
 
 
 def test_every_target_is_a_commune_of_the_2025_list_in_the_old_provinces_successor():
-    from vietnam_provinces import Ward
 
     listed = {f"{int(w.code):05d}": (w.name, f"{int(w.province_code):02d}") for w in Ward.iter_all()}
     provinces = _province_successors()
@@ -172,7 +174,6 @@ def test_the_link_only_ever_points_an_old_commune_at_a_new_one(both_editions):
 
 def test_the_data_migration_links_units_loaded_before_it(both_editions):
     """Units loaded before migration 0003 get their links from it (here: the same function on a cleared table)."""
-    import importlib
 
     migration = importlib.import_module("apps.geo.migrations.0003_commune_successors")
     migration.unlink_communes(django_apps, None)
@@ -197,7 +198,6 @@ def test_a_partial_import_links_what_is_loaded_and_a_later_one_completes_it(db):
 
 
 def test_the_refresh_command_reports_without_writing_when_asked(capsys):
-    from io import StringIO
 
     out = StringIO()
     before = reform_data.COMMUNE_SUCCESSORS_CSV.stat().st_mtime_ns

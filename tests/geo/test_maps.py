@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
 from apps.geo import maps
@@ -104,7 +105,6 @@ def test_the_statistics_map_costs_constant_queries(client, mapped, django_assert
         client.get(reverse("catalog:statistics"))
     for i in range(10):
         certified_product(commune=mapped.dak_koi, name=f"Sâm số {i}")
-    from django.core.cache import cache
 
     cache.clear()
     with django_assert_max_num_queries(len(first.captured_queries)):

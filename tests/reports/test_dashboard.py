@@ -1,11 +1,15 @@
 """The dashboard: work queue per role, figures, and a constant number of queries for 3 and 300 communes."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from apps.accounts.enums import Role
 from apps.cycles.enums import ApplicationState
 from apps.geo.enums import Edition
+from apps.reports import services
+from apps.reports.periods import Period
 from tests.factories import UserFactory, commune, province
 from tests.factories.certificates import ProducerFactory
 
@@ -22,8 +26,6 @@ def test_province_dashboard_shows_figures_and_queue(client, world):
 
 
 def test_commune_officer_queue_links_to_filtered_list(client, world):
-    from .conftest import World  # noqa: F401
-
     officer = UserFactory(role=Role.COMMUNE_OFFICER, unit=world.y)
     client.force_login(officer)
     html = client.get(reverse("core:dashboard")).content.decode()
@@ -53,8 +55,6 @@ def test_dashboard_queries_constant(client, django_assert_max_num_queries, commu
 
 
 def test_dashboard_query_count_same_for_3_and_300(client, django_db_blocker):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
 
     counts = []
     for code, n in (("81", 3), ("82", 300)):
@@ -70,11 +70,6 @@ def test_dashboard_query_count_same_for_3_and_300(client, django_db_blocker):
 
 
 def test_report_pages_query_count_same_for_3_and_300(client):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    from apps.reports import services
-    from apps.reports.periods import Period
 
     counts = []
     for code, n in (("83", 3), ("84", 300)):

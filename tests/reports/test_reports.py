@@ -5,6 +5,8 @@ import io
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.urls import reverse
 from django.utils import translation
 from django_celery_beat.models import PeriodicTask
@@ -205,8 +207,6 @@ def test_consolidated_report_lists_children_reports(world, officers):
 
 
 def test_generate_reports_command(world, capsys):
-    from django.core.management import call_command
-    from django.core.management.base import CommandError
 
     call_command("generate_reports", "--frequency", "monthly", "--period", "2026-11", "--unit", "2024/193")
     assert Report.objects.get(unit=world.d, period="2026-11").file_state == FileState.READY
@@ -258,8 +258,8 @@ def test_central_officer_sees_province_reports_status(client, world):
 
 
 def test_pdf_leaves_out_the_columns_without_a_figure_and_names_them(world):
-    from apps.cycles.enums import ApplicationState
-    from apps.reports.rendering import pdf_tables
+    from apps.cycles.enums import ApplicationState  # noqa: PLC0415 — imported where this one test uses it
+    from apps.reports.rendering import pdf_tables  # noqa: PLC0415 — imported where this one test uses it
 
     figures = unit_figures(unit=world.d, period=NOVEMBER, today=TODAY)
     full = next(t for t in figures["tables"] if t["code"] == "applications")

@@ -2,9 +2,11 @@
 uploaders' file names, double submissions. Each gets a clear Vietnamese message (or is saved once) and a refusal
 changes nothing."""
 
+import re
 import unicodedata
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -13,6 +15,7 @@ from apps.cycles.enums import ApplicationState as S
 from apps.cycles.models import EvidenceFile
 from apps.producers.models import Producer, ProducerDocument
 from apps.products.models import Product, ProductSet
+from apps.products.services import product_create
 from tests.factories.cycles import PDF_BYTES
 from tests.producers.test_views import _post_data
 
@@ -116,7 +119,6 @@ def test_clean_text_accepts(text, multiline, expected):
     ],
 )
 def test_clean_text_refuses(text, code):
-    from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError) as exc:
         clean_text(text, multiline=True)
@@ -137,9 +139,6 @@ def test_product_text_over_its_limit_is_refused(client, users, tree, product_x, 
 
 
 def test_five_megabyte_story_is_refused_by_the_model_too(users, tree, product_x):
-    from django.core.exceptions import ValidationError
-
-    from apps.products.services import product_create
 
     with pytest.raises(ValidationError) as exc:
         product_create(
@@ -190,7 +189,6 @@ def test_pdf_bodied_evidence_named_hta_is_stored_as_pdf(client, users, make_appl
 
 
 def _token(response):
-    import re
 
     return re.search(r'name="submit_token" value="([0-9a-f]{32})"', response.text).group(1)
 

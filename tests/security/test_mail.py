@@ -15,6 +15,7 @@ from apps.core.models import OutgoingMail
 from apps.core.tasks import MAIL_MAX_RETRIES, send_mail_task
 from apps.cycles.enums import ApplicationState as S
 from apps.cycles.models import Application
+from apps.cycles.services import application_transition
 from tests.factories.mail import deliver_queued_mail
 
 pytestmark = pytest.mark.django_db
@@ -108,8 +109,6 @@ def test_transition_with_unreachable_smtp_commits_and_shows_the_page(
 def test_product_name_with_cr_lf_gives_a_one_line_subject(
     users, make_application, product_x, django_capture_on_commit_callbacks
 ):
-    from apps.cycles.services import application_transition
-
     product_x.name = "Chả mực\r\nBcc: ke-xau@example.com\r\n"
     product_x.save(update_fields=["name"])
     application = make_application(S.IDEA_ACCEPTED)

@@ -13,7 +13,9 @@ from django.urls import reverse, reverse_lazy
 from apps.accounts.enums import Role
 from apps.accounts.middleware import StaffSessionTimeoutMiddleware as Timeout
 from apps.certificates.services import certificates_create_for_decision
+from apps.evaluation.models import RecognitionDecision, SheetTemplate
 from tests.conftest import PASSWORD
+from tests.factories import UserFactory
 from tests.factories.certificates import decision_with_products
 
 pytestmark = pytest.mark.django_db
@@ -171,7 +173,6 @@ def test_role_change_in_admin_asks_for_the_password_again(client, users, setting
     ],
 )
 def test_decision_and_sheet_import_ask_for_the_password_again(client, users, settings, who, url):
-    from apps.evaluation.models import RecognitionDecision, SheetTemplate
 
     settings.OCOP_REAUTHENTICATE_SENSITIVE = True
     before = (RecognitionDecision.objects.count(), SheetTemplate.objects.count())
@@ -189,7 +190,6 @@ def test_decision_and_sheet_import_ask_for_the_password_again(client, users, set
     [Role.COMMUNE_OFFICER, Role.DISTRICT_OFFICER, Role.COUNCIL_MEMBER, Role.PROVINCE_OFFICER, Role.CENTRAL_OFFICER],
 )
 def test_every_role_that_opens_producers_documents_must_set_up_totp(client, users, tree, settings, role):
-    from tests.factories import UserFactory
 
     settings.OCOP_REQUIRE_MFA = True
     unit = {Role.COMMUNE_OFFICER: tree.x, Role.DISTRICT_OFFICER: tree.d, Role.COUNCIL_MEMBER: tree.d}.get(role)

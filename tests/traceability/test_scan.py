@@ -14,9 +14,11 @@ from PIL import Image
 
 from apps.catalog.models import PointOfSale
 from apps.certificates.services import certificate_revoke
+from apps.products.models import ProductPhoto
 from apps.traceability import counterfeit, services
 from apps.traceability.enums import BatchState, EventKind, Signal
 from apps.traceability.models import FakeReport, Lot, LotEvent, SiteCertification, Stamp, StampScan
+from tests.factories.registry import png_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -253,8 +255,6 @@ def test_scan_page_query_count_is_bounded(stamp, client, django_assert_max_num_q
 
 
 def test_product_photo_is_shown(stamp, world, client):
-    from apps.products.models import ProductPhoto
-    from tests.factories.registry import png_upload
 
     ProductPhoto.objects.create(product=world.product, image=png_upload(), alt="Hộp trà")
     html = client.get(_url(stamp)).content.decode()

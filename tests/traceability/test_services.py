@@ -6,10 +6,12 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from apps.accounts.enums import Role
 from apps.audit.models import AuditEvent
 from apps.traceability import services
 from apps.traceability.enums import ApprovalLevel, BatchState, EventKind
 from apps.traceability.models import Lot, LotEvent, Stamp, StampApprovalPolicy, StampBatch
+from tests.factories import UserFactory
 
 from .conftest import make_batch
 
@@ -187,8 +189,6 @@ def test_void_range_outside_the_batch_is_refused(ready_batch, users, first, last
 
 @pytest.mark.parametrize("who", ["commune_y", "province_q", "district_other"])
 def test_void_by_outsiders_is_refused(ready_batch, users, tree, who):
-    from apps.accounts.enums import Role
-    from tests.factories import UserFactory
 
     user = UserFactory(role=Role.DISTRICT_OFFICER, unit=tree.dq) if who == "district_other" else getattr(users, who)
     with pytest.raises(PermissionDenied):

@@ -10,9 +10,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from apps.accounts.enums import Role
+from apps.products.forms import ProductForm
 from apps.products.models import Product
 from apps.traceability.enums import BatchState, EventKind
 from apps.traceability.models import FakeReport, Lot, LotEvent, StampBatch, StampScan
+from tests.factories import UserFactory
 from tests.factories.catalog import certified_product
 
 from .conftest import make_batch
@@ -61,8 +64,6 @@ def test_producer_records_a_lot_and_an_event_on_the_phone_form(world, users, log
 
 @pytest.mark.parametrize("who", ["commune_y", "province_q", "council"])
 def test_outsiders_get_403_on_every_lot_and_batch_action_and_nothing_changes(world, users, login, tree, who):
-    from apps.accounts.enums import Role
-    from tests.factories import UserFactory
 
     user = UserFactory(role=Role.COUNCIL_MEMBER, unit=tree.p) if who == "council" else getattr(users, who)
     batch = make_batch(world, users, 5)
@@ -215,7 +216,6 @@ def test_product_json_ld_has_gs1_digital_link(tree, client):
 
 
 def test_product_form_refuses_a_gtin_with_a_wrong_check_digit(world, users, login):
-    from apps.products.forms import ProductForm
 
     form = ProductForm(data={"gtin": "8934673573338"}, instance=world.product, user=users.commune_x)
     form.is_valid()

@@ -5,6 +5,9 @@ from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext
 
+from apps.producers.enums import DocumentKind
+from apps.producers.selectors import producer_missing_or_expired_documents
+
 from ..enums import ApplicationState
 from ..models import Application, Dossier
 
@@ -34,7 +37,6 @@ FOOD_SAFETY_GROUPS = {"TP", "DU"}
 def required_document_kinds(product: "Product") -> list["DocumentKind"]:
     """The producer's vault documents a dossier of ``product`` needs (business registration, quality declaration,
     and the food-safety certificate for food and drinks)."""
-    from apps.producers.enums import DocumentKind
 
     kinds = [DocumentKind.BUSINESS_REGISTRATION]
     if product.product_set.group.code in FOOD_SAFETY_GROUPS:
@@ -45,8 +47,6 @@ def required_document_kinds(product: "Product") -> list["DocumentKind"]:
 
 def dossier_problems(application: Application, *, today: datetime.date | None = None) -> list[str]:
     """Reasons (in the active language) why ``application``'s dossier cannot be submitted yet."""
-    from apps.producers.enums import DocumentKind
-    from apps.producers.selectors import producer_missing_or_expired_documents
 
     product = application.product
     problems = []

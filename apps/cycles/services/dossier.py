@@ -153,7 +153,7 @@ def evidence_remove(*, evidence: EvidenceFile, by: "User") -> None:
 
 def self_assessment_template(application: Application) -> "SheetTemplate | None":
     """The score sheet the applicant assesses the product against: the council's sheet for its product set."""
-    from apps.evaluation.selectors import template_for
+    from apps.evaluation.selectors import template_for  # noqa: PLC0415 — debt: cycles reads evaluation's sheet template (README, Architecture)
 
     return template_for(rule_set=application.cycle.rule_set, product_set=application.product.product_set)
 

@@ -147,7 +147,7 @@ def application_transition(
     )
     if to_state in (S.RETURNED, S.WITHDRAWN):
         # Imported here: the councils' app builds on this one.
-        from apps.evaluation.services.entries import entries_remove_for_application
+        from apps.evaluation.services.entries import entries_remove_for_application  # noqa: PLC0415 — debt: breaks the cycle evaluation.services → cycles.services (README, Architecture)
 
         entries_remove_for_application(application=locked, by=by, reason=reason)
     _notify_on_commit(locked, to_state, by=by, reason=reason)

@@ -21,6 +21,7 @@ from apps.core.rendering import (
     render_stuck,
 )
 
+from ..minutes import minutes_render
 from ..models import EvaluationRound
 
 logger = logging.getLogger(__name__)
@@ -48,7 +49,6 @@ def minutes_render_stored(*, round_id: int) -> bool:
     Runs in autocommit (a Celery task): the claim commits before the slow rendering. A transient error puts the
     row back to pending and is raised again for the task to retry; any other error marks the minutes failed.
     """
-    from ..minutes import minutes_render
 
     claim = render_claim(EvaluationRound, [round_id])
     round = render_claimed(EvaluationRound, claim).select_related("cycle", "unit", "closed_by").first()

@@ -21,7 +21,7 @@ from apps.cycles.enums import ApplicationState, TargetKind
 from apps.cycles.models import Application, ApplicationTransition, Target
 from apps.evaluation.enums import RoundState, Tier
 from apps.evaluation.models import EvaluationRound, RecognitionItem, RoundEntry
-from apps.geo.enums import Level
+from apps.geo.enums import Edition, Level
 from apps.geo.models import AdministrativeUnit
 from apps.producers.enums import ProducerKind
 from apps.producers.models import Producer
@@ -449,7 +449,6 @@ def unit_figures(
 ) -> dict[str, Any]:
     """All figures of ``unit`` (or the country, by ``edition``) for ``period``: tables with one row per child unit
     and a total row, the unit's plan against results and the recognitions by product set."""
-    from apps.geo.enums import Edition
 
     today = today or timezone.localdate()
     scope = scope_for(unit, edition or Edition.TWO_TIER_2025)

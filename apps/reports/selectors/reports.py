@@ -8,6 +8,8 @@ from django.utils import timezone
 
 from apps.accounts.enums import STAFF_ROLES
 from apps.core.policy import unit_condition
+from apps.geo.enums import Level
+from apps.geo.models import AdministrativeUnit
 
 from ..enums import ChildReportStatus, ReportState
 from ..models import Report
@@ -37,8 +39,6 @@ def children_status(
     """One row per child unit: its report for ``period`` (or none) and received / accepted / returned / missing /
     late. Two queries whatever the number of children. For the central level (``unit`` None): the provinces of
     either list that have ever had a report."""
-    from apps.geo.enums import Level
-    from apps.geo.models import AdministrativeUnit
 
     today = today or timezone.localdate()
     if unit is None:
