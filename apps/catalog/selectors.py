@@ -10,7 +10,6 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from apps.core.policy import scope
 from apps.geo import maps
 from apps.geo.enums import Edition
 from apps.geo.models import AdministrativeUnit
@@ -20,6 +19,7 @@ from apps.products.models import ProductPhoto, ProductSet
 from .cache import cache_key, cached
 from .filters import CatalogFilter, search_words
 from .models import CatalogEntry, Fair, PointOfSale
+from .rules import q_view_trade_promotion
 
 FACET_COLUMNS = {
     # By default the public side speaks the 2025 map: old records count under their successors.
@@ -371,12 +371,13 @@ def listed_entries(obj, *, today=None):
 
 
 def points_of_sale_visible_to(user):
-    """The points of sale in the user's subtree (national roles: all), open or closed."""
-    return scope(PointOfSale.objects.select_related("unit"), user, unit_field="unit")
+    """The points of sale ``user`` may view (``catalog.view_pointofsale``), open or closed."""
+    return PointOfSale.objects.select_related("unit").filter(q_view_trade_promotion(user))
 
 
 def fairs_visible_to(user):
-    return scope(Fair.objects.select_related("unit"), user, unit_field="unit")
+    """The fairs ``user`` may view (``catalog.view_fair``)."""
+    return Fair.objects.select_related("unit").filter(q_view_trade_promotion(user))
 
 
 def trade_staff_rows(queryset, *, today=None):

@@ -4,10 +4,9 @@ import re
 
 from django.db.models import Case, IntegerField, Value, When
 
-from apps.core.policy import scope
-
 from .enums import RenderState
 from .models import Certificate, DecisionDocument
+from .rules import q_view_certificate, q_view_decisiondocument
 
 DETAIL_RELATED = (
     "product__producer",
@@ -39,7 +38,8 @@ def certificate_by_serial_or_token(code):
 
 
 def certificates_visible_to(user):
-    return scope(Certificate.objects.select_related(*DETAIL_RELATED), user, unit_field="product__commune")
+    """The certificates ``user`` may view (``certificates.view_certificate``)."""
+    return Certificate.objects.select_related(*DETAIL_RELATED).filter(q_view_certificate(user))
 
 
 def certificate_list_for_staff(user):
@@ -52,10 +52,8 @@ def certificate_list_for_staff(user):
 
 def decision_documents_failed_for_staff(user):
     qs = DecisionDocument.objects.filter(render_state=RenderState.FAILED).select_related("decision__issuing_unit")
-    return scope(qs, user, unit_field="decision__issuing_unit").order_by("-created_at")
+    return qs.filter(q_view_decisiondocument(user)).order_by("-created_at")
 
 
 def decision_documents_visible_to(user):
-    return scope(
-        DecisionDocument.objects.select_related("decision__issuing_unit"), user, unit_field="decision__issuing_unit"
-    )
+    return DecisionDocument.objects.select_related("decision__issuing_unit").filter(q_view_decisiondocument(user))

@@ -10,9 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Avg, Case, Count, IntegerField, Max, Min, Q, Sum, Value, When
 
-from apps.accounts.enums import Role
 from apps.core.enums import RuleSet
-from apps.core.policy import holds_jurisdiction, unit_condition
 
 from .aggregates import Median
 from .enums import SCORING_ROLES, Aggregation, MemberRole, SheetState
@@ -26,6 +24,7 @@ from .models import (
     ScoreSheet,
     SheetTemplate,
 )
+from .rules import q_view_evaluationround
 from .stars import awarded_stars, star_band
 
 # 1489 amended the tiers, not the sheet: a 1489 round uses a 148 sheet unless a 1489 one was loaded.
@@ -47,15 +46,8 @@ def council_of(*, round):
 
 
 def rounds_visible_to(*, user):
-    qs = EvaluationRound.objects.select_related("cycle", "unit")
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return qs.none()
-    if user.is_national:
-        return qs
-    condition = Q(members__user=user)
-    if user.unit_id and user.role != Role.PRODUCER and holds_jurisdiction(user):
-        condition |= unit_condition(user, "unit")
-    return qs.filter(pk__in=EvaluationRound.objects.filter(condition).values("pk"))
+    """The rounds ``user`` may view (``evaluation.view_evaluationround``)."""
+    return EvaluationRound.objects.select_related("cycle", "unit").filter(q_view_evaluationround(user))
 
 
 def template_for(*, rule_set, product_set):

@@ -2,20 +2,15 @@
 
 from django.db.models import OuterRef, Subquery
 
-from apps.accounts.enums import Role
-from apps.core.policy import scope
+from apps.producers.rules import q_can_view
 
 from .models import Product, ProductGroup, ProductPhoto, ProductSet
 
 
 def products_visible_to(user):
-    """Staff: the products whose commune of origin is in their subtree. Producer users: their producers' products."""
-    qs = Product.objects.all()
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return qs.none()
-    if user.role == Role.PRODUCER:
-        return qs.filter(producer__accounts=user)
-    return scope(qs, user, unit_field="commune")
+    """The products ``user`` may view (``products.view_product``): staff those whose commune of origin is in their
+    subtree, producer accounts their producers' products."""
+    return Product.objects.filter(q_can_view(user, producer_field="producer", unit_field="commune"))
 
 
 def product_list(user):

@@ -42,6 +42,7 @@ from . import rendering
 from .enums import FileState, ReportKind, ReportState
 from .models import Report, ReportTransition
 from .periods import Period
+from .rules import REPORTING_OFFICERS, is_unit_officer
 from .selectors import children_status, unit_figures
 
 logger = logging.getLogger(__name__)
@@ -55,14 +56,9 @@ TRANSITIONS = {
     (R.SUBMITTED, R.ACCEPTED): PARENT,
     (R.SUBMITTED, R.RETURNED): PARENT,
 }
-REPORTING_OFFICERS = {Role.COMMUNE_OFFICER, Role.DISTRICT_OFFICER, Role.PROVINCE_OFFICER}
 EDITABLE_STATES = (R.DRAFT, R.RETURNED)
 # A row left "rendering" this long by a worker that died may be claimed again.
 STALE_RENDER = datetime.timedelta(minutes=20)
-
-
-def is_unit_officer(user, unit):
-    return user.is_authenticated and user.role in REPORTING_OFFICERS and user.unit_id == unit.pk
 
 
 def is_parent_officer(user, unit):

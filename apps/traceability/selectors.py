@@ -6,13 +6,12 @@ from django.db.models import Count, Exists, OuterRef
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from apps.accounts.enums import Role
 from apps.certificates.models import Certificate
-from apps.core.policy import scope
 
 from .enums import BatchState
 from .gs1 import to_gtin14
 from .models import FakeReport, Lot, ProductionSite, Stamp, StampBatch, StampScan
+from .rules import q_officer_of_subtree, q_own_or_officer
 
 STAMP_RELATED = ("batch__product__producer__commune", "batch__product__product_set", "batch__lot")
 
@@ -67,14 +66,8 @@ def scan_regions_count(stamp):
 
 
 def _visible(queryset, user, producer_path):
-    """Producer accounts see their producers' rows; officers their subtree's."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return queryset.none()
-    if user.role == Role.PRODUCER:
-        return queryset.filter(**{f"{producer_path}__accounts": user}).distinct()
-    if user.role == Role.COUNCIL_MEMBER:
-        return queryset.none()
-    return scope(queryset, user, unit_field=f"{producer_path}__commune")
+    """Producer accounts see their producers' rows; officers their subtree's (``q_own_or_officer``)."""
+    return queryset.filter(q_own_or_officer(user, producer_path))
 
 
 def sites_visible_to(user):
@@ -102,10 +95,9 @@ def scans_visible_to(user):
 
 
 def reports_visible_to(user):
-    if not getattr(user, "is_authenticated", False) or user.role in (Role.PRODUCER, Role.COUNCIL_MEMBER):
-        return FakeReport.objects.none()
-    return scope(
-        FakeReport.objects.select_related("product__producer", "stamp"), user, unit_field="product__producer__commune"
+    """The fake-product reports ``user`` may view (``traceability.view_reports``)."""
+    return FakeReport.objects.select_related("product__producer", "stamp").filter(
+        q_officer_of_subtree(user, "product__producer")
     )
 
 

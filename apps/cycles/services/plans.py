@@ -4,7 +4,6 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext
 
-from apps.accounts.enums import Role
 from apps.audit.services import audit_record
 
 from ..enums import TargetKind
@@ -12,9 +11,8 @@ from ..models import Plan, Target
 
 
 def may_edit_plan(user, unit):
-    return getattr(user, "is_authenticated", False) and (
-        user.role in (Role.PROVINCE_OFFICER, Role.DISTRICT_OFFICER, Role.COMMUNE_OFFICER) and user.unit_id == unit.pk
-    )
+    """``cycles.change_plan`` on ``unit`` (its plans belong to it); no unit, no plan."""
+    return unit is not None and user.has_perm("cycles.change_plan", unit)
 
 
 @transaction.atomic

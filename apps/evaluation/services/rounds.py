@@ -27,6 +27,7 @@ from ..models import (
     EvaluationRound,
     ScoreSheet,
 )
+from ..rules import is_round_chair
 from ..selectors import round_results
 from .minutes import minutes_enqueue_rendering
 
@@ -164,7 +165,7 @@ def round_close(*, round, by):
     """Lock the round: freeze each product's result, render the minutes. Refused while a product lacks quorum."""
     round = EvaluationRound.objects.select_for_update().get(pk=round.pk)
     _require_open(round)
-    if not CouncilMember.objects.filter(round=round, user=by, role="chair").exists() and round.tier != Tier.COMMUNE:
+    if round.tier != Tier.COMMUNE and not is_round_chair(by, round):
         raise PermissionDenied
     entries = list(round.entries.select_related("application__product"))
     if round.tier == Tier.COMMUNE:

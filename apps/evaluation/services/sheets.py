@@ -21,10 +21,10 @@ from ..enums import (
 from ..models import (
     CommunePreCheck,
     ConflictDeclaration,
-    CouncilMember,
     ScoreAnswer,
     ScoreSheet,
 )
+from ..rules import is_round_chair
 from .rounds import _require_open
 
 
@@ -122,7 +122,7 @@ def sheet_reopen(*, sheet, by, reason=""):
     """The chair sends a submitted sheet back to draft for re-scoring (the spread rule)."""
     sheet = ScoreSheet.objects.select_for_update().select_related("round").get(pk=sheet.pk)
     _require_open(sheet.round)
-    if not CouncilMember.objects.filter(round=sheet.round, user=by, role="chair").exists():
+    if not is_round_chair(by, sheet.round):
         raise PermissionDenied
     if sheet.state != SheetState.SUBMITTED:
         raise ValidationError(_("Only a submitted sheet can be reopened."))

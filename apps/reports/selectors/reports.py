@@ -1,27 +1,15 @@
 """Which reports a user sees, and what the level above sees of its children's reports for one period."""
 
-from django.db.models import Q
 from django.utils import timezone
-
-from apps.accounts.enums import STAFF_ROLES
-from apps.core.policy import unit_condition
 
 from ..enums import ChildReportStatus, ReportState
 from ..models import Report
+from ..rules import q_view_report
 
 
 def reports_visible_to(user):
-    """Reports of the user's subtree and of the units above the user's unit."""
-    qs = Report.objects.select_related("unit")
-    if not getattr(user, "is_authenticated", False) or not user.is_active or user.role not in STAFF_ROLES:
-        return qs.none()
-    if user.is_national:
-        return qs
-    if not user.unit_id:
-        return qs.none()
-    parts = user.unit.path.strip("/").split("/")
-    above = ["/".join(parts[: i + 1]) + "/" for i in range(1, len(parts) - 1)]
-    return qs.filter(unit_condition(user, "unit") | Q(unit__path__in=above))
+    """The reports ``user`` may view (``reports.view_report``): their subtree's and those of the units above."""
+    return Report.objects.select_related("unit").filter(q_view_report(user))
 
 
 def children_status(*, unit, period, today=None):
