@@ -273,3 +273,10 @@ def teardown_module():
         rows = {name: ("".join(get), "".join(post)) for name, (get, post) in OBSERVED.items()}
         with open(path, "w", encoding="utf-8") as out:
             out.write(pprint.pformat(rows, width=120, sort_dicts=False))
+
+
+def test_the_fingerprint_sees_a_changed_row(world, db):
+    # The check on refused POSTs would be blind if an update of a watched row left the fingerprint as it was.
+    before = _fingerprint()
+    world.application_x.__class__.objects.filter(pk=world.application_x.pk).update(state="withdrawn")
+    assert _fingerprint() != before
