@@ -26,5 +26,5 @@ def test_change_pointofsale_truth_table(world):
 
 
 def test_trade_promotion_screens_truth_table(world):
-    assert mismatches(world, "catalog.view_trade_promotion", {None: table(".........YY.Y")}) == []
+    assert mismatches(world, "catalog.view_trade_promotion", {None: table("...YYYY..YYYY")}) == []
     assert mismatches(world, "catalog.add_pointofsale", {None: table(".........YY.Y")}) == []
