@@ -2,7 +2,7 @@
 
 import rules
 
-from apps.core.policy import is_staff_member, user_covers_unit
+from apps.core.policy import EVERYTHING, is_staff_member, q_in_user_subtree, q_when, user_covers_unit
 
 from .enums import INVITABLE_ROLES
 
@@ -22,4 +22,13 @@ def may_invite(user):
 
 
 rules.add_perm("accounts.view_user", is_staff_member & may_see_user)
+
+
+def q_view_user(user):
+    """Query form of ``accounts.view_user``: national viewers see everyone, others the accounts of their subtree."""
+    if is_staff_member(user) and user.is_national:
+        return EVERYTHING
+    return q_when(is_staff_member, user) & q_in_user_subtree(user, "unit")
+
+
 rules.add_perm("accounts.invite_user", is_staff_member & may_invite)

@@ -6,9 +6,9 @@ from django.db.models import OuterRef, QuerySet, Subquery
 
 from apps.core.enums import MailKind
 from apps.core.models import OutgoingMail
-from apps.core.policy import scope
 
 from .models import User
+from .rules import q_view_user
 
 
 def user_has_totp(user: User) -> bool:
@@ -26,12 +26,8 @@ def user_must_set_up_mfa(user: User) -> bool:
 
 
 def users_visible_to(user: User) -> QuerySet[User]:
-    """Users bound to the viewer's subtree (national users are visible to national viewers only)."""
-    qs = User.objects.select_related("unit")
-    scoped = scope(qs, user, unit_field="unit")
-    if user.is_authenticated and user.is_national:
-        return qs
-    return scoped
+    """The accounts ``user`` may see (``accounts.view_user``): their subtree's; national ones to national viewers."""
+    return User.objects.select_related("unit").filter(q_view_user(user))
 
 
 def with_invitation_state(users: QuerySet[User]) -> QuerySet[User]:

@@ -8,7 +8,7 @@ may look at the ones in their own subtree (central: all), read-only. Council mem
 import rules
 
 from apps.accounts.enums import Role
-from apps.core.policy import has_role, in_user_subtree
+from apps.core.policy import has_role, in_user_subtree, q_in_user_subtree, q_when
 
 TRADE_VIEWERS = (
     Role.COMMUNE_OFFICER,
@@ -27,3 +27,8 @@ for model_name in ("pointofsale", "fair"):
     rules.add_perm(f"catalog.view_{model_name}", is_trade_viewer & in_user_subtree)
     rules.add_perm(f"catalog.add_{model_name}", is_trade_manager)
     rules.add_perm(f"catalog.change_{model_name}", is_trade_manager & in_user_subtree)
+
+
+def q_view_trade_promotion(user):
+    """Query form of ``catalog.view_pointofsale`` and ``catalog.view_fair``."""
+    return q_when(is_trade_viewer, user) & q_in_user_subtree(user, "unit")

@@ -14,7 +14,6 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from apps.certificates.models import Certificate
-from apps.core.policy import scope
 from apps.geo import maps
 from apps.geo.enums import Edition
 from apps.geo.models import AdministrativeUnit
@@ -24,6 +23,7 @@ from apps.products.models import ProductPhoto, ProductSet
 from .cache import cache_key, cached
 from .filters import CatalogFilter, search_words
 from .models import CatalogEntry, Fair, PointOfSale
+from .rules import q_view_trade_promotion
 
 if TYPE_CHECKING:
     from apps.products.models import Product
@@ -368,12 +368,13 @@ def listed_entries(obj: PointOfSale | Fair, *, today: datetime.date | None = Non
 
 
 def points_of_sale_visible_to(user: Any) -> QuerySet[PointOfSale]:
-    """The points of sale in the user's subtree (national roles: all), open or closed."""
-    return scope(PointOfSale.objects.select_related("unit"), user, unit_field="unit")
+    """The points of sale ``user`` may view (``catalog.view_pointofsale``), open or closed."""
+    return PointOfSale.objects.select_related("unit").filter(q_view_trade_promotion(user))
 
 
 def fairs_visible_to(user: Any) -> QuerySet[Fair]:
-    return scope(Fair.objects.select_related("unit"), user, unit_field="unit")
+    """The fairs ``user`` may view (``catalog.view_fair``)."""
+    return Fair.objects.select_related("unit").filter(q_view_trade_promotion(user))
 
 
 def trade_staff_rows(queryset: QuerySet[Any], *, today: datetime.date | None = None) -> QuerySet[Any]:

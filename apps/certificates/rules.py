@@ -3,7 +3,7 @@
 import rules
 
 from apps.accounts.enums import Role
-from apps.core.policy import has_role, in_user_subtree, is_staff_member
+from apps.core.policy import has_role, in_user_subtree, is_staff_member, q_in_user_subtree, q_when
 
 
 @rules.predicate
@@ -18,6 +18,18 @@ is_certificate_office = has_role(Role.PROVINCE_OFFICER, Role.CENTRAL_OFFICER, Ro
 
 rules.add_perm("certificates.list_certificates", is_certificate_office)
 rules.add_perm("certificates.view_certificate", is_staff_member & in_user_subtree)
+
+
+def q_view_certificate(user):
+    """Query form of ``certificates.view_certificate`` on certificates."""
+    return q_when(is_staff_member, user) & q_in_user_subtree(user, "product__commune")
+
+
+def q_view_decisiondocument(user):
+    """Query form of ``certificates.download_decisiondocument`` on decision documents."""
+    return q_when(is_staff_member, user) & q_in_user_subtree(user, "decision__issuing_unit")
+
+
 rules.add_perm("certificates.download_certificate", (is_staff_member & in_user_subtree) | is_certificate_holder)
 rules.add_perm("certificates.revoke_certificate", is_certificate_office & in_user_subtree)
 rules.add_perm("certificates.retry_render", is_certificate_office & in_user_subtree)

@@ -6,9 +6,9 @@ from typing import Any
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 
 from apps.core.enums import RenderState
-from apps.core.policy import scope
 
 from .models import Certificate, DecisionDocument
+from .rules import q_view_certificate, q_view_decisiondocument
 
 DETAIL_RELATED = (
     "product__producer",
@@ -45,7 +45,8 @@ def certificate_by_serial_or_token(code: str | None) -> Certificate | None:
 
 
 def certificates_visible_to(user: Any) -> QuerySet[Certificate]:
-    return scope(Certificate.objects.select_related(*DETAIL_RELATED), user, unit_field="product__commune")
+    """The certificates ``user`` may view (``certificates.view_certificate``)."""
+    return Certificate.objects.select_related(*DETAIL_RELATED).filter(q_view_certificate(user))
 
 
 def certificate_list_for_staff(user: Any) -> QuerySet[Certificate]:
@@ -58,10 +59,8 @@ def certificate_list_for_staff(user: Any) -> QuerySet[Certificate]:
 
 def decision_documents_failed_for_staff(user: Any) -> QuerySet[DecisionDocument]:
     qs = DecisionDocument.objects.filter(render_state=RenderState.FAILED).select_related("decision__issuing_unit")
-    return scope(qs, user, unit_field="decision__issuing_unit").order_by("-created_at")
+    return qs.filter(q_view_decisiondocument(user)).order_by("-created_at")
 
 
 def decision_documents_visible_to(user: Any) -> QuerySet[DecisionDocument]:
-    return scope(
-        DecisionDocument.objects.select_related("decision__issuing_unit"), user, unit_field="decision__issuing_unit"
-    )
+    return DecisionDocument.objects.select_related("decision__issuing_unit").filter(q_view_decisiondocument(user))

@@ -5,6 +5,10 @@ belongs to). A scoped user covers their own unit's subtree; national roles cover
 objects through :func:`scope` (lists) or :func:`get_object_or_403` (details), and app ``rules.py``
 modules build their permissions from the predicates defined here.
 
+Each predicate that decides visibility has a query form beside it, ``q_<name>(user, ...)``: the ``Q`` selecting exactly
+the rows for which the predicate holds. Selectors filter with those, so a list and a permission check cannot disagree
+(tests/<app>/test_rules.py compares both for every role).
+
 A 2025 province also covers the pre-July-2025 provinces that became part of it (``AdministrativeUnit.successor``),
 and a 2025 commune the pre-2025 communes wholly merged into it: records keep pointing at their old units, and the
 new unit's staff take them over. A pre-2025 commune split between several 2025 communes (``split_on_reform``) is
@@ -78,6 +82,21 @@ def get_object_or_403(queryset, user, perm, **lookup):
     return obj
 
 
+# A condition no row satisfies, and one every row does. An empty ``Q()`` is not "every row": combined with ``|`` it
+# vanishes (``Q() | x`` is ``x``), so the query forms use EVERYTHING instead.
+NOTHING = Q(pk__in=[])
+EVERYTHING = ~NOTHING
+
+
+def q_when(predicate, user):
+    """The query form of a predicate on the user alone: every row when it holds, none otherwise."""
+    return EVERYTHING if predicate(user) else NOTHING
+
+
+def is_active_account(user):
+    return bool(getattr(user, "is_authenticated", False) and user.is_active)
+
+
 @rules.predicate
 def in_user_subtree(user, obj):
     if obj is None:
@@ -85,9 +104,20 @@ def in_user_subtree(user, obj):
     return user_covers_unit(user, obj.jurisdiction_unit)
 
 
+def q_in_user_subtree(user, unit_field):
+    """Query form of :func:`in_user_subtree` for rows whose jurisdiction unit is ``unit_field``."""
+    if not is_active_account(user) or not holds_jurisdiction(user):
+        return NOTHING
+    if user.is_national:
+        return EVERYTHING
+    if user.unit_id is None:
+        return NOTHING
+    return unit_condition(user, unit_field)
+
+
 @rules.predicate
 def is_staff_member(user):
-    return getattr(user, "is_authenticated", False) and user.role in STAFF_ROLES
+    return is_active_account(user) and user.role in STAFF_ROLES
 
 
 def has_role(*roles):
@@ -95,6 +125,6 @@ def has_role(*roles):
 
     @rules.predicate(name=f"has_role({','.join(sorted(names))})")
     def predicate(user):
-        return getattr(user, "is_authenticated", False) and user.role in names
+        return is_active_account(user) and user.role in names
 
     return predicate

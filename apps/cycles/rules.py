@@ -1,15 +1,31 @@
-"""Permissions of the cycles app, built from the predicates of apps.core.policy."""
+"""Permissions of the cycles app, built from the predicates of apps.core.policy.
+
+Who sees an application is decided here once: ``view_application`` for one object and its query form
+:func:`q_view_application` for lists (``apps.cycles.selectors.applications_visible_to`` filters with it).
+"""
 
 import rules
+from django.db.models import Q
 
 from apps.accounts.enums import Role
-from apps.core.policy import has_role, in_user_subtree, is_staff_member
+from apps.core.policy import (
+    NOTHING,
+    has_role,
+    in_user_subtree,
+    is_active_account,
+    is_staff_member,
+    q_in_user_subtree,
+    q_when,
+)
+from apps.evaluation.enums import RoundState
+
+from .models import Application
 
 
 @rules.predicate
 def is_commune_officer_of(user, obj):
     """The user is the commune officer of the commune the object belongs to."""
-    if obj is None:
+    if obj is None or not is_active_account(user):
         return False
     unit = obj.jurisdiction_unit
     return user.role == Role.COMMUNE_OFFICER and unit is not None and user.unit_id == unit.pk
@@ -18,7 +34,7 @@ def is_commune_officer_of(user, obj):
 @rules.predicate
 def is_officer_of_unit(user, obj):
     """The user is an officer bound to exactly the object's unit (plans and cycles belong to one unit)."""
-    if obj is None:
+    if obj is None or not is_active_account(user):
         return False
     return (
         user.role in (Role.PROVINCE_OFFICER, Role.DISTRICT_OFFICER, Role.COMMUNE_OFFICER)
@@ -29,20 +45,42 @@ def is_officer_of_unit(user, obj):
 @rules.predicate
 def is_linked_producer(user, application):
     """A producer account linked to the application's producer (it sees its own applications)."""
-    if application is None or user.role != Role.PRODUCER:
+    if application is None or not is_active_account(user) or user.role != Role.PRODUCER:
         return False
     return application.product.producer.accounts.filter(pk=user.pk).exists()
+
+
+def q_is_linked_producer(user):
+    if not is_active_account(user) or user.role != Role.PRODUCER:
+        return NOTHING
+    return Q(product__producer__accounts=user)
+
+
+def applications_before_my_council(user):
+    """The applications (a ``values("pk")`` query) assigned to an open round on whose council ``user`` sits,
+    without a conflict declared: what a council member needs to score, and only while scoring lasts."""
+    return (
+        Application.objects.filter(
+            round_entries__round__state=RoundState.OPEN, round_entries__round__members__user=user
+        )
+        .exclude(round_entries__conflicts__member__user=user)
+        .values("pk")
+    )
 
 
 @rules.predicate
 def is_before_my_council(user, obj):
     """A council member seated on an open round that scores this application (or this evidence's)."""
-    if obj is None or getattr(user, "role", None) != Role.COUNCIL_MEMBER:
+    if obj is None or not is_active_account(user) or user.role != Role.COUNCIL_MEMBER:
         return False
-    from .selectors import applications_before_my_council  # noqa: PLC0415 — breaks the cycle models → rules → selectors → models
-
     application_id = obj.dossier.application_id if hasattr(obj, "dossier_id") else obj.pk
     return applications_before_my_council(user).filter(pk=application_id).exists()
+
+
+def q_is_before_my_council(user):
+    if not is_active_account(user) or user.role != Role.COUNCIL_MEMBER:
+        return NOTHING
+    return Q(pk__in=applications_before_my_council(user))
 
 
 is_organiser = has_role(Role.PROVINCE_OFFICER, Role.DISTRICT_OFFICER)
@@ -52,6 +90,17 @@ is_commune_officer = has_role(Role.COMMUNE_OFFICER)
 rules.add_perm(
     "cycles.view_application", (is_staff_member & in_user_subtree) | is_linked_producer | is_before_my_council
 )
+
+
+def q_view_application(user):
+    """Query form of ``cycles.view_application`` on applications."""
+    return (
+        (q_when(is_staff_member, user) & q_in_user_subtree(user, "product__commune"))
+        | q_is_linked_producer(user)
+        | q_is_before_my_council(user)
+    )
+
+
 rules.add_perm("cycles.register_idea", is_commune_officer)
 rules.add_perm("cycles.change_dossier", is_commune_officer_of)
 rules.add_perm("cycles.view_evidencefile", (is_staff_member & in_user_subtree) | is_before_my_council)
@@ -62,4 +111,10 @@ rules.add_perm("cycles.view_overview", is_overseer)
 rules.add_perm("cycles.view_cycle", is_staff_member)
 rules.add_perm("cycles.add_cycle", is_organiser)
 rules.add_perm("cycles.view_plan", is_staff_member & in_user_subtree)
+# Editing a plan: an officer of exactly the plan's unit (checked on the unit itself when the plan is new).
 rules.add_perm("cycles.change_plan", is_officer_of_unit)
+
+
+def q_view_plan(user):
+    """Query form of ``cycles.view_plan`` on plans."""
+    return q_when(is_staff_member, user) & q_in_user_subtree(user, "unit")

@@ -15,44 +15,22 @@ from django.utils.translation import pgettext_lazy
 from apps.accounts.enums import Role
 from apps.accounts.models import User
 from apps.core.enums import RuleSet
-from apps.core.policy import scope
 from apps.core.text import fold
 from apps.evaluation.stars import awarded_stars
 
 from .enums import ApplicationState, CycleStep, Tier
 from .models import Application, ApplicationTransition, Cycle, Dossier, Plan
+from .rules import q_view_application, q_view_plan
 from .workflow import NEXT_ACTOR, allowed_targets, approving_role, legal_tiers, user_tiers
 
 if TYPE_CHECKING:
     from apps.evaluation.models import SheetPart
     from apps.geo.models import AdministrativeUnit
 
-
 def applications_visible_to(user: Any) -> QuerySet[Application]:
-    """Applications whose product lies in the user's subtree, with what the lists show."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return Application.objects.none()
+    """The applications ``user`` may view (``cycles.view_application``), with what the lists show."""
     qs = Application.objects.select_related("cycle", "product__commune", "product__producer", "product__product_set")
-    if user.role == Role.PRODUCER:
-        # A producer account sees the applications of the producers it is linked to, nothing else.
-        return qs.filter(product__producer__accounts=user)
-    if user.role == Role.COUNCIL_MEMBER:
-        return qs.filter(pk__in=applications_before_my_council(user))
-    return scope(qs, user, unit_field="product__commune")
-
-
-def applications_before_my_council(user: "User") -> QuerySet[Application, Any]:
-    """Ids of the applications assigned to an open round on whose council ``user`` sits, without a conflict
-    declared: what a council member needs to score, and only while scoring lasts."""
-    from apps.evaluation.enums import RoundState  # noqa: PLC0415 — debt: cycles reads evaluation's round state (README, Architecture)
-
-    return (
-        Application.objects.filter(
-            round_entries__round__state=RoundState.OPEN, round_entries__round__members__user=user
-        )
-        .exclude(round_entries__conflicts__member__user=user)
-        .values("pk")
-    )
+    return qs.filter(q_view_application(user))
 
 
 def application_search(queryset: QuerySet[Application], text: str) -> QuerySet[Application]:
@@ -62,19 +40,21 @@ def application_search(queryset: QuerySet[Application], text: str) -> QuerySet[A
     return queryset
 
 
-def application_for_page(user: Any, pk: int) -> Application | None:
-    """One application with its timeline and dossier, or None when it is not visible to ``user``."""
-    qs = (
-        applications_visible_to(user)
-        .select_related(
-            "product__producer__commune", "product__product_set__group", "cycle__unit", "created_by", "dossier"
-        )
-        .prefetch_related(
-            Prefetch("transitions", queryset=ApplicationTransition.objects.select_related("by")),
-            "dossier__evidence",
-        )
+def application_page_queryset() -> QuerySet[Application]:
+    """Applications with what their page shows: timeline and dossier (fetch one through the permission check)."""
+    return Application.objects.select_related(
+        "cycle",
+        "product__commune",
+        "product__product_set",
+        "product__producer__commune",
+        "product__product_set__group",
+        "cycle__unit",
+        "created_by",
+        "dossier",
+    ).prefetch_related(
+        Prefetch("transitions", queryset=ApplicationTransition.objects.select_related("by")),
+        "dossier__evidence",
     )
-    return qs.filter(pk=pk).first()
 
 
 def application_counts_by_commune(queryset: QuerySet[Application]) -> list[dict[str, Any]]:
@@ -115,8 +95,9 @@ def cycles_visible_to(user: Any) -> QuerySet[Cycle]:
     return qs.filter(Q(unit__path__startswith=user.unit.path) | Q(unit__path__in=user.unit.path_prefixes))
 
 
-def plans_visible_to(user: "User") -> QuerySet[Plan]:
-    return scope(Plan.objects.select_related("unit").prefetch_related("targets"), user, unit_field="unit")
+def plans_visible_to(user: Any) -> QuerySet[Plan]:
+    """The plans ``user`` may view (``cycles.view_plan``)."""
+    return Plan.objects.select_related("unit").prefetch_related("targets").filter(q_view_plan(user))
 
 
 # --- Whose move it is -------------------------------------------------------------------------------------

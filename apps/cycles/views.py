@@ -39,7 +39,7 @@ from .forms import (
 from .models import Application, EvidenceFile, Plan
 from .selectors import (
     application_counts_by_commune,
-    application_for_page,
+    application_page_queryset,
     applications_visible_to,
     available_actions,
     cycles_open_for,
@@ -109,6 +109,8 @@ def overview(request):
 @require_http_methods(["GET", "POST"])
 def idea_create(request):
     _require(request, "cycles.register_idea")
+    if request.user.unit_id is None:  # an admin passes every permission as a superuser, but an idea needs a commune
+        raise PermissionDenied
     cycles = cycles_open_for(request.user.unit).order_by("-year")
     producers = producers_visible_to(request.user).filter(commune=request.user.unit).order_by("name")
     form = IdeaForm(request.POST or None, cycles=cycles, producers=producers)
@@ -141,10 +143,7 @@ def _application(request, pk, perm):
 
 @login_required
 def application_detail(request, pk):
-    _application(request, pk, "cycles.view_application")
-    application = application_for_page(request.user, pk)
-    if application is None:  # visible by permission but not to the list selector (a producer without a link)
-        raise PermissionDenied
+    application = get_object_or_403(application_page_queryset(), request.user, "cycles.view_application", pk=pk)
     actions = []
     for to_state in available_actions(request.user, application):
         label = (

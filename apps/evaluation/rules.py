@@ -5,11 +5,21 @@ reopens; a conflicted member cannot open that product's sheet.
 """
 
 import rules
+from django.db.models import Q
 
 from apps.accounts.enums import Role
-from apps.core.policy import has_role, in_user_subtree, is_staff_member
+from apps.core.policy import (
+    NOTHING,
+    has_role,
+    in_user_subtree,
+    is_active_account,
+    is_staff_member,
+    q_in_user_subtree,
+    q_when,
+)
 
 from .enums import SCORING_ROLES, MemberRole, RoundState, SheetState
+from .models import CouncilMember
 
 is_officer = has_role(
     Role.COMMUNE_OFFICER, Role.DISTRICT_OFFICER, Role.PROVINCE_OFFICER, Role.CENTRAL_OFFICER, Role.SYSTEM_ADMIN
@@ -22,14 +32,21 @@ def _round_of(obj):
 
 @rules.predicate
 def is_round_member(user, obj):
-    if obj is None or not getattr(user, "is_authenticated", False):
+    if obj is None or not is_active_account(user):
         return False
     return _round_of(obj).members.filter(user=user).exists()
 
 
+def q_is_round_member(user):
+    """Query form of :func:`is_round_member` on rounds."""
+    if not is_active_account(user):
+        return NOTHING
+    return Q(pk__in=CouncilMember.objects.filter(user=user).values("round"))
+
+
 @rules.predicate
 def is_round_chair(user, obj):
-    if obj is None or not getattr(user, "is_authenticated", False):
+    if obj is None or not is_active_account(user):
         return False
     return _round_of(obj).members.filter(user=user, role=MemberRole.CHAIR).exists()
 
@@ -64,6 +81,13 @@ def submitted_own_sheet(user, entry):
 manages_round = is_officer & in_user_subtree
 
 rules.add_perm("evaluation.view_evaluationround", (is_staff_member & in_user_subtree) | is_round_member)
+
+
+def q_view_evaluationround(user):
+    """Query form of ``evaluation.view_evaluationround`` on rounds."""
+    return (q_when(is_staff_member, user) & q_in_user_subtree(user, "unit")) | q_is_round_member(user)
+
+
 rules.add_perm("evaluation.manage_round", manages_round & round_open_for_scoring)
 rules.add_perm("evaluation.score_entry", is_scoring_member_without_conflict)
 rules.add_perm("evaluation.declare_conflict", is_round_member & round_open_for_scoring)
@@ -77,4 +101,3 @@ rules.add_perm(
     "evaluation.view_all_sheets",
     (is_round_member & round_open_for_scoring & submitted_own_sheet) | (manages_round & round_closed),
 )
-rules.add_perm("evaluation.manage_sheets", has_role(Role.SYSTEM_ADMIN, Role.PROVINCE_OFFICER, Role.CENTRAL_OFFICER))

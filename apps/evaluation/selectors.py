@@ -11,9 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Avg, Case, Count, IntegerField, Max, Min, Q, QuerySet, Sum, Value, When
 
-from apps.accounts.enums import Role
 from apps.core.enums import RuleSet
-from apps.core.policy import holds_jurisdiction, unit_condition
 
 from .aggregates import Median
 from .enums import SCORING_ROLES, Aggregation, MemberRole, SheetState
@@ -27,6 +25,7 @@ from .models import (
     ScoreSheet,
     SheetTemplate,
 )
+from .rules import q_view_evaluationround
 from .stars import awarded_stars, star_band
 
 if TYPE_CHECKING:
@@ -54,15 +53,8 @@ def council_of(*, round: EvaluationRound) -> QuerySet[CouncilMember]:
 
 
 def rounds_visible_to(*, user: Any) -> QuerySet[EvaluationRound]:
-    qs = EvaluationRound.objects.select_related("cycle", "unit")
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return qs.none()
-    if user.is_national:
-        return qs
-    condition = Q(members__user=user)
-    if user.unit_id and user.role != Role.PRODUCER and holds_jurisdiction(user):
-        condition |= unit_condition(user, "unit")
-    return qs.filter(pk__in=EvaluationRound.objects.filter(condition).values("pk"))
+    """The rounds ``user`` may view (``evaluation.view_evaluationround``)."""
+    return EvaluationRound.objects.select_related("cycle", "unit").filter(q_view_evaluationround(user))
 
 
 def template_for(*, rule_set: str, product_set: "ProductSet") -> SheetTemplate | None:

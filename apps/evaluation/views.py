@@ -193,10 +193,12 @@ def _part_totals(parts, answers_points):
 def sheet_edit(request, pk, entry_pk):
     round = _round(request, pk)
     entry = _entry(request, round, entry_pk)
-    if not request.user.has_perm("evaluation.score_entry", entry):
+    member = member_for(round=round, user=request.user)
+    # A seat is needed, whatever else the user may do (an admin passes every permission as a superuser).
+    if member is None or not request.user.has_perm("evaluation.score_entry", entry):
         raise PermissionDenied
     try:
-        sheet = services.sheet_open(entry=entry, member=member_for(round=round, user=request.user))
+        sheet = services.sheet_open(entry=entry, member=member)
     except ValidationError as exc:
         # A closed round creates no new sheet: say so on the round's page instead of failing.
         _errors(request, exc)

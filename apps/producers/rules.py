@@ -5,10 +5,21 @@ Staff see the producers of their subtree; producer users see the producers they 
 """
 
 import rules
+from django.db.models import Q
 
 from apps.accounts.enums import Role
-from apps.core.policy import has_role, in_user_subtree, is_staff_member
+from apps.core.policy import (
+    NOTHING,
+    has_role,
+    in_user_subtree,
+    is_active_account,
+    is_staff_member,
+    q_in_user_subtree,
+    q_when,
+)
 from apps.geo.enums import Edition, Level
+
+from .models import Producer
 
 
 def _producer_of(obj):
@@ -23,9 +34,25 @@ def _producer_of(obj):
 @rules.predicate
 def is_producer_account(user, obj):
     """The user is a producer account linked to the producer (or to the producer of a document/product)."""
-    if obj is None or not getattr(user, "is_authenticated", False) or user.role != Role.PRODUCER:
+    if obj is None or not is_active_account(user) or user.role != Role.PRODUCER:
         return False
     return _producer_of(obj).accounts.filter(pk=user.pk).exists()
+
+
+def q_is_producer_account(user, producer_field):
+    """Query form of :func:`is_producer_account` for rows whose producer is ``producer_field`` ("" for producers)."""
+    if not is_active_account(user) or user.role != Role.PRODUCER:
+        return NOTHING
+    # A subquery, not a join through the accounts: a producer with several accounts must not repeat the rows.
+    linked = Producer.objects.filter(accounts=user).values("pk")
+    return Q(**{f"{producer_field}__in" if producer_field else "pk__in": linked})
+
+
+def q_can_view(user, *, producer_field, unit_field):
+    """Query form of the view permissions of producers, documents, products and photos."""
+    return (q_when(is_staff_member, user) & q_in_user_subtree(user, unit_field)) | q_is_producer_account(
+        user, producer_field
+    )
 
 
 may_edit_registry = has_role(Role.COMMUNE_OFFICER, Role.SYSTEM_ADMIN)

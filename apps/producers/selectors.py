@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Any, cast
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from apps.accounts.enums import Role
 from apps.core.policy import scope
 from apps.core.text import fold
 from apps.geo.enums import Edition, Level
@@ -17,19 +16,16 @@ from apps.geo.models import AdministrativeUnit
 
 from .enums import DocumentKind
 from .models import BulkRehoming, Producer, ProducerDocument
+from .rules import q_can_view
 
 if TYPE_CHECKING:
     from apps.accounts.models import User
 
 
 def producers_visible_to(user: "User") -> QuerySet[Producer]:
-    """Staff: the producers of their subtree. Producer users: only the producers they are linked to."""
-    qs = Producer.objects.all()
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return qs.none()
-    if user.role == Role.PRODUCER:
-        return qs.filter(accounts=user)
-    return scope(qs, user, unit_field="commune")
+    """The producers ``user`` may view (``producers.view_producer``): staff their subtree's, producer accounts
+    the producers they are linked to."""
+    return Producer.objects.filter(q_can_view(user, producer_field="", unit_field="commune"))
 
 
 def producers_editable_by(user: "User") -> QuerySet[Producer]:

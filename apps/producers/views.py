@@ -13,10 +13,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods
 
-from apps.accounts.enums import Role
 from apps.core.forms import add_service_errors
 from apps.core.idempotency import Submission
-from apps.core.policy import get_object_or_403
+from apps.core.policy import get_object_or_403, is_staff_member
 from apps.core.validators import DOCUMENT_TYPES, extension_for
 from apps.geo.models import AdministrativeUnit
 
@@ -95,7 +94,7 @@ def producer_detail_view(request, pk):
     producer = get_object_or_403(
         Producer.objects.select_related("commune"), request.user, "producers.view_producer", pk=pk
     )
-    is_staff = request.user.role != Role.PRODUCER
+    is_staff = is_staff_member(request.user)
     return render(
         request,
         "producers/producer_detail.html",

@@ -4,8 +4,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import OuterRef, QuerySet, Subquery
 
-from apps.accounts.enums import Role
-from apps.core.policy import scope
+from apps.producers.rules import q_can_view
 
 from .models import Product, ProductGroup, ProductPhoto, ProductSet
 
@@ -14,13 +13,9 @@ if TYPE_CHECKING:
 
 
 def products_visible_to(user: "User") -> QuerySet[Product]:
-    """Staff: the products whose commune of origin is in their subtree. Producer users: their producers' products."""
-    qs = Product.objects.all()
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return qs.none()
-    if user.role == Role.PRODUCER:
-        return qs.filter(producer__accounts=user)
-    return scope(qs, user, unit_field="commune")
+    """The products ``user`` may view (``products.view_product``): staff those whose commune of origin is in their
+    subtree, producer accounts their producers' products."""
+    return Product.objects.filter(q_can_view(user, producer_field="producer", unit_field="commune"))
 
 
 def product_list(user: "User") -> QuerySet[Product]:

@@ -44,6 +44,7 @@ from . import rendering
 from .enums import FileState, ReportKind, ReportState
 from .models import Report, ReportTransition
 from .periods import Period
+from .rules import REPORTING_OFFICERS, is_unit_officer
 from .selectors import children_status, unit_figures
 
 logger = logging.getLogger(__name__)
@@ -57,12 +58,7 @@ TRANSITIONS: dict[tuple[str, str], str] = {  # (ReportState, ReportState) -> who
     (R.SUBMITTED, R.ACCEPTED): PARENT,
     (R.SUBMITTED, R.RETURNED): PARENT,
 }
-REPORTING_OFFICERS = {Role.COMMUNE_OFFICER, Role.DISTRICT_OFFICER, Role.PROVINCE_OFFICER}
 EDITABLE_STATES = (R.DRAFT, R.RETURNED)
-
-
-def is_unit_officer(user: Any, unit: AdministrativeUnit) -> bool:
-    return user.is_authenticated and user.role in REPORTING_OFFICERS and user.unit_id == unit.pk
 
 
 def is_parent_officer(user: Any, unit: AdministrativeUnit) -> bool:

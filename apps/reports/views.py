@@ -25,7 +25,15 @@ from .enums import FileState, ReportKind, ReportState
 from .forms import DashboardFilterForm, GenerateForm, NarrativeForm, ReturnForm
 from .models import Report
 from .periods import Period
-from .selectors import children_status, closing_steps, dashboard_figures, reports_visible_to, table, work_queue
+from .rules import is_unit_officer
+from .selectors import (
+    children_status,
+    closing_steps,
+    dashboard_figures,
+    reports_visible_to,
+    table,
+    work_queue,
+)
 
 RANKING_SIZE = 10
 
@@ -64,7 +72,7 @@ def dashboard(request):
             charts=figure_charts(figures),
             ranking=ranking,
             generate_form=GenerateForm(initial={"kind": ReportKind.MONTHLY, "period": _default_period_key()}),
-            can_generate=user.unit_id is not None and services.is_unit_officer(user, user.unit),
+            can_generate=user.unit_id is not None and user.has_perm("reports.generate_report", user.unit),
         )
         if unit is not None and unit.level == Level.PROVINCE and unit.edition == Edition.TWO_TIER_2025:
             context["province_map"] = catalog_map(province=unit)  # certified products by commune (cached)
@@ -100,7 +108,7 @@ def report_list(request):
             "kind": kind,
             "kinds": ReportKind.choices,
             "generate_form": GenerateForm(initial={"kind": kind, "period": period.key}),
-            "can_generate": user.unit_id is not None and services.is_unit_officer(user, user.unit),
+            "can_generate": user.unit_id is not None and user.has_perm("reports.generate_report", user.unit),
             "exports": [
                 (name, label)
                 for name, label in EXPORT_LABELS
@@ -124,7 +132,7 @@ EXPORT_LABELS = [
 def report_generate(request):
     """ "Tạo báo cáo": prepare the user's unit's report and enqueue its generation; the page polls its state."""
     user = request.user
-    if not (user.unit_id and services.is_unit_officer(user, user.unit)):
+    if not (user.unit_id and user.has_perm("reports.generate_report", user.unit)):
         raise PermissionDenied
     form = GenerateForm(request.POST)
     if not form.is_valid():
@@ -153,7 +161,7 @@ def _report(request, pk):
 def report_detail(request, pk):
     report = _report(request, pk)
     user = request.user
-    editable = report.state in services.EDITABLE_STATES and services.is_unit_officer(user, report.unit)
+    editable = report.state in services.EDITABLE_STATES and is_unit_officer(user, report.unit)
     figures = report.figures or None
     return render(
         request,

@@ -9,8 +9,8 @@ import rules
 from django.conf import settings
 
 from apps.accounts.enums import Role
-from apps.core.policy import has_role, in_user_subtree
-from apps.producers.rules import is_producer_account
+from apps.core.policy import has_role, in_user_subtree, q_in_user_subtree, q_when
+from apps.producers.rules import is_producer_account, q_is_producer_account
 
 from .enums import ApprovalLevel
 
@@ -21,6 +21,16 @@ officer_of_subtree = is_officer & in_user_subtree
 own_or_officer = is_producer_account | officer_of_subtree
 # Sites, lots and events: the producer and the commune officer (the registry's editor), as for products.
 site_editor = is_producer_account | (has_role(Role.COMMUNE_OFFICER, Role.SYSTEM_ADMIN) & in_user_subtree)
+
+
+def q_officer_of_subtree(user, producer_field):
+    """Query form of ``officer_of_subtree`` for rows whose producer is ``producer_field``."""
+    return q_when(is_officer, user) & q_in_user_subtree(user, f"{producer_field}__commune")
+
+
+def q_own_or_officer(user, producer_field):
+    """Query form of ``own_or_officer`` (the view permissions of sites, lots and batches)."""
+    return q_is_producer_account(user, producer_field) | q_officer_of_subtree(user, producer_field)
 
 
 def approval_level_for(unit):
@@ -53,7 +63,8 @@ rules.add_perm("traceability.request_stamps", own_or_officer)
 rules.add_perm("traceability.approve_batch", is_officer & in_user_subtree & is_the_approving_level)
 rules.add_perm("traceability.void_stamps", own_or_officer)
 rules.add_perm("traceability.download_batch", own_or_officer)
-rules.add_perm("traceability.view_statistics", own_or_officer)
 rules.add_perm("traceability.view_reports", officer_of_subtree)
+# The list of fake-product reports (each row still filtered by ``reports_visible_to``): officers only.
+rules.add_perm("traceability.list_reports", is_officer)
 # Screens listing the user's records (each row still filtered by the selectors).
 rules.add_perm("traceability.use_traceability", is_officer | has_role(Role.PRODUCER))

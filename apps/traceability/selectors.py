@@ -9,14 +9,13 @@ from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from apps.accounts.enums import Role
 from apps.certificates.models import Certificate
 from apps.core.gs1 import to_gtin14
-from apps.core.policy import scope
 
 from . import scanbuffer
 from .enums import BatchState
 from .models import FakeReport, Lot, ProductionSite, Stamp, StampBatch, StampScan
+from .rules import q_officer_of_subtree, q_own_or_officer
 
 if TYPE_CHECKING:
     from apps.products.models import Product
@@ -78,14 +77,8 @@ def scan_regions_count(stamp: Stamp) -> int:
 
 
 def _visible(queryset: QuerySet[Any], user: Any, producer_path: str) -> QuerySet[Any]:
-    """Producer accounts see their producers' rows; officers their subtree's."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return queryset.none()
-    if user.role == Role.PRODUCER:
-        return queryset.filter(**{f"{producer_path}__accounts": user}).distinct()
-    if user.role == Role.COUNCIL_MEMBER:
-        return queryset.none()
-    return scope(queryset, user, unit_field=f"{producer_path}__commune")
+    """Producer accounts see their producers' rows; officers their subtree's (``q_own_or_officer``)."""
+    return queryset.filter(q_own_or_officer(user, producer_path))
 
 
 def sites_visible_to(user: Any) -> QuerySet[ProductionSite]:
@@ -113,10 +106,9 @@ def scans_visible_to(user: Any) -> QuerySet[StampScan]:
 
 
 def reports_visible_to(user: Any) -> QuerySet[FakeReport]:
-    if not getattr(user, "is_authenticated", False) or user.role in (Role.PRODUCER, Role.COUNCIL_MEMBER):
-        return FakeReport.objects.none()
-    return scope(
-        FakeReport.objects.select_related("product__producer", "stamp"), user, unit_field="product__producer__commune"
+    """The fake-product reports ``user`` may view (``traceability.view_reports``)."""
+    return FakeReport.objects.select_related("product__producer", "stamp").filter(
+        q_officer_of_subtree(user, "product__producer")
     )
 
 

@@ -15,7 +15,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from apps.accounts.enums import Role
 from apps.core.forms import add_service_errors
 from apps.core.policy import get_object_or_403
 from apps.core.storage import private_storage
@@ -415,7 +414,7 @@ def alerts(request):
 @login_required
 @require_safe
 def reports(request):
-    if not request.user.has_perm("traceability.use_traceability") or request.user.role == Role.PRODUCER:
+    if not request.user.has_perm("traceability.list_reports"):
         raise PermissionDenied
     page = Paginator(reports_visible_to(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "traceability/reports.html", {"page": page})

@@ -2,6 +2,8 @@
 
 import pytest
 
+from apps.producers.selectors import producers_visible_to
+from tests.cast import build_world, mismatches, table
 from tests.factories.registry import DocumentFactory
 
 pytestmark = pytest.mark.django_db
@@ -43,3 +45,11 @@ def test_producer_user_not_linked_sees_nothing(users, producer_y):
 )
 def test_add_producer_permission(users, who, allowed):
     assert getattr(users, who).has_perm("producers.add_producer") is allowed
+
+
+def test_producer_permissions_for_every_role_variant_and_selector_agree(tree):
+    world = build_world(tree)
+    view = {"producer_x": table(".Y.Y.Y...Y.YY"), "producer_z": table("......Y...YYY")}
+    change = {"producer_x": table("...Y........Y"), "producer_z": table("............Y")}
+    assert mismatches(world, "producers.view_producer", view, producers_visible_to) == []
+    assert mismatches(world, "producers.change_producer", change) == []

@@ -2,6 +2,8 @@
 
 import pytest
 
+from apps.products.selectors import products_visible_to
+from tests.cast import build_world, mismatches, table
 from tests.factories.registry import ProductFactory
 
 pytestmark = pytest.mark.django_db
@@ -30,3 +32,11 @@ def test_product_permissions_truth_table(users, producer_x, who):
 def test_producer_user_cannot_see_other_producers_product(users, producer_y):
     product = ProductFactory(producer=producer_y)
     assert users.producer.has_perm("products.view_product", product) is False
+
+
+def test_product_permissions_for_every_role_variant_and_selector_agree(tree):
+    world = build_world(tree)
+    view = {"product_x": table(".Y.Y.Y...Y.YY"), "product_z": table("......Y...YYY")}
+    change = {"product_x": table("...Y........Y"), "product_z": table("............Y")}
+    assert mismatches(world, "products.view_product", view, products_visible_to) == []
+    assert mismatches(world, "products.change_product", change) == []

@@ -6,7 +6,6 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext
 
-from apps.accounts.enums import Role
 from apps.audit.services import audit_record
 
 from ..enums import TargetKind
@@ -17,10 +16,9 @@ if TYPE_CHECKING:
     from apps.geo.models import AdministrativeUnit
 
 
-def may_edit_plan(user: Any, unit: "AdministrativeUnit") -> bool:
-    return getattr(user, "is_authenticated", False) and (
-        user.role in (Role.PROVINCE_OFFICER, Role.DISTRICT_OFFICER, Role.COMMUNE_OFFICER) and user.unit_id == unit.pk
-    )
+def may_edit_plan(user: Any, unit: "AdministrativeUnit | None") -> bool:
+    """``cycles.change_plan`` on ``unit`` (its plans belong to it); no unit, no plan."""
+    return unit is not None and user.has_perm("cycles.change_plan", unit)
 
 
 @transaction.atomic

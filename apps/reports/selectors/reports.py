@@ -3,16 +3,15 @@
 import datetime
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
-from apps.accounts.enums import STAFF_ROLES
-from apps.core.policy import unit_condition
 from apps.geo.enums import Level
 from apps.geo.models import AdministrativeUnit
 
 from ..enums import ChildReportStatus, ReportState
 from ..models import Report
+from ..rules import q_view_report
 
 if TYPE_CHECKING:
     from apps.geo.models import AdministrativeUnit
@@ -21,16 +20,8 @@ if TYPE_CHECKING:
 
 
 def reports_visible_to(user: Any) -> QuerySet[Report]:
-    """Reports of the user's subtree and of the units above the user's unit."""
-    qs = Report.objects.select_related("unit")
-    if not getattr(user, "is_authenticated", False) or not user.is_active or user.role not in STAFF_ROLES:
-        return qs.none()
-    if user.is_national:
-        return qs
-    if not user.unit_id:
-        return qs.none()
-    above = user.unit.path_prefixes[:-1]
-    return qs.filter(unit_condition(user, "unit") | Q(unit__path__in=above))
+    """The reports ``user`` may view (``reports.view_report``): their subtree's and those of the units above."""
+    return Report.objects.select_related("unit").filter(q_view_report(user))
 
 
 def children_status(

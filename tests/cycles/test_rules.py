@@ -1,0 +1,123 @@
+"""Truth tables of the cycles permissions, and the proof that the list selectors agree with them.
+
+``applications_visible_to`` and ``plans_visible_to`` filter with the query forms of ``cycles.view_application`` and
+``cycles.view_plan``; for every role variant and every application state the two answers must be the same.
+"""
+
+import pytest
+import rules
+from apps.evaluation.demo_sheets import load_sample_sheets
+
+from apps.cycles.enums import ApplicationState
+from apps.cycles.models import Plan
+from apps.cycles.selectors import applications_visible_to, plans_visible_to
+from apps.evaluation.enums import RoundState, Tier
+from apps.evaluation.models import ConflictDeclaration, EvaluationRound, RoundEntry, SheetTemplate
+from tests.cast import ROLES, build_cast, seat, table
+from tests.factories.cycles import ApplicationFactory, CycleFactory, ProducerFactory, ProductFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(tree):
+    """One application per state in commune X (on an open district round), one in commune Z, plans of p and q."""
+    cast = build_cast(tree)
+    load_sample_sheets()
+    cycle = CycleFactory(unit=tree.p)
+    producer = ProducerFactory(commune=tree.x)
+    producer.accounts.add(cast["producer_own"])
+    apps = {}
+    for state in ApplicationState.values:
+        extra = {"returned_from": ApplicationState.DOSSIER_SUBMITTED} if state == ApplicationState.RETURNED else {}
+        if state == ApplicationState.RECOGNISED:
+            extra["stars"] = 3
+        product = ProductFactory(commune=tree.x, producer=producer)
+        apps[state] = ApplicationFactory(
+            cycle=cycle, product=product, state=state, created_by=cast["commune_same"], **extra
+        )
+    other_cycle = CycleFactory(unit=tree.q)
+    apps["other_commune"] = ApplicationFactory(
+        cycle=other_cycle, product=ProductFactory(commune=tree.z), created_by=cast["commune_same"]
+    )
+    template = SheetTemplate.objects.order_by("pk").first()
+    open_round = EvaluationRound.objects.create(
+        cycle=cycle, tier=Tier.DISTRICT, unit=tree.d, name="Đợt mở", created_by=cast["district_same"]
+    )
+    closed_round = EvaluationRound.objects.create(
+        cycle=cycle,
+        tier=Tier.DISTRICT,
+        unit=tree.d,
+        name="Đợt đã đóng",
+        state=RoundState.CLOSED,
+        created_by=cast["district_same"],
+    )
+    member = seat(open_round, cast["council_seated"])
+    seat(closed_round, cast["council_unseated"])
+    for application in apps.values():
+        RoundEntry.objects.create(round=open_round, application=application, template=template)
+    conflicted = RoundEntry.objects.get(round=open_round, application=apps[ApplicationState.RETURNED])
+    ConflictDeclaration.objects.create(entry=conflicted, member=member, reason="Họ hàng của chủ thể")
+    RoundEntry.objects.create(round=closed_round, application=apps[ApplicationState.IDEA_REGISTERED], template=template)
+    plans = {"p": Plan.objects.create(unit=tree.p, year=2025), "q": Plan.objects.create(unit=tree.q, year=2025)}
+    return type("World", (), {"cast": cast, "apps": apps, "plans": plans, "tree": tree})
+
+
+# Roles in the order of tests.cast.ROLES: anonymous, producer own/other, commune same/other, district same/other,
+# council seated/unseated, province same/other, central, admin.
+VIEW_APPLICATION_X = table(".Y.Y.Y.Y.Y.YY")
+VIEW_APPLICATION_Z = table("......YY..YYY")
+# The seated member declared a conflict on the returned application: no view for them there.
+VIEW_APPLICATION_CONFLICTED = {**VIEW_APPLICATION_X, "council_seated": False}
+
+
+def _expected(world, key):
+    if key == "other_commune":
+        return VIEW_APPLICATION_Z
+    if key == ApplicationState.RETURNED:
+        return VIEW_APPLICATION_CONFLICTED
+    return VIEW_APPLICATION_X
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_view_application_truth_table_and_selector_agree(world, role, django_assert_max_num_queries):
+    user = world.cast[role]
+    with django_assert_max_num_queries(3):
+        visible = set(applications_visible_to(user).values_list("pk", flat=True))
+    for key, application in world.apps.items():
+        allowed = rules.has_perm("cycles.view_application", user, application)
+        assert allowed is _expected(world, key)[role], (role, key)
+        assert (application.pk in visible) is allowed, (role, key)
+    assert len(visible) == sum(_expected(world, key)[role] for key in world.apps)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_view_plan_truth_table_and_selector_agree(world, role):
+    user = world.cast[role]
+    expected = {
+        "p": table(".........Y.YY")[role],
+        "q": table("..........YYY")[role],
+    }
+    visible = set(plans_visible_to(user).values_list("pk", flat=True))
+    for key, plan in world.plans.items():
+        assert rules.has_perm("cycles.view_plan", user, plan) is expected[key], (role, key)
+        assert (plan.pk in visible) is expected[key], (role, key)
+
+
+# Only an officer bound to exactly the plan's unit (the province officer of p); the admin passes as a superuser.
+CHANGE_PLAN_P = table(".........Y..Y")
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_change_plan_truth_table(world, role):
+    assert world.cast[role].has_perm("cycles.change_plan", world.tree.p) is CHANGE_PLAN_P[role]
+
+
+@pytest.mark.parametrize("role", ["producer_own", "commune_same", "council_seated", "central"])
+def test_a_deactivated_account_sees_no_application(world, role):
+    user = world.cast[role]
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    application = world.apps[ApplicationState.IDEA_REGISTERED]
+    assert rules.has_perm("cycles.view_application", user, application) is False
+    assert list(applications_visible_to(user)) == []
