@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from apps.evaluation.models import SheetPart
     from apps.geo.models import AdministrativeUnit
 
+
 def applications_visible_to(user: Any) -> QuerySet[Application]:
     """The applications ``user`` may view (``cycles.view_application``), with what the lists show."""
     qs = Application.objects.select_related("cycle", "product__commune", "product__producer", "product__product_set")
