@@ -46,6 +46,7 @@ run: venv
 test: services test-deps
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/djlint templates --check --quiet
 	$(VENV)/bin/lint-imports
 	$(TEST_ENV) $(VENV)/bin/mypy
 	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run
@@ -60,7 +61,9 @@ services:
 lint: test-deps
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/djlint templates --check --quiet
 	$(VENV)/bin/lint-imports
+	$(TEST_ENV) $(VENV)/bin/mypy
 
 ## make messages: refresh the .po files from the code and templates (needs gettext)
 messages: venv
