@@ -8,7 +8,7 @@ on an open round of district d and one of the same district not seated, the cent
 
 import datetime
 
-from apps.evaluation.demo_sheets import load_sample_sheets
+from apps.demo.sheets import load_sample_sheets
 from django.contrib.auth.models import AnonymousUser
 
 from apps.accounts.enums import Role

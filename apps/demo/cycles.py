@@ -169,7 +169,7 @@ def _seed_application(cycle, product, target, index, fallback):
         returned_from=returned_from if final == S.RETURNED else "",
         created_by=actors["commune"],
     )
-    started = timezone.make_aware(datetime.datetime(YEAR, 2, 10 + index % 15, 9, 0))
+    started = datetime.datetime(YEAR, 2, 10 + index % 15, 9, 0, tzinfo=timezone.get_current_timezone())
     Application.objects.filter(pk=application.pk).update(created_at=started)
     state = S.IDEA_REGISTERED
     for n, to_state in enumerate(path, start=1):

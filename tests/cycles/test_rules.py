@@ -6,7 +6,7 @@
 
 import pytest
 import rules
-from apps.evaluation.demo_sheets import load_sample_sheets
+from apps.demo.sheets import load_sample_sheets
 
 from apps.cycles.enums import ApplicationState
 from apps.cycles.models import Plan

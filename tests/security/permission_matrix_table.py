@@ -55,6 +55,7 @@ TABLE = {
     "accounts:user_invite": ("DDAAAADDAAAA", "DDAAAADDAAAA"),
     "accounts:user_invite_resend": ("DMMMMMMMMMMM", "DDRNRNDDRNDR"),
     "audit:audit_list": ("DDDDDDDDAAAA", "DMMMMMMMMMMM"),
+    "audit:row_history": ("DDDDDDDDAAAA", "DMMMMMMMMMMM"),
     "producers:producer_list": ("DAAAAAAAAAAA", "DAAAAAAAAAAA"),
     "producers:producer_create": ("DDAADDDDDDDA", "DDAADDDDDDDA"),
     "producers:producer_detail": ("DAADADDDADAA", "DAADADDDADAA"),
