@@ -8,12 +8,12 @@ on an open round of district d and one of the same district not seated, the cent
 
 import datetime
 
-from apps.demo.sheets import load_sample_sheets
 from django.contrib.auth.models import AnonymousUser
 
 from apps.accounts.enums import Role
 from apps.catalog.models import PointOfSale
 from apps.cycles.enums import ApplicationState
+from apps.demo.sheets import load_sample_sheets
 from apps.evaluation.enums import MemberRole, RoundState, Tier
 from apps.evaluation.models import CouncilMember, EvaluationRound, RoundEntry, SheetTemplate
 from apps.reports.enums import ReportKind

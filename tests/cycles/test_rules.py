@@ -6,11 +6,11 @@
 
 import pytest
 import rules
-from apps.demo.sheets import load_sample_sheets
 
 from apps.cycles.enums import ApplicationState
 from apps.cycles.models import Plan
 from apps.cycles.selectors import applications_visible_to, plans_visible_to
+from apps.demo.sheets import load_sample_sheets
 from apps.evaluation.enums import RoundState, Tier
 from apps.evaluation.models import ConflictDeclaration, EvaluationRound, RoundEntry, SheetTemplate
 from tests.cast import ROLES, build_cast, seat, table
