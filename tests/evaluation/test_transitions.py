@@ -4,7 +4,7 @@ import itertools
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from apps.audit.models import AuditEvent
@@ -131,3 +131,18 @@ def test_round_admin_offers_no_state_field(client, users, council):
     assert page.status_code == 200
     assert b'name="_save"' in page.content
     assert (b'name="state"' in page.content, b'name="minutes_state"' in page.content) == (False, False)
+
+
+def test_a_deactivated_chair_can_neither_reopen_a_sheet_nor_close_the_round(council):
+    """The services ask the same ``is_round_chair`` rule as the views: a chair whose account was deactivated is
+    no chair any more, and nothing changes."""
+    sheet = _sheet_in(council, SheetState.SUBMITTED)
+    score(entry=council.entry, member=council.chair, target=Decimal(64), submit=True)
+    type(council.chair.user).objects.filter(pk=council.chair.user.pk).update(is_active=False)
+    council.chair.user.refresh_from_db()
+    before, events = (_sheet_row(sheet), _round_row(council.round)), AuditEvent.objects.count()
+    with pytest.raises(PermissionDenied):
+        sheet_transition(sheet=sheet, to_state=SheetState.DRAFT, by=council.chair.user, reason="Chênh lệch")
+    with pytest.raises(PermissionDenied):
+        round_transition(round=council.round, to_state=RoundState.CLOSED, by=council.chair.user)
+    assert ((_sheet_row(sheet), _round_row(council.round)), AuditEvent.objects.count()) == (before, events)

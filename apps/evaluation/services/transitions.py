@@ -37,8 +37,9 @@ from apps.cycles.models import Application
 from apps.cycles.services import application_transition
 
 from ..eligibility import required_state
-from ..enums import MemberRole, RoundState, SheetState, Tier
-from ..models import CommunePreCheck, CouncilMember, EvaluationRound, ScoreSheet
+from ..enums import RoundState, SheetState, Tier
+from ..models import CommunePreCheck, EvaluationRound, ScoreSheet
+from ..rules import is_round_chair
 from ..selectors import round_results
 from .minutes import minutes_render_queue
 
@@ -93,10 +94,6 @@ def _label(enum: Any, value: str) -> str:
     return str(enum(value).label) if value in enum.values else value
 
 
-def _is_chair(round: EvaluationRound, user: "User") -> bool:
-    return CouncilMember.objects.filter(round=round, user=user, role=MemberRole.CHAIR).exists()
-
-
 def _sheet_illegal(from_state: str, to_state: str) -> SheetTransitionNotAllowed:
     return SheetTransitionNotAllowed(
         _("A sheet in the state “%(from)s” cannot move to “%(to)s”. Nothing was changed.")
@@ -125,7 +122,7 @@ def sheet_transition(*, sheet: ScoreSheet, to_state: str, by: "User", reason: st
         raise _sheet_illegal(from_state, to_state)
     if who == MEMBER and locked.member.user_id != by.pk:
         raise PermissionDenied(_("Only the member who scores this sheet may submit it."))
-    if who == CHAIR and not _is_chair(locked.round, by):
+    if who == CHAIR and not is_round_chair(by, locked.round):
         raise PermissionDenied(_("Only the chair of the council may reopen a sheet."))
     if to_state == SheetState.SUBMITTED:
         lock_eligible_application(locked.entry)
@@ -230,7 +227,7 @@ def round_transition(*, round: EvaluationRound, to_state: str, by: "User") -> Ev
             code="illegal",
         )
     # A commune pre-check round has no chair: the view lets the commune's officer close it.
-    if locked.tier != Tier.COMMUNE and not _is_chair(locked, by):
+    if locked.tier != Tier.COMMUNE and not is_round_chair(by, locked):
         raise PermissionDenied(_("Only the chair of the council may close the round."))
     _freeze_results(locked, by=by)
     locked.state = to_state
