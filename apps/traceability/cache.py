@@ -5,9 +5,13 @@ version, the catalogue's version (photos, points of sale, certificates) and toda
 stamp's own state, the certificate's status, the scan counters) is read on every request.
 """
 
+import contextlib
+import contextvars
+
 from django.core.cache import cache
 from django.db import transaction
 
+from apps.catalog import cache as catalog_cache
 from apps.catalog.cache import cache_key
 from apps.core.cache_versions import cache_version, cache_version_bump
 
@@ -15,8 +19,30 @@ VERSION_KEY = "traceability:version"
 RECORD_SECONDS = 60 * 60
 
 
+REGIONS_SECONDS = 60  # the regions come from written scans, which lag by up to a minute anyway
+
+_request_version = contextvars.ContextVar("trace_request_version", default=None)
+
+
 def trace_version():
-    return cache_version(VERSION_KEY)
+    pinned = _request_version.get()
+    return pinned if pinned is not None else cache_version(VERSION_KEY)
+
+
+@contextlib.contextmanager
+def versions_pinned():
+    """Read the traceability and catalogue versions in one round trip and use them for the whole request (the scan
+    page builds three keys from them). A version the cache lost is read (and set) the usual way."""
+    found = cache.get_many([VERSION_KEY, catalog_cache.VERSION_KEY])
+    trace = _request_version.set(found.get(VERSION_KEY) or cache_version(VERSION_KEY))
+    catalog = catalog_cache._request_version.set(
+        found.get(catalog_cache.VERSION_KEY) or catalog_cache.catalog_version()
+    )
+    try:
+        yield
+    finally:
+        catalog_cache._request_version.reset(catalog)
+        _request_version.reset(trace)
 
 
 def _bump():
@@ -59,3 +85,13 @@ def cached_stamp(*, today, code, lookup):
         if found[0] is not None:
             cache.set(key, found, timeout=RECORD_SECONDS)
     return found
+
+
+def cached_regions_count(*, stamp, count):
+    """How many provinces a stamp was scanned in (the "too many scans" warning), cached for a minute per stamp."""
+    key = f"trace:regions:{stamp.pk}"
+    value = cache.get(key)
+    if value is None:
+        value = count()
+        cache.set(key, value, timeout=REGIONS_SECONDS)
+    return value

@@ -17,7 +17,7 @@ from apps.certificates.enums import CertificateStatus
 from apps.core.gs1 import DigitalLinkError, is_valid_ai_value, to_gtin14
 
 from . import counterfeit, labels, selectors, services
-from .cache import cached_record, cached_stamp
+from .cache import cached_record, cached_regions_count, cached_stamp, versions_pinned
 from .enums import Signal
 from .forms import CodeForm, FakeReportForm
 from .models import ProductionSite, SiteCertification
@@ -105,7 +105,11 @@ def _scan_page(request, stamp, certificate):
             "verdict": verdict,
             "Signal": Signal,
             "scan_count": count,
-            "regions": selectors.scan_regions_count(stamp) if Signal.TOO_MANY_SCANS in verdict else 0,
+            "regions": (
+                cached_regions_count(stamp=stamp, count=lambda: selectors.scan_regions_count(stamp))
+                if Signal.TOO_MANY_SCANS in verdict
+                else 0
+            ),
             "record": _record_html(request, stamp, today),
         },
     )
@@ -114,12 +118,13 @@ def _scan_page(request, stamp, certificate):
 @never_cache
 @require_safe
 def stamp(request, code):
-    found, certificate = _stamp_and_certificate(services.normalise_code(code))
-    if found is None:
-        return _unknown(request)
-    if found.code != code:
-        return redirect("trace_scan:stamp", code=found.code)
-    return _scan_page(request, found, certificate)
+    with versions_pinned():
+        found, certificate = _stamp_and_certificate(services.normalise_code(code))
+        if found is None:
+            return _unknown(request)
+        if found.code != code:
+            return redirect("trace_scan:stamp", code=found.code)
+        return _scan_page(request, found, certificate)
 
 
 def _stamp_and_certificate(code):
