@@ -1,6 +1,7 @@
 """Celery tasks of the core app: sending the queued mail, and the outbox sweeps (:mod:`apps.core.outbox`)."""
 
 from celery import shared_task
+from django.conf import settings
 
 from . import mail
 
@@ -15,8 +16,9 @@ def send_mail_task(self, *, mail_id):
         if self.request.retries >= self.max_retries:
             mail.mail_give_up(mail_id=mail_id)
             return False
-        # 30 s, 1 min, 2 min … up to about an hour between tries.
-        raise self.retry(exc=exc, countdown=min(30 * 2**self.request.retries, 3600)) from exc
+        # 30 s, 1 min, 2 min … (OCOP_MAIL_RETRY_SECONDS, doubled) up to about an hour between tries.
+        countdown = min(settings.OCOP_MAIL_RETRY_SECONDS * 2**self.request.retries, 3600)
+        raise self.retry(exc=exc, countdown=countdown) from exc
 
 
 @shared_task(name="core.outbox_flush")

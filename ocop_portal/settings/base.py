@@ -243,13 +243,25 @@ OCOP_RENDER_TIME_LIMIT_SECONDS = env.int("OCOP_RENDER_TIME_LIMIT_SECONDS", defau
 # worker's rows are rendered again within two minutes.
 OCOP_RENDER_STALE_SECONDS = env.int("OCOP_RENDER_STALE_SECONDS", default=OCOP_RENDER_TIME_LIMIT_SECONDS + 10)
 # A row still pending this long after it was created has lost its message and is queued again by the
-# one-minute sweep. Messages can be lost: Redis pops a task before the worker records it as unacknowledged, and
-# a worker killed in between takes it with it. (A broker that was down at commit time is the outbox's job.)
-OCOP_RENDER_LOST_AFTER_SECONDS = env.int("OCOP_RENDER_LOST_AFTER_SECONDS", default=90)
+# one-minute sweep: 60 s plus the sweep's minute keep recovery within two minutes (a row queued twice is still
+# rendered once: the claim is conditional). Messages can be lost: Redis pops a task before the worker records it
+# as unacknowledged, and a worker killed in between takes it with it. (A broker down at commit time is the
+# outbox's job.)
+OCOP_RENDER_LOST_AFTER_SECONDS = env.int("OCOP_RENDER_LOST_AFTER_SECONDS", default=60)
 # Certificates rendered per task, in one WeasyPrint document (layout has a fixed cost per document).
 OCOP_CERTIFICATES_PER_DOCUMENT = env.int("OCOP_CERTIFICATES_PER_DOCUMENT", default=25)
 
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+# The SMTP server (with DJANGO_EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend). Mail is sent by the
+# core.send_mail task, never in a request; a short timeout keeps an unreachable server from holding a worker.
+EMAIL_HOST = env("DJANGO_EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("DJANGO_EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env("DJANGO_EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env("DJANGO_EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("DJANGO_EMAIL_USE_TLS", default=False)
+EMAIL_TIMEOUT = env.int("DJANGO_EMAIL_TIMEOUT", default=10)
+# A mail that could not be sent is tried again after this many seconds, doubling each time (up to an hour).
+OCOP_MAIL_RETRY_SECONDS = env.int("OCOP_MAIL_RETRY_SECONDS", default=30)
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="Cổng OCOP <no-reply@ocop.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

@@ -34,5 +34,6 @@ if os.environ.get("PYTEST_XDIST_WORKER", "").startswith("gw") and not os.environ
 from .base import *  # noqa: E402,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Memory, unless a test runs processes against a real SMTP server of its own (tests/faults/test_smtp_down.py).
+EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
 CACHES["default"]["KEY_PREFIX"] = "ocop-test"  # noqa: F405

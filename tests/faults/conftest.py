@@ -4,16 +4,24 @@ Never the machine's shared PostgreSQL (5432) or Redis (6379): a fault test stops
 """
 
 import contextlib
+import json
 import os
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
 
+import psycopg2
 import pytest
+import redis
 from celery import current_app
+
+from tests.worker import Worker
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def spare_port():
@@ -167,3 +175,74 @@ class PrivatePostgres:
         with contextlib.suppress(Exception):
             self.stop()
         shutil.rmtree(self.dir, ignore_errors=True)
+
+
+class PrivateSite:
+    """A private PostgreSQL cluster (migrated) and Redis, and the environment every process of a test runs with:
+    ``manage.py`` commands, scripts for ``manage.py shell`` and real Celery workers."""
+
+    def __init__(self, tmp_path):
+        self.pg = PrivatePostgres().init()
+        self.redis = PrivateRedis(tmp_path).start()
+        self.env = {
+            "DJANGO_SETTINGS_MODULE": "ocop_portal.settings.test",
+            "DATABASE_URL": self.pg.url,
+            "REDIS_URL": f"{self.redis.url}/0",
+            "CELERY_BROKER_URL": f"{self.redis.url}/1",
+            "OCOP_PRIVATE_STORAGE_ROOT": str(tmp_path / "private"),
+            "DJANGO_MEDIA_ROOT": str(tmp_path / "media"),
+        }
+        self.broker = redis.Redis.from_url(self.env["CELERY_BROKER_URL"])
+        self.workers = []
+        self.db = None
+
+    def manage(self, *args, script=None, marker=None):
+        result = subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=ROOT,
+            env={**os.environ, **self.env},
+            input=script,
+            capture_output=True,
+            text=True,
+            timeout=180,
+        )
+        assert result.returncode == 0, result.stderr[-3000:]
+        if marker:
+            line = next(line for line in result.stdout.splitlines() if line.startswith(marker))
+            return json.loads(line.removeprefix(marker))
+        return result.stdout
+
+    def worker(self, **extra):
+        self.workers.append(Worker({**self.env, **extra}).start())
+        return self.workers[-1]
+
+    def query(self, sql, params=()):
+        """Rows of ``sql`` on the private database, read from this process (cheap enough to poll)."""
+        if self.db is None:
+            self.db = psycopg2.connect(self.pg.url.replace("postgres://", "postgresql://"))
+            self.db.autocommit = True
+        with self.db.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+
+    def states(self, ids):
+        rows = self.query("SELECT render_state FROM certificates_certificate WHERE id = ANY(%s)", [ids])
+        return [state for (state,) in rows]
+
+    def close(self):
+        if self.db is not None:
+            self.db.close()
+        for w in self.workers:
+            w.kill()
+        self.redis.stop()
+        self.pg.destroy()
+
+
+@pytest.fixture
+def private_site(tmp_path):
+    site = PrivateSite(tmp_path)
+    try:
+        site.manage("migrate", "--noinput", "-v0")
+        yield site
+    finally:
+        site.close()
