@@ -4,7 +4,7 @@ from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
-from django.template.loader import get_template
+from django.template.loader import get_template, render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -88,34 +88,55 @@ def product_list(request):
     )
 
 
+def product_page(request, slug, *, today=None):
+    """What a product page shows, with its main content already rendered, once per catalogue version and day.
+
+    The page's six queries and the article's template are paid once per version (every change a product page shows
+    bumps it: certificate, product, producer, photo, point of sale, fair); a logged-in visitor, a page missed by the
+    page cache and the next request after a change of another product read it back in one round trip. Keyed by the
+    language and the host (the JSON-LD holds absolute links). Raises Http404 when the product is not certified.
+    """
+    today = today or timezone.localdate()
+    key = cache_key(
+        "product-page", today, slug=slug, lang=get_language(), host=request.get_host(), scheme=request.scheme
+    )
+    page = cache.get(key)
+    if page is None:
+        entry = selectors.product_entry(slug=slug, today=today)
+        product = entry.product
+        photos = selectors.product_photos(product)
+        verify_url = entry.certificate.verification_path
+        page = {
+            "entry": entry,
+            "product": product,
+            "photos": photos,
+            "points_of_sale": selectors.product_points_of_sale(product),
+            "fairs": selectors.product_fairs(product, today=today),
+            "verify_url": verify_url,
+            "locator": selectors.product_locator(entry),
+            "today": today,
+        }
+        page["article"] = str(render_to_string("catalog/includes/_product_article.html", page))
+        page["json_ld"] = str(product_json_ld(request, entry, photos, verify_url))
+        cache.set(key, page, timeout=CACHE_SECONDS)
+    return {
+        **page,
+        "article": mark_safe(page["article"]),  # noqa: S308 - our own template
+        "json_ld": mark_safe(page["json_ld"]),  # noqa: S308 - json_for_script's output
+    }
+
+
 @require_GET
 @cache_public_page
 def product_detail(request, slug):
     try:
-        entry = selectors.product_entry(slug=slug)
+        page = product_page(request, slug)
     except Http404:
         former = selectors.former_product(slug=slug)
         if former is None:
             raise
         return render(request, "catalog/product_former.html", {**former, "Status": CertificateStatus})
-    product = entry.product
-    photos = selectors.product_photos(product)
-    verify_url = entry.certificate.verification_path
-    return render(
-        request,
-        "catalog/product_detail.html",
-        {
-            "entry": entry,
-            "product": product,
-            "photos": photos,
-            "points_of_sale": selectors.product_points_of_sale(product),
-            "fairs": selectors.product_fairs(product),
-            "verify_url": verify_url,
-            "locator": selectors.product_locator(entry),
-            "json_ld": product_json_ld(request, entry, photos, verify_url),
-            "today": timezone.localdate(),
-        },
-    )
+    return render(request, "catalog/product_detail.html", page)
 
 
 @require_GET
