@@ -5,6 +5,7 @@ number of queries does not grow with the catalogue."""
 import re
 
 import pytest
+from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -96,3 +97,33 @@ def test_query_counts_are_equal_at_one_and_at_many_products(client, tree, page_c
             runs += [_queries(client, url, params), _queries(client, url, params)]
         counts.append(runs)
     assert counts[0] == counts[1]
+
+
+def test_filter_form_counts_follow_an_upgrade(client, catalog, page_cache_off):
+    """The rendered filter form (cached with the facet counts) shows the new star counts at once."""
+
+    def star_counts(html):
+        return re.findall(r'name="stars" value="(\d)"[^>]*> [^(]+\((\d+)\)', html)
+
+    before = dict(star_counts(client.get(LIST_URL).text))
+    old = catalog.wine.certificates.get()
+    old.superseded_by = certify(catalog.wine, stars=4)
+    old.save()
+    after = dict(star_counts(client.get(LIST_URL).text))
+    assert (int(after["4"]) - int(before["4"]), int(after.get("3", 0)) - int(before.get("3", 0))) == (1, -1)
+
+
+def test_warm_catalogue_miss_is_one_query_and_two_cache_reads(
+    client, catalog, page_cache_off, monkeypatch, django_assert_num_queries
+):
+    """With everything cached but the page: the page's ids in one query; the version, then the facet counts, the
+    filter form and the cards in one ``get_many``."""
+    client.get(LIST_URL, {"stars": 4})
+    backend = caches["default"]
+    reads = []
+    for name in ("get", "get_many"):
+        original = getattr(backend, name)
+        monkeypatch.setattr(backend, name, lambda *a, _o=original, _n=name, **k: reads.append(_n) or _o(*a, **k))
+    with django_assert_num_queries(1):
+        response = client.get(LIST_URL, {"stars": 4})
+    assert (response.status_code, len(reads)) == (200, 2)
