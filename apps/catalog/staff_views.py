@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -19,6 +20,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.core.forms import add_service_errors
+from apps.core.idempotency import Submission
+from apps.core.pages import RecordFormPage, RecordForms
 from apps.core.policy import get_object_or_403
 
 from . import services
@@ -40,19 +43,22 @@ def _require(request, perm):
         raise PermissionDenied
 
 
-def _list(request, queryset, template):
-    page = Paginator(trade_staff_rows(queryset), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, template, {"page": page})
+def _list(request, kind):
+    page = Paginator(trade_staff_rows(kind.visible_to(request.user)), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request, kind.template("list"), {"page": page, "kind": kind, "can_add": request.user.has_perm(kind.perm("add"))}
+    )
 
 
-def _detail(request, obj, template, *, may_change):
+def _detail(request, obj, kind, *, may_change):
     search = ProductSearchForm(request.GET or None)
     query = search.cleaned_data["q"] if search.is_valid() else ""
     linked = Paginator(trade_linked_products(obj), LINKED_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
-        template,
+        kind.template("detail"),
         {
+            "kind": kind,
             "object": obj,
             "linked": linked,
             "may_change": may_change,
@@ -84,8 +90,9 @@ def _product_change(request, obj, change, detail_url, success_message):
 class TradeKind:
     """What differs between the screens of points of sale and of fairs; the views below serve both.
 
-    ``name`` prefixes the URL names (``trade:<name>_detail``), the templates (``catalog/staff/<name>_form.html``) and
-    the services (``services.<name>_update(<name>=obj, ...)``).
+    ``name`` prefixes the URL names (``trade:<name>_detail``), the templates (``catalog/staff/<name>_list.html`` and
+    ``_detail.html``, which extend ``trade_list.html`` and ``trade_detail.html``) and the services
+    (``services.<name>_update(<name>=obj, ...)``). The form page is the shared ``layouts/record_form.html``.
     """
 
     name: str
@@ -95,6 +102,11 @@ class TradeKind:
     created: str
     linked: str
     unlinked: str
+    list_label: str
+    edit_title: str
+    new_title: str
+    empty_list: str
+    link_rule: str
 
     def perm(self, action):
         return f"catalog.{action}_{self.model_name}"
@@ -105,8 +117,19 @@ class TradeKind:
     def url_name(self, page):
         return f"trade:{self.name}_{page}"
 
+    @property
+    def urls(self):
+        """The URL names of its pages, for the templates: ``{% url kind.urls.detail object.pk %}``."""
+        return {
+            page: self.url_name(page)
+            for page in ("list", "create", "detail", "update", "product_link", "product_unlink")
+        }
+
     def service(self, action):
         return getattr(services, f"{self.name}_{action}")
+
+    def form_page(self, obj=None) -> RecordFormPage:
+        return RecordForms(f"trade:{self.name}", self.new_title, self.edit_title, self.list_label).page(obj)
 
     def fetch(self, request, pk, action):
         return get_object_or_403(self.visible_to(request.user), request.user, self.perm(action), pk=pk)
@@ -120,6 +143,11 @@ POINT_OF_SALE = TradeKind(
     created=gettext_lazy("The point of sale %(name)s has been registered."),
     linked=gettext_lazy("%(product)s is now listed at this point of sale."),
     unlinked=gettext_lazy("%(product)s is no longer listed at this point of sale."),
+    list_label=gettext_lazy("OCOP points of sale"),
+    edit_title=gettext_lazy("Edit point of sale"),
+    new_title=gettext_lazy("Register a point of sale"),
+    empty_list=gettext_lazy("No points of sale in your area yet."),
+    link_rule=gettext_lazy("Only products with a valid OCOP certificate from this point's province can be added."),
 )
 FAIR = TradeKind(
     name="fair",
@@ -129,6 +157,11 @@ FAIR = TradeKind(
     created=gettext_lazy("The fair %(name)s has been registered."),
     linked=gettext_lazy("%(product)s is now shown at this fair."),
     unlinked=gettext_lazy("%(product)s is no longer shown at this fair."),
+    list_label=gettext_lazy("Trade fairs"),
+    edit_title=gettext_lazy("Edit fair"),
+    new_title=gettext_lazy("Register a fair"),
+    empty_list=gettext_lazy("No fairs in your area yet."),
+    link_rule=gettext_lazy("Any product with a valid OCOP certificate, from any province, can be added."),
 )
 
 
@@ -136,7 +169,7 @@ def list_view(kind):
     @login_required
     def view(request):
         _require(request, "catalog.view_trade_promotion")
-        return _list(request, kind.visible_to(request.user), kind.template("list"))
+        return _list(request, kind)
 
     return view
 
@@ -148,14 +181,20 @@ def create_view(kind):
         _require(request, kind.perm("add"))
         form = kind.form_class(request.POST or None, user=request.user)
         if request.method == "POST" and form.is_valid():
+            submission = Submission(request)
+            if submission.duplicate:
+                messages.info(request, _("This form was already sent; it was saved only once."))
+                return redirect(submission.previous_url or kind.url_name("list"))
             try:
                 obj = kind.service("create")(by=request.user, **form.cleaned_data)
             except ValidationError as exc:
+                submission.release()
                 add_service_errors(form, exc)
             else:
+                submission.done(reverse(kind.url_name("detail"), args=[obj.pk]))
                 messages.success(request, kind.created % {"name": obj.name})
                 return redirect(kind.url_name("detail"), pk=obj.pk)
-        return render(request, kind.template("form"), {"form": form})
+        return render(request, "layouts/record_form.html", {"form": form, "form_page": kind.form_page()})
 
     return view
 
@@ -164,9 +203,7 @@ def detail_view(kind):
     @login_required
     def view(request, pk):
         obj = kind.fetch(request, pk, "view")
-        return _detail(
-            request, obj, kind.template("detail"), may_change=request.user.has_perm(kind.perm("change"), obj)
-        )
+        return _detail(request, obj, kind, may_change=request.user.has_perm(kind.perm("change"), obj))
 
     return view
 
@@ -185,7 +222,9 @@ def update_view(kind):
             else:
                 messages.success(request, _("The changes have been saved."))
                 return redirect(kind.url_name("detail"), pk=obj.pk)
-        return render(request, kind.template("form"), {"form": form, "object": obj})
+        return render(
+            request, "layouts/record_form.html", {"form": form, "object": obj, "form_page": kind.form_page(obj)}
+        )
 
     return view
 

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from apps.core.forms import add_service_errors
 from apps.core.idempotency import Submission
+from apps.core.pages import RecordForms
 from apps.core.policy import get_object_or_403, is_staff_member
 from apps.core.validators import DOCUMENT_TYPES, extension_for
 from apps.geo.models import AdministrativeUnit
@@ -43,6 +44,7 @@ from .services import (
 )
 
 PAGE_SIZE = 50
+FORMS = RecordForms("producers:producer", _lazy("Register a producer"), _lazy("Edit producer"), _lazy("Producers"))
 
 
 @login_required
@@ -86,7 +88,7 @@ def producer_create_view(request):
             submission.done(reverse("producers:producer_detail", args=[producer.pk]))
             messages.success(request, _("The producer %(name)s has been registered.") % {"name": producer.name})
             return redirect("producers:producer_detail", pk=producer.pk)
-    return render(request, "producers/producer_form.html", {"form": form})
+    return render(request, "layouts/record_form.html", {"form": form, "form_page": FORMS.page()})
 
 
 @login_required
@@ -157,7 +159,9 @@ def producer_update_view(request, pk):
         else:
             messages.success(request, _("The changes have been saved."))
             return redirect("producers:producer_detail", pk=producer.pk)
-    return render(request, "producers/producer_form.html", {"form": form, "producer": producer})
+    return render(
+        request, "layouts/record_form.html", {"form": form, "producer": producer, "form_page": FORMS.page(producer)}
+    )
 
 
 @login_required

@@ -9,10 +9,12 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.core.forms import add_service_errors
 from apps.core.idempotency import Submission
+from apps.core.pages import RecordForms
 from apps.core.policy import get_object_or_403
 from apps.core.text import ascii_int
 from apps.core.validators import sniff_content_type
@@ -28,6 +30,7 @@ from .selectors import product_list, product_photos, products_visible_to
 from .services import photo_add, photo_remove, photo_set_cover, product_create, product_update
 
 PRODUCT_RELATED = ("product_set__group", "producer", "commune")
+FORMS = RecordForms("products:product", _lazy("Register a product"), _lazy("Edit product"), _lazy("Products"))
 
 
 def _large_filters(user):
@@ -89,7 +92,7 @@ def product_create_view(request):
             submission.done(reverse("products:product_detail", args=[product.pk]))
             messages.success(request, _("The product %(name)s has been registered.") % {"name": product.name})
             return redirect("products:product_detail", pk=product.pk)
-    return render(request, "products/product_form.html", {"form": form})
+    return render(request, "layouts/record_form.html", {"form": form, "form_page": FORMS.page()})
 
 
 @login_required
@@ -124,7 +127,9 @@ def product_update_view(request, pk):
         else:
             messages.success(request, _("The changes have been saved."))
             return redirect("products:product_detail", pk=product.pk)
-    return render(request, "products/product_form.html", {"form": form, "product": product})
+    return render(
+        request, "layouts/record_form.html", {"form": form, "product": product, "form_page": FORMS.page(product)}
+    )
 
 
 @login_required

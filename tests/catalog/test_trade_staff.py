@@ -1,6 +1,7 @@
 """Staff screens of trade promotion: who may see and change which point of sale or fair, and what it may carry."""
 
 import datetime
+import re
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -233,6 +234,49 @@ def test_trade_fair_create_succeeds(staff_client, users, tree):
     assert response["Location"] == fair_url("detail", fair)
     assert (fair.venue, fair.ends_on - fair.starts_on) == ("Quảng trường 30/10", datetime.timedelta(days=3))
     assert audit_actions(fair) == ["fair.create"]
+
+
+@pytest.mark.parametrize(
+    ("kind", "model", "form_data"),
+    [("point_of_sale", PointOfSale, point_form), ("fair", Fair, fair_form)],
+    ids=["point_of_sale", "fair"],
+)
+def test_trade_double_submitted_create_saves_once(
+    staff_client, users, tree, kind, model, form_data, django_capture_on_commit_callbacks
+):
+    officer = staff_client(users.province)
+    page = officer.get(reverse(f"trade:{kind}_create"))
+    token = re.search(r'name="submit_token" value="([0-9a-f]{32})"', page.content.decode()).group(1)
+    data = {**form_data(tree.y), "submit_token": token}
+    with django_capture_on_commit_callbacks(execute=True):
+        first = officer.post(reverse(f"trade:{kind}_create"), data)
+    again = officer.post(reverse(f"trade:{kind}_create"), data, follow=True)
+    created = model.objects.get()
+    assert first["Location"] == again.redirect_chain[0][0] == reverse(f"trade:{kind}_detail", args=[created.pk])
+    assert "Biểu mẫu này đã được gửi; hệ thống chỉ lưu một lần." in again.content.decode()
+    assert AuditEvent.objects.filter(action=f"{kind}.create").count() == 1
+
+
+def test_trade_refused_create_releases_its_token(staff_client, users, tree):
+    officer = staff_client(users.province)
+    page = officer.get(reverse("trade:fair_create"))
+    token = re.search(r'name="submit_token" value="([0-9a-f]{32})"', page.content.decode()).group(1)
+    wrong_dates = fair_form(tree.d, starts_on="2026-10-10", ends_on="2026-10-09", submit_token=token)
+    refused = officer.post(reverse("trade:fair_create"), wrong_dates)
+    assert (refused.status_code, Fair.objects.count()) == (200, 0)
+    corrected = officer.post(reverse("trade:fair_create"), fair_form(tree.d, submit_token=token))
+    assert corrected["Location"] == fair_url("detail", Fair.objects.get())
+
+
+def test_trade_form_page_names_the_record_and_cancels_to_it(staff_client, users, trade):
+    officer = staff_client(users.province)
+    new = officer.get(reverse("trade:point_of_sale_create")).content.decode()
+    edit = officer.get(fair_url("update", trade.fair)).content.decode()
+    assert "<h1>Đăng ký điểm bán</h1>" in new
+    assert f'<a href="{reverse("trade:point_of_sale_list")}">Hủy</a>' in new
+    assert "<h1>Sửa hội chợ</h1>" in edit
+    assert f'<a href="{fair_url("detail", trade.fair)}">{trade.fair.name}</a>' in edit
+    assert f'<a href="{fair_url("detail", trade.fair)}">Hủy</a>' in edit
 
 
 def test_trade_fair_end_before_start_is_refused_in_vietnamese(staff_client, users, tree):
