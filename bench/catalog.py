@@ -35,7 +35,7 @@ import psycopg2
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
-DB_NAME = "ocop_bench_catalog"
+DB_NAME = os.environ.get("OCOP_BENCH_DATABASE", "ocop_bench_catalog")  # a database of your own on a shared server
 PG = "postgres://postgres@127.0.0.1:5432"
 # The catalogue's own Redis database (its tests use a key prefix; the bench flushes only its own keys).
 REDIS_URL = os.environ.get("OCOP_BENCH_REDIS_URL", "redis://127.0.0.1:6379/11")

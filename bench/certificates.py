@@ -93,7 +93,9 @@ def seconds_per_certificate(certs, *, batched, batch=BATCH):
 
 # --- End to end: a committed decision to ready files, through a real Celery worker ---------------------------
 
-E2E_DB = "ocop_bench_certificates"
+E2E_DB = os.environ.get(
+    "OCOP_BENCH_E2E_DATABASE", "ocop_bench_certificates"
+)  # a database of your own on a shared server
 PG = "postgres://postgres@127.0.0.1:5432"
 
 

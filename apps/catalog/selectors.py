@@ -196,6 +196,11 @@ def catalog_facets(filterset: CatalogFilter, *, today: datetime.date | None = No
     return cached("facets", today, compute, **params)
 
 
+def catalog_facets_key(filterset: CatalogFilter, *, today: datetime.date | None = None) -> str:
+    """The cache key :func:`catalog_facets` reads (for a caller that reads it with other keys in one round trip)."""
+    return cache_key("facets", today or timezone.localdate(), **_facet_params(filterset))
+
+
 def catalog_filters_fragment_key(filterset: CatalogFilter, *, today: datetime.date | None = None) -> str:
     """Names the rendered filter form: same facets, same selection, same sort order."""
     today = today or timezone.localdate()

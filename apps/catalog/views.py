@@ -4,7 +4,7 @@ from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
-from django.template.loader import get_template
+from django.template.loader import get_template, render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -35,87 +35,142 @@ class CountedPaginator(Paginator):
         return self._known_count
 
 
-def product_cards(entry_ids, *, today=None):
+def _card_keys(entry_ids, today):
+    language = get_language()
+    return {pk: cache_key("card", today, pk=pk, lang=language) for pk in entry_ids}
+
+
+def product_cards(entry_ids, *, today=None, found=None):
     """The rendered product cards of ``entry_ids``, in that order.
 
     A card is rendered once per catalogue version, day and language and then read from the cache with the page's
-    other cards in one round trip: a catalogue page that missed the page cache (its own search words, a rare
-    facet combination) renders and queries only the cards no page has shown since the catalogue last changed.
+    other cards in one round trip (``found``: what the caller already read in its own round trip): a catalogue
+    page that missed the page cache (its own search words, a rare facet combination) renders and queries only the
+    cards no page has shown since the catalogue last changed.
     """
     today = today or timezone.localdate()
-    language = get_language()
-    keys = {pk: cache_key("card", today, pk=pk, lang=language) for pk in entry_ids}
-    found = cache.get_many(list(keys.values())) if keys else {}
+    keys = _card_keys(entry_ids, today)
+    if found is None:
+        found = cache.get_many(list(keys.values())) if keys else {}
     missing = [pk for pk, key in keys.items() if key not in found]
     if missing:
         template = get_template("catalog/includes/_product_card.html")
         entries = selectors.card_entries(selectors.visible_entries(today).filter(pk__in=missing))
         fresh = {keys[e.pk]: template.render({"entry": e}) for e in entries}
         cache.set_many(fresh, timeout=CACHE_SECONDS)
-        found.update(fresh)
+        found = {**found, **fresh}
     return [mark_safe(found[keys[pk]]) for pk in entry_ids if keys[pk] in found]  # noqa: S308 - our own template
+
+
+def _page_guess(raw):
+    """The page number asked for, before the count is known (the paginator has the last word)."""
+    try:
+        return max(int(raw), 1)
+    except (TypeError, ValueError):
+        return 1
 
 
 @require_GET
 @cache_public_page
 def product_list(request):
-    filterset = selectors.catalog_filter(request.GET)
-    facets = selectors.catalog_facets(filterset)
-    # Every listed product has exactly one star level: the cached star counts add up to the total.
-    total = sum(option.count for option in facets["stars"])
-    # The page's entries by id and name only (a cheap query); their cards come rendered from the cache.
-    paginator = CountedPaginator(filterset.qs.only("pk", "name"), PAGE_SIZE, count=total)
-    page = paginator.get_page(request.GET.get("page"))
-    page.object_list = list(page.object_list)
+    today = timezone.localdate()
+    filterset = selectors.catalog_filter(request.GET, today=today)
     selected = filterset.form.cleaned_data if filterset.is_valid() else {}
     filtered = any(v not in (None, "") for k, v in selected.items() if k != "sort")
     # Facets in use (the search box stays outside the folded part of the form, which opens when one is).
     active_filters = sum(v not in (None, "") for k, v in selected.items() if k not in ("q", "sort"))
+    # The page's entries by id and name only (one cheap query), then the facet counts, the rendered filter form and
+    # the rendered cards in one cache round trip; only what the cache lacks is computed.
+    entries = filterset.qs.only("pk", "name")
+    guess = _page_guess(request.GET.get("page"))
+    guessed = list(entries[(guess - 1) * PAGE_SIZE : guess * PAGE_SIZE])
+    facets_key = selectors.catalog_facets_key(filterset, today=today)
+    form_key = selectors.catalog_filters_fragment_key(filterset, today=today) + f":{get_language()}"
+    found = cache.get_many([facets_key, form_key, *_card_keys([e.pk for e in guessed], today).values()])
+    facets = found.get(facets_key)
+    if facets is None:
+        facets = selectors.catalog_facets(filterset, today=today)
+    # Every listed product has exactly one star level: the cached star counts add up to the total.
+    total = sum(option.count for option in facets["stars"])
+    page = CountedPaginator(entries, PAGE_SIZE, count=total).get_page(request.GET.get("page"))
+    # Out of range or not a number: the page the paginator chose instead (and its cards read on their own).
+    page.object_list = guessed if page.number == guess else list(page.object_list)
+    selection = {k: ("" if v is None else str(v)) for k, v in selected.items()}
+    filters_form = found.get(form_key)
+    if filters_form is None:
+        context = {
+            "facets": facets,
+            "selected": selection,
+            "filtered": filtered,
+            "active_filters": active_filters,
+            "sort_choices": CatalogSort.choices,
+            "star_choices": RECOGNISED_STARS,
+        }
+        filters_form = str(render_to_string("catalog/includes/_catalog_filters.html", context))
+        cache.set(form_key, filters_form, timeout=CACHE_SECONDS)
     return render(
         request,
         "catalog/product_list.html",
         {
             "page_obj": page,
-            "cards": product_cards([entry.pk for entry in page.object_list]),
+            "cards": product_cards([entry.pk for entry in page.object_list], today=today, found=found),
             "facets": facets,
-            "selected": {k: ("" if v is None else str(v)) for k, v in selected.items()},
+            "selected": selection,
             "filtered": filtered,
-            "active_filters": active_filters,
-            "filters_key": selectors.catalog_filters_fragment_key(filterset),
-            "sort_choices": CatalogSort.choices,
-            "star_choices": RECOGNISED_STARS,
+            "filters_form": mark_safe(filters_form),  # noqa: S308 - our own template
         },
     )
+
+
+def product_page(request, slug, *, today=None):
+    """What a product page shows, with its main content already rendered, once per catalogue version and day.
+
+    The page's six queries and the article's template are paid once per version (every change a product page shows
+    bumps it: certificate, product, producer, photo, point of sale, fair); a logged-in visitor, a page missed by the
+    page cache and the next request after a change of another product read it back in one round trip. Keyed by the
+    language and the host (the JSON-LD holds absolute links). Raises Http404 when the product is not certified.
+    """
+    today = today or timezone.localdate()
+    key = cache_key(
+        "product-page", today, slug=slug, lang=get_language(), host=request.get_host(), scheme=request.scheme
+    )
+    page = cache.get(key)
+    if page is None:
+        entry = selectors.product_entry(slug=slug, today=today)
+        product = entry.product
+        photos = selectors.product_photos(product)
+        verify_url = entry.certificate.verification_path
+        page = {
+            "entry": entry,
+            "product": product,
+            "photos": photos,
+            "points_of_sale": selectors.product_points_of_sale(product),
+            "fairs": selectors.product_fairs(product, today=today),
+            "verify_url": verify_url,
+            "locator": selectors.product_locator(entry),
+            "today": today,
+        }
+        page["article"] = str(render_to_string("catalog/includes/_product_article.html", page))
+        page["json_ld"] = str(product_json_ld(request, entry, photos, verify_url))
+        cache.set(key, page, timeout=CACHE_SECONDS)
+    return {
+        **page,
+        "article": mark_safe(page["article"]),  # noqa: S308 - our own template
+        "json_ld": mark_safe(page["json_ld"]),  # noqa: S308 - json_for_script's output
+    }
 
 
 @require_GET
 @cache_public_page
 def product_detail(request, slug):
     try:
-        entry = selectors.product_entry(slug=slug)
+        page = product_page(request, slug)
     except Http404:
         former = selectors.former_product(slug=slug)
         if former is None:
             raise
         return render(request, "catalog/product_former.html", {**former, "Status": CertificateStatus})
-    product = entry.product
-    photos = selectors.product_photos(product)
-    verify_url = entry.certificate.verification_path
-    return render(
-        request,
-        "catalog/product_detail.html",
-        {
-            "entry": entry,
-            "product": product,
-            "photos": photos,
-            "points_of_sale": selectors.product_points_of_sale(product),
-            "fairs": selectors.product_fairs(product),
-            "verify_url": verify_url,
-            "locator": selectors.product_locator(entry),
-            "json_ld": product_json_ld(request, entry, photos, verify_url),
-            "today": timezone.localdate(),
-        },
-    )
+    return render(request, "catalog/product_detail.html", page)
 
 
 @require_GET

@@ -1,0 +1,129 @@
+"""The caches a catalogue page reads when the page cache misses (its own words, a logged-in visitor, the page cache
+off): the product page's parts and the product cards, both under the catalogue's version. Never stale, and the
+number of queries does not grow with the catalogue."""
+
+import re
+
+import pytest
+from django.core.cache import caches
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from apps.catalog.cache import catalog_version_bump
+from apps.catalog.models import CatalogEntry
+from tests.factories.catalog import bulk_certified_products, certify
+
+pytestmark = pytest.mark.django_db
+
+LIST_URL = "/san-pham/"
+
+
+@pytest.fixture
+def page_cache_off(settings):
+    settings.OCOP_PUBLIC_PAGE_CACHE = False
+
+
+def card_of(html, name):
+    """The card of the product called ``name`` on a catalogue page."""
+    cards = re.findall(r'<li class="product-card">.*?</li>', html, flags=re.S)
+    return next(card for card in cards if f'<strong class="product-name">{name}</strong>' in card)
+
+
+def test_product_page_miss_reads_its_parts_back_without_sql(client, catalog, page_cache_off, django_assert_num_queries):
+    url = reverse("catalog:product_detail", args=[catalog.fish.slug])
+    first = client.get(url)
+    with django_assert_num_queries(0):
+        second = client.get(url)
+    assert (second.status_code, second.content) == (200, first.content)
+
+
+def test_product_page_parts_follow_an_upgrade_and_a_price_change(client, catalog, page_cache_off):
+    url = reverse("catalog:product_detail", args=[catalog.wine.slug])
+    assert "3★</dd>" in client.get(url).text
+    old = catalog.wine.certificates.get()
+    old.superseded_by = certify(catalog.wine, stars=4)
+    old.save()
+    upgraded = client.get(url).text
+    assert ("4★</dd>" in upgraded, "3★</dd>" in upgraded) == (True, False)
+    catalog.wine.price_min = catalog.wine.price_max = 123456
+    catalog.wine.save()
+    assert "123.456 ₫" in client.get(url).text or "123,456 ₫" in client.get(url).text
+
+
+def test_product_card_follows_an_upgrade_and_a_rename(client, catalog, page_cache_off):
+    name = CatalogEntry.objects.get(product=catalog.wine).name
+    assert "3 sao" in card_of(client.get(LIST_URL).text, name)
+    old = catalog.wine.certificates.get()
+    old.superseded_by = certify(catalog.wine, stars=4)
+    old.save()
+    card = card_of(client.get(LIST_URL).text, name)
+    assert ("4 sao" in card, "3 sao" in card) == (True, False)
+    catalog.wine.name = "Rượu cần Kon Tum đổi tên"
+    catalog.wine.save()
+    assert "Rượu cần Kon Tum đổi tên" in card_of(client.get(LIST_URL).text, "Rượu cần Kon Tum đổi tên")
+
+
+def test_product_page_of_another_language_or_host_is_not_shared(client, catalog, page_cache_off):
+    url = reverse("catalog:product_detail", args=[catalog.fish.slug])
+    vi = client.get(url).text
+    en = client.get("/en" + url).text
+    other_host = client.get(url, HTTP_HOST="localhost").text
+    assert ('<html lang="vi">' in vi, '<html lang="en">' in en) == (True, True)
+    assert "http://testserver/" in vi
+    assert ("http://localhost/" in other_host, "http://testserver/" in other_host) == (True, False)
+
+
+def _queries(client, url, params=None):
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url, params or {}).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_query_counts_are_equal_at_one_and_at_many_products(client, tree, page_cache_off):
+    """Cold (just after a catalogue change: nothing cached) and warm, the list, a search and a product page run as
+    many queries with one product as with sixty."""
+    counts = []
+    for n in (1, 59):
+        products = bulk_certified_products(n, communes=[tree.x, tree.y])
+        urls = [
+            (LIST_URL, {}),
+            (LIST_URL, {"q": "san pham", "stars": 3, "sort": "name"}),
+            (reverse("catalog:product_detail", args=[products[0].slug]), {}),
+        ]
+        runs = []
+        for url, params in urls:
+            catalog_version_bump()  # every cached card, facet and page part stale
+            runs += [_queries(client, url, params), _queries(client, url, params)]
+        counts.append(runs)
+    assert counts[0] == counts[1]
+
+
+def test_filter_form_counts_follow_an_upgrade(client, catalog, page_cache_off):
+    """The rendered filter form (cached with the facet counts) shows the new star counts at once."""
+
+    def star_counts(html):
+        return re.findall(r'name="stars" value="(\d)"[^>]*> [^(]+\((\d+)\)', html)
+
+    before = dict(star_counts(client.get(LIST_URL).text))
+    old = catalog.wine.certificates.get()
+    old.superseded_by = certify(catalog.wine, stars=4)
+    old.save()
+    after = dict(star_counts(client.get(LIST_URL).text))
+    assert (int(after["4"]) - int(before["4"]), int(after.get("3", 0)) - int(before.get("3", 0))) == (1, -1)
+
+
+def test_warm_catalogue_miss_is_one_query_and_two_cache_reads(
+    client, catalog, page_cache_off, monkeypatch, django_assert_num_queries
+):
+    """With everything cached but the page: the page's ids in one query; the version, then the facet counts, the
+    filter form and the cards in one ``get_many``."""
+    client.get(LIST_URL, {"stars": 4})
+    backend = caches["default"]
+    reads = []
+    for name in ("get", "get_many"):
+        original = getattr(backend, name)
+        monkeypatch.setattr(backend, name, lambda *a, _o=original, _n=name, **k: reads.append(_n) or _o(*a, **k))
+    with django_assert_num_queries(1):
+        response = client.get(LIST_URL, {"stars": 4})
+    assert (response.status_code, len(reads)) == (200, 2)
