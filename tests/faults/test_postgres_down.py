@@ -4,18 +4,11 @@ The portal here is gunicorn on a private PostgreSQL cluster that the test create
 ports; the machine's shared PostgreSQL is never touched.
 """
 
-import http.cookiejar
-import os
-import subprocess
-import sys
-import urllib.error
-import urllib.parse
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from .conftest import PrivatePostgres, port_open, spare_port, wait_for
+from .conftest import Portal, PrivatePostgres, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 SETUP = """
@@ -34,62 +27,6 @@ from apps.accounts.models import User
 from django.contrib.sessions.models import Session
 print(User.objects.count(), AuditEvent.objects.count())
 """
-
-
-class Portal:
-    def __init__(self, database_url, tmp):
-        self.port = spare_port()
-        self.env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "ocop_portal.settings.test",
-            "DATABASE_URL": database_url,
-            "REDIS_URL": "",  # process memory: this test is about the database alone
-            "CELERY_BROKER_URL": "",
-            "OCOP_PRIVATE_STORAGE_ROOT": str(tmp / "private"),
-            "DJANGO_MEDIA_ROOT": str(tmp / "media"),
-        }
-        self.jar = http.cookiejar.CookieJar()
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar), _NoRedirect())
-
-    def manage(self, *args, script=None):
-        command = [sys.executable, "manage.py", *args]
-        result = subprocess.run(
-            command, cwd=ROOT, env=self.env, input=script, capture_output=True, text=True, timeout=180
-        )
-        assert result.returncode == 0, result.stderr[-3000:]
-        return result.stdout
-
-    def serve(self):
-        gunicorn = Path(sys.executable).with_name("gunicorn")
-        self.process = subprocess.Popen(
-            [str(gunicorn), "ocop_portal.wsgi:application", "-b", f"127.0.0.1:{self.port}", "-w", "1", "-t", "30"],
-            cwd=ROOT,
-            env=self.env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        assert wait_for(lambda: port_open(self.port), timeout=30), "gunicorn did not start"
-
-    def stop(self):
-        self.process.kill()
-        self.process.wait(timeout=10)
-
-    def request(self, path, data=None):
-        url = f"http://127.0.0.1:{self.port}{path}"
-        body = urllib.parse.urlencode(data).encode() if data is not None else None
-        try:
-            with self.opener.open(urllib.request.Request(url, data=body), timeout=20) as response:
-                return response.status, dict(response.headers), response.read().decode()
-        except urllib.error.HTTPError as exc:
-            return exc.code, dict(exc.headers), exc.read().decode()
-
-    def csrf(self):
-        return next(c.value for c in self.jar if c.name == "csrftoken")
-
-
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
 
 
 @pytest.fixture

@@ -1,93 +1,170 @@
 """Redis down (cache and broker on one instance): pages, login and the API serve; a decision is accepted and its
 certificates are rendered once Redis is back.
 
-Redis here is a private ``redis-server`` the test starts on a spare port, never the machine's shared one.
+Everything is the test's own: a PostgreSQL cluster (``initdb`` on a spare port, migrated), a ``redis-server`` on a
+spare port that is stopped for the outage (connections refused), gunicorn serving the portal on those two, and a real
+Celery worker once Redis is back. The machine's shared PostgreSQL and Redis are never touched.
 """
 
-import datetime
+import json
 
+import psycopg2
 import pytest
-from django.core.cache import cache
-from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
 
-from apps.certificates.models import Certificate, DecisionDocument
-from apps.certificates.services import certificates_create_for_decision
 from apps.core.enums import RenderState
+from tests.worker import Worker
+
+from .conftest import Portal, PrivatePostgres, PrivateRedis, wait_for
+
+PASSWORD = "mat-khau-thu-nghiem"  # tests.factories.UserFactory's
+
+SEED = """
+import json
+from apps.accounts.enums import Role
+from tests.factories import UserFactory, commune, district, province
+from tests.factories.catalog import certified_product
+p = province("22", name="Tỉnh Quảng Ninh")
+x = commune(district(p, "193", name="Thành phố Hạ Long"), "06649", name="Phường Hà Khánh")
+product = certified_product(commune=x, stars=4, name="Chả mực Hạ Long")
+UserFactory(role=Role.COMMUNE_OFFICER, unit=x, email="xa@ocop.example")
+UserFactory(role=Role.COMMUNE_OFFICER, unit=x, email="xa.khac@ocop.example")
+print("SEEDED " + json.dumps({"slug": product.slug}))
+"""
+
+DECIDE = """
+import json
+from django.db import transaction
+from apps.certificates.services import certificates_create_for_decision
+from apps.core.models import OutboxMessage
+from apps.geo.models import AdministrativeUnit
+from tests.factories.certificates import decision_with_products
+p, x = AdministrativeUnit.objects.get(code="22"), AdministrativeUnit.objects.get(code="06649")
+unsent_before = OutboxMessage.objects.filter(sent_at__isnull=True).count()
+decision = decision_with_products(issuing_unit=p, commune=x, count=3)
+with transaction.atomic():
+    certs = certificates_create_for_decision(decision=decision)
+print("DECIDED " + json.dumps({
+    "decision": decision.pk,
+    "ids": [c.pk for c in certs],
+    "unsent": OutboxMessage.objects.filter(sent_at__isnull=True).count() - unsent_before,
+}))
+"""
+
+FLUSH = """
+import datetime, json
+from django.utils import timezone
 from apps.core.models import OutboxMessage
 from apps.core.outbox import outbox_flush
-from tests.certificates.conftest import worker_factory  # noqa: F401 — the real worker fixture
-from tests.conftest import PASSWORD
-from tests.factories.catalog import certified_product
-from tests.factories.certificates import decision_with_products
+# Older than the sweep's grace period, as after a minute's outage; then what beat's one-minute sweep does.
+OutboxMessage.objects.filter(sent_at__isnull=True).update(created_at=timezone.now() - datetime.timedelta(minutes=1))
+print("FLUSHED " + json.dumps({"sent": outbox_flush()}))
+"""
 
-from .conftest import celery_broker, wait_for
 
-pytestmark = pytest.mark.django_db(transaction=True)
+class Outage:
+    def __init__(self, tmp_path):
+        self.pg = PrivatePostgres().init()
+        self.redis = PrivateRedis(tmp_path)  # a spare port, not started: every connection is refused
+        self.portal = Portal(self.pg.url, tmp_path)
+        self.portal.env.update(
+            {
+                "REDIS_URL": f"{self.redis.url}/1",
+                "CELERY_BROKER_URL": f"{self.redis.url}/0",
+                "OCOP_PRIVATE_STORAGE_ROOT": str(tmp_path / "private"),
+            }
+        )
+
+    def shell(self, script, marker):
+        out = self.portal.manage("shell", script=script)
+        line = next(line for line in out.splitlines() if line.startswith(marker))
+        return json.loads(line.removeprefix(marker))
+
+    def query(self, sql, params):
+        """Rows of ``sql`` on the private database, read from this process."""
+        connection = psycopg2.connect(self.pg.url.replace("postgres://", "postgresql://"))
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute(sql, params)
+                return cursor.fetchall()
+        finally:
+            connection.close()
+
+    def login(self, email, password):
+        self.portal.request(reverse("account_login"))
+        data = {"login": email, "password": password, "csrfmiddlewaretoken": self.portal.csrf()}
+        return self.portal.request(reverse("account_login"), data)[0]
 
 
 @pytest.fixture
-def redis_down(settings, private_redis):
-    """The cache and the broker point at the private Redis, which is not running."""
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "apps.core.cache.FailoverRedisCache",
-            "LOCATION": f"{private_redis.url}/1",
-            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.5, "RETRY_AFTER": 30},
-        }
-    }
-    with celery_broker(f"{private_redis.url}/0"):
-        yield private_redis
+def outage(tmp_path):
+    site = Outage(tmp_path)
+    try:
+        site.portal.manage("migrate", "--noinput", "-v0")
+        site.seeded = site.shell(SEED, "SEEDED ")
+        site.portal.serve()
+        yield site
+    finally:
+        if getattr(site.portal, "process", None) is not None:
+            site.portal.stop()
+        site.redis.stop()
+        site.pg.destroy()
 
 
-def test_public_pages_login_and_api_serve_without_redis(client, users, tree, redis_down):
-    product = certified_product(commune=tree.x, stars=4)
+def test_public_pages_login_api_and_the_login_throttle_without_redis(outage):
+    portal = outage.portal
     for url in [
         reverse("core:home"),
         reverse("catalog:product_list"),
-        reverse("catalog:product_list") + "?q=san",
-        reverse("catalog:product_detail", args=[product.slug]),
+        reverse("catalog:product_list") + "?q=cha+muc",
+        reverse("catalog:product_detail", args=[outage.seeded["slug"]]),
         reverse("catalog:statistics"),
         "/api/v1/products/",
         reverse("account_login"),
     ]:
-        response = client.get(url)
-        assert response.status_code == 200, url
-    response = client.post(reverse("account_login"), {"login": users.commune_x.email, "password": PASSWORD})
-    assert response.status_code == 302
-    assert client.get(reverse("core:dashboard")).status_code == 200
-    assert cache.redis_is_down  # the pages really ran without Redis
+        status, _headers, _body = portal.request(url)
+        assert status == 200, url
+    status, _headers, body = portal.request(reverse("catalog:product_detail", args=[outage.seeded["slug"]]))
+    assert "Chả mực Hạ Long" in body
+    status, _headers, body = portal.request("/readyz")
+    assert status == 200  # degraded, not unavailable: the portal serves correctly without Redis
+    checks = json.loads(body)["checks"]
+    assert checks["database"].startswith("ok") and not checks["cache"].startswith("ok")  # really without Redis
 
+    assert outage.login("xa@ocop.example", PASSWORD) == 302
+    assert portal.request(reverse("core:dashboard"))[0] == 200
 
-def test_failed_login_throttle_still_counts_without_redis(client, users, redis_down):
+    # The failed-login throttle still counts (in process memory): after five wrong passwords the right one is
+    # refused too.
+    portal.jar.clear()
     for _ in range(5):
-        response = client.post(reverse("account_login"), {"login": users.commune_x.email, "password": "sai"})
-        assert response.status_code == 200
-    # The sixth try, even with the right password, is refused by the throttle kept in process memory.
-    response = client.post(reverse("account_login"), {"login": users.commune_x.email, "password": PASSWORD})
-    assert response.status_code in (200, 429)
-    assert client.get(reverse("core:dashboard")).status_code == 302
+        assert outage.login("xa.khac@ocop.example", "sai-mat-khau") in (200, 429)
+    assert outage.login("xa.khac@ocop.example", PASSWORD) in (200, 429)
+    assert portal.request(reverse("core:dashboard"))[0] == 302  # not logged in: sent to the login page
 
 
-def test_decision_accepted_while_redis_is_down_completes_after_it_returns(tree, redis_down, worker_factory):  # noqa: F811
-    decision = decision_with_products(issuing_unit=tree.p, commune=tree.x, count=3)
-    with transaction.atomic():
-        certs = certificates_create_for_decision(decision=decision)
-    ids = [c.pk for c in certs]
-    assert Certificate.objects.filter(pk__in=ids, render_state=RenderState.PENDING).count() == 3
-    assert OutboxMessage.objects.filter(sent_at__isnull=True).count() == 2  # one batch, one decision document
+def test_decision_accepted_while_redis_is_down_completes_after_it_returns(outage):
+    decided = outage.shell(DECIDE, "DECIDED ")
+    ids, decision = decided["ids"], decided["decision"]
 
-    redis_down.start()  # Redis is back
-    worker_factory({"CELERY_BROKER_URL": f"{redis_down.url}/0", "REDIS_URL": f"{redis_down.url}/1"})
-    # Older than the sweep's grace period, as after a minute's outage.
-    OutboxMessage.objects.update(created_at=timezone.now() - datetime.timedelta(minutes=1))
-    assert outbox_flush() == 2  # what beat's one-minute sweep does
-    assert wait_for(
-        lambda: Certificate.objects.filter(pk__in=ids, render_state=RenderState.READY).count() == 3, timeout=60
-    )
-    assert wait_for(
-        lambda: DecisionDocument.objects.filter(decision=decision, render_state=RenderState.READY).exists(),
-        timeout=60,
-    )
-    assert sorted(Certificate.objects.filter(pk__in=ids).values_list("render_attempts", flat=True)) == [1, 1, 1]
+    def certificate_states():
+        sql = "SELECT render_state FROM certificates_certificate WHERE id = ANY(%s)"
+        return [s for (s,) in outage.query(sql, [ids])]
+
+    def document_states():
+        sql = "SELECT render_state FROM certificates_decisiondocument WHERE decision_id = %s"
+        return [s for (s,) in outage.query(sql, [decision])]
+
+    assert certificate_states() == [RenderState.PENDING] * 3  # committed; nothing could be sent to the broker
+    assert decided["unsent"] == 2  # the batch of three certificates and the decision document wait in the outbox
+
+    outage.redis.start()  # Redis is back
+    worker = Worker({**outage.portal.env}).start()
+    try:
+        assert outage.shell(FLUSH, "FLUSHED ")["sent"] >= 2
+        assert wait_for(lambda: certificate_states() == [RenderState.READY] * 3, timeout=60)
+        assert wait_for(lambda: document_states() == [RenderState.READY], timeout=60)
+        attempts = outage.query("SELECT render_attempts FROM certificates_certificate WHERE id = ANY(%s)", [ids])
+        assert sorted(a for (a,) in attempts) == [1, 1, 1]  # each rendered once
+    finally:
+        worker.kill()
