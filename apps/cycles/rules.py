@@ -86,6 +86,9 @@ def q_is_before_my_council(user):
 is_organiser = has_role(Role.PROVINCE_OFFICER, Role.DISTRICT_OFFICER)
 is_overseer = has_role(Role.PROVINCE_OFFICER, Role.DISTRICT_OFFICER, Role.CENTRAL_OFFICER, Role.SYSTEM_ADMIN)
 is_commune_officer = has_role(Role.COMMUNE_OFFICER)
+# The organiser of a cycle (extends a step's window, lets a late item through): the province's or district's officer of
+# exactly the cycle's unit, or a system admin. The window services call it; views check ``cycles.organise_cycle``.
+is_cycle_organiser = has_role(Role.SYSTEM_ADMIN) | (is_organiser & is_officer_of_unit)
 
 rules.add_perm(
     "cycles.view_application", (is_staff_member & in_user_subtree) | is_linked_producer | is_before_my_council
@@ -110,6 +113,7 @@ rules.add_perm("cycles.view_work_list", is_staff_member)
 rules.add_perm("cycles.view_overview", is_overseer)
 rules.add_perm("cycles.view_cycle", is_staff_member)
 rules.add_perm("cycles.add_cycle", is_organiser)
+rules.add_perm("cycles.organise_cycle", is_cycle_organiser)
 rules.add_perm("cycles.view_plan", is_staff_member & in_user_subtree)
 # Editing a plan: an officer of exactly the plan's unit (checked on the unit itself when the plan is new).
 rules.add_perm("cycles.change_plan", is_officer_of_unit)

@@ -164,6 +164,7 @@ def application_detail(request, pk):
     problems = []
     if application.state in (ApplicationState.IMPLEMENTING, ApplicationState.RETURNED) and may_edit:
         problems = services.dossier_problems(application)
+    may_organise = request.user.has_perm("cycles.organise_cycle", application.cycle)
     return render(
         request,
         "cycles/application_detail.html",
@@ -173,7 +174,7 @@ def application_detail(request, pk):
             "actions": actions,
             "may_edit": may_edit,
             "problems": problems,
-            "late_form": LateAllowanceForm() if services.may_organise(request.user, application.cycle) else None,
+            "late_form": LateAllowanceForm() if may_organise else None,
             "waiting": waiting_on(application),
         },
     )
@@ -203,7 +204,7 @@ def late_allow(request, pk):
 @require_http_methods(["GET", "POST"])
 def step_extend(request, pk):
     cycle = get_object_or_404(cycles_visible_to(request.user).prefetch_related("steps"), pk=pk)
-    if not services.may_organise(request.user, cycle):
+    if not request.user.has_perm("cycles.organise_cycle", cycle):
         raise PermissionDenied
     form = StepExtendForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -376,7 +377,7 @@ def cycle_list(request):
     cycles = cycles_visible_to(request.user).prefetch_related("steps").order_by("-year", "unit__path")
     page = Paginator(cycles, PAGE_SIZE).get_page(request.GET.get("page"))
     for cycle in page.object_list:
-        cycle.may_organise = services.may_organise(request.user, cycle)
+        cycle.may_organise = request.user.has_perm("cycles.organise_cycle", cycle)
     return render(request, "cycles/cycle_list.html", {"page": page})
 
 

@@ -9,6 +9,7 @@ import rules
 
 from apps.cycles.enums import ApplicationState
 from apps.cycles.models import Plan
+from apps.cycles.rules import is_cycle_organiser
 from apps.cycles.selectors import applications_visible_to, plans_visible_to
 from apps.demo.sheets import load_sample_sheets
 from apps.evaluation.enums import RoundState, Tier
@@ -111,6 +112,31 @@ CHANGE_PLAN_P = table(".........Y..Y")
 @pytest.mark.parametrize("role", ROLES)
 def test_change_plan_truth_table(world, role):
     assert world.cast[role].has_perm("cycles.change_plan", world.tree.p) is CHANGE_PLAN_P[role]
+
+
+# The organiser of a cycle: the officer of exactly its unit (province p, or district d for a cycle d opened) and the
+# admin, who passes through its role (the predicate the window services call), not only as a superuser.
+ORGANISE_CYCLE = {"p": table(".........Y..Y"), "q": table("..........Y.Y"), "d": table(".....Y......Y")}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_organise_cycle_truth_table(world, role):
+    cycles = {
+        "p": world.apps[ApplicationState.IDEA_REGISTERED].cycle,
+        "q": world.apps["other_commune"].cycle,
+        "d": CycleFactory(unit=world.tree.d),
+    }
+    user = world.cast[role]
+    for key, cycle in cycles.items():
+        assert user.has_perm("cycles.organise_cycle", cycle) is ORGANISE_CYCLE[key][role], (role, key)
+        assert is_cycle_organiser(user, cycle) is ORGANISE_CYCLE[key][role], (role, key)
+
+
+def test_a_deactivated_organiser_organises_nothing(world):
+    user = world.cast["province_same"]
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    assert is_cycle_organiser(user, world.apps[ApplicationState.IDEA_REGISTERED].cycle) is False
 
 
 @pytest.mark.parametrize("role", ["producer_own", "commune_same", "council_seated", "central"])

@@ -50,7 +50,6 @@ from .windows import (
     STEP_OF_MOVE,
     cycle_step_extend,
     late_allowance_grant,
-    may_organise,
     require_step_open,
     step_window_problem,
 )
@@ -86,7 +85,6 @@ __all__ = [
     "idea_register",
     "late_allowance_grant",
     "may_edit_plan",
-    "may_organise",
     "plan_save",
     "require_step_open",
     "required_document_kinds",

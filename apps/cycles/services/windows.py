@@ -14,11 +14,11 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from apps.accounts.enums import Role
 from apps.audit.services import audit_record
 
 from ..enums import ApplicationState, CycleStep
 from ..models import CycleStepPeriod, LateAllowance
+from ..rules import is_cycle_organiser
 
 if TYPE_CHECKING:
     from apps.accounts.models import User
@@ -72,15 +72,6 @@ def require_step_open(
         raise ValidationError({field: problem} if field else problem, code="step_closed")
 
 
-def may_organise(user: Any, cycle: "Cycle") -> bool:
-    """The officers of the cycle's own unit (province, or the district that opened it) and system admins."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return False
-    if user.role == Role.SYSTEM_ADMIN:
-        return True
-    return user.role in (Role.PROVINCE_OFFICER, Role.DISTRICT_OFFICER) and user.unit_id == cycle.unit_id
-
-
 def _require_reason(reason: str) -> str:
     reason = (reason or "").strip()
     if not reason:
@@ -91,7 +82,7 @@ def _require_reason(reason: str) -> str:
 @transaction.atomic
 def cycle_step_extend(*, cycle: "Cycle", step: int, ends_on: datetime.date, reason: str, by: "User") -> CycleStepPeriod:
     """Move the end of a step's window (later, or earlier but not before it starts)."""
-    if not may_organise(by, cycle):
+    if not is_cycle_organiser(by, cycle):
         raise PermissionDenied(gettext("Only the cycle's organiser may change its dates."))
     reason = _require_reason(reason)
     period = CycleStepPeriod.objects.select_for_update().filter(cycle=cycle, step=step).first()
@@ -117,7 +108,7 @@ def cycle_step_extend(*, cycle: "Cycle", step: int, ends_on: datetime.date, reas
 @transaction.atomic
 def late_allowance_grant(*, application: "Application", step: int, reason: str, by: "User") -> LateAllowance:
     """Let ``application`` through ``step`` after its window closed (one item, with a recorded reason)."""
-    if not may_organise(by, application.cycle):
+    if not is_cycle_organiser(by, application.cycle):
         raise PermissionDenied(gettext("Only the cycle's organiser may allow a late item."))
     reason = _require_reason(reason)
     if step not in (CycleStep.PLANS, CycleStep.EVALUATION):
