@@ -21,7 +21,9 @@ from apps.reports.models import Report
 from apps.traceability.models import Lot, ProductionSite, StampBatch
 from tests.factories import UserFactory
 from tests.factories.catalog import certify
-from tests.factories.cycles import ApplicationFactory, CycleFactory, ProducerFactory, ProductFactory
+from tests.factories.cycles import ApplicationFactory, CycleFactory
+from tests.factories.producers import ProducerFactory
+from tests.factories.products import ProductFactory
 
 ROLES = (
     "anonymous",
