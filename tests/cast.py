@@ -16,12 +16,13 @@ from apps.cycles.enums import ApplicationState
 from apps.demo.sheets import load_sample_sheets
 from apps.evaluation.enums import MemberRole, RoundState, Tier
 from apps.evaluation.models import CouncilMember, EvaluationRound, RoundEntry, SheetTemplate
-from apps.reports.enums import ReportKind
-from apps.reports.models import Report
 from apps.traceability.models import Lot, ProductionSite, StampBatch
 from tests.factories import UserFactory
 from tests.factories.catalog import certify
-from tests.factories.cycles import ApplicationFactory, CycleFactory, ProducerFactory, ProductFactory
+from tests.factories.cycles import ApplicationFactory, CycleFactory
+from tests.factories.producers import ProducerFactory
+from tests.factories.products import ProductFactory
+from tests.factories.reports import ReportFactory
 
 ROLES = (
     "anonymous",
@@ -128,13 +129,7 @@ def build_world(tree):
     RoundEntry.objects.create(round=closed_round, application=world["application_z"], template=template)
     world["round_open"], world["round_closed"] = open_round, closed_round
     for key, unit in (("x", tree.x), ("d", tree.d), ("p", tree.p), ("q", tree.q)):
-        world[f"report_{key}"] = Report.objects.create(
-            unit=unit,
-            kind=ReportKind.MONTHLY,
-            period="2026-11",
-            period_start=datetime.date(2026, 11, 1),
-            period_end=datetime.date(2026, 11, 30),
-        )
+        world[f"report_{key}"] = ReportFactory(unit=unit)
     for key, unit in (("p", tree.p), ("q", tree.q)):
         world[f"point_of_sale_{key}"] = PointOfSale.objects.create(
             name=f"Điểm bán {key}", slug=f"diem-ban-{key}", unit=unit, address="Số 1 phố Thử"

@@ -6,26 +6,22 @@ import io
 import pytest
 from django.urls import reverse
 
-from apps.audit.models import AuditEvent
+from tests.factories.audit import AuditEventFactory
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def events(tree, users):
-    here = AuditEvent.objects.create(
+    here = AuditEventFactory(
         actor=users.commune_x,
-        action="product.create",
-        object_type="products.product",
         object_id="1",
         object_repr="Chả mực Hạ Long",
         unit=tree.x,
         ip="127.0.0.1",
     )
-    there = AuditEvent.objects.create(
+    there = AuditEventFactory(
         actor=users.province_q,
-        action="product.create",
-        object_type="products.product",
         object_id="2",
         object_repr="Cà phê Đắk Kôi",
         unit=tree.z,

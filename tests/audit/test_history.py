@@ -17,7 +17,7 @@ from apps.evaluation import services
 from apps.evaluation.models import ScoreSheet
 from apps.producers.models import Producer
 from tests.factories.evaluation import score
-from tests.factories.registry import ProducerFactory
+from tests.factories.producers import ProducerFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.producers.models import Producer
-from tests.factories.registry import ProducerFactory
+from tests.factories.producers import ProducerFactory
 
 pytestmark = pytest.mark.django_db
 

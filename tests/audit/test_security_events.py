@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from apps.audit.models import AuditEvent
 from tests.conftest import PASSWORD
-from tests.factories.registry import DocumentFactory, ProducerFactory
+from tests.factories.producers import DocumentFactory, ProducerFactory
 
 pytestmark = pytest.mark.django_db
 

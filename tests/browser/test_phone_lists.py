@@ -5,7 +5,8 @@ from django.urls import reverse
 
 from apps.cycles.enums import ApplicationState as S
 from tests.browser.test_council import _login
-from tests.factories.cycles import ApplicationFactory, CycleFactory, ProductFactory
+from tests.factories.cycles import ApplicationFactory, CycleFactory
+from tests.factories.products import ProductFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

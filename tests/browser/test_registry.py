@@ -5,7 +5,7 @@ import pytest
 from apps.producers.models import Producer, ProducerDocument
 from tests.browser.helpers import open_menu
 from tests.conftest import PASSWORD
-from tests.factories.registry import PDF_BYTES
+from tests.factories.producers import PDF_BYTES
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -10,7 +10,7 @@ from apps.reports.models import Report
 from tests.certificates.conftest import Worker, purge_broker
 from tests.conftest import PASSWORD
 from tests.factories import UserFactory
-from tests.factories.registry import DocumentFactory
+from tests.factories.producers import DocumentFactory
 from tests.reports.conftest import build_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -16,8 +16,9 @@ from apps.evaluation.enums import Tier
 from apps.evaluation.models import EvaluationRound
 from tests.conftest import PASSWORD
 from tests.factories.certificates import decision_with_products
-from tests.factories.cycles import ApplicationFactory, CycleFactory, ProductFactory
+from tests.factories.cycles import ApplicationFactory, CycleFactory
 from tests.factories.evaluation import make_application, make_cycle
+from tests.factories.products import ProductFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

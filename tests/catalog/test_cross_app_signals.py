@@ -9,7 +9,7 @@ from apps.catalog.cache import catalog_version
 from apps.products.services import photo_add
 from apps.products.signals import product_photos_changed
 from tests.factories.catalog import certified_product, make_product
-from tests.factories.registry import png_upload
+from tests.factories.producers import png_upload
 
 pytestmark = pytest.mark.django_db
 

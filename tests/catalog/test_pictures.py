@@ -13,7 +13,7 @@ from apps.catalog.templatetags.pictures import ILLUSTRATION_ALTS
 from apps.products.models import ProductGroup
 from apps.products.services import photo_add
 from tests.factories.catalog import bulk_certified_products, certified_product
-from tests.factories.registry import png_upload
+from tests.factories.producers import png_upload
 
 pytestmark = pytest.mark.django_db
 

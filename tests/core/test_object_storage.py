@@ -14,7 +14,8 @@ from apps.core.storage import private_storage
 from apps.producers.enums import DocumentKind
 from apps.producers.services import document_upload
 from apps.products.services import photo_add
-from tests.factories.registry import ProducerFactory, ProductFactory, pdf_upload, png_upload
+from tests.factories.producers import ProducerFactory, pdf_upload, png_upload
+from tests.factories.products import ProductFactory
 from tests.s3 import keys
 
 pytestmark = pytest.mark.django_db

@@ -21,7 +21,7 @@ from apps.geo.services import (
 )
 from apps.producers.models import Producer
 from tests.factories.catalog import certified_product, make_point_of_sale
-from tests.factories.registry import ProducerFactory
+from tests.factories.producers import ProducerFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -3,7 +3,8 @@
 import pytest
 
 from apps.core.enums import RuleSet
-from tests.factories.cycles import ApplicationFactory, CycleFactory, ProductFactory, complete_vault
+from tests.factories.cycles import ApplicationFactory, CycleFactory, complete_vault
+from tests.factories.products import ProductFactory
 
 
 @pytest.fixture

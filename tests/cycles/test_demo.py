@@ -8,7 +8,7 @@ from apps.cycles.models import Application, ApplicationTransition, Cycle, Plan
 from apps.cycles.services import TRANSITIONS
 from apps.demo import cycles as demo
 from tests.factories import UserFactory
-from tests.factories.cycles import ProductFactory
+from tests.factories.products import ProductFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from apps.audit.models import AuditEvent
 from apps.cycles.enums import ApplicationState as S
 from apps.cycles.models import Application, EvidenceFile
 from apps.cycles.services import DOSSIER_EDITABLE_STATES, evidence_remove, evidence_upload
-from tests.factories.cycles import PDF_BYTES
+from tests.factories.producers import PDF_BYTES
 
 pytestmark = pytest.mark.django_db
 

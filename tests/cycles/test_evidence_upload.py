@@ -12,7 +12,7 @@ from django.db import DataError, connection, transaction
 from apps.cycles.enums import ApplicationState as S
 from apps.cycles.models import Application, EvidenceFile
 from apps.cycles.services import evidence_upload
-from tests.factories.cycles import PDF_BYTES
+from tests.factories.producers import PDF_BYTES
 
 
 def _pdf():

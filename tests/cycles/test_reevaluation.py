@@ -15,7 +15,9 @@ from apps.cycles.models import Application
 from apps.cycles.services import idea_register
 from apps.products.models import Product
 from tests.factories.certificates import decision_with_products
-from tests.factories.cycles import ApplicationFactory, CycleFactory, ProducerFactory, ProductFactory
+from tests.factories.cycles import ApplicationFactory, CycleFactory
+from tests.factories.producers import ProducerFactory
+from tests.factories.products import ProductFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,9 @@ from apps.demo.sheets import load_sample_sheets
 from apps.evaluation.enums import RoundState, Tier
 from apps.evaluation.models import ConflictDeclaration, EvaluationRound, RoundEntry, SheetTemplate
 from tests.cast import ROLES, build_cast, seat, table
-from tests.factories.cycles import ApplicationFactory, CycleFactory, ProducerFactory, ProductFactory
+from tests.factories.cycles import ApplicationFactory, CycleFactory
+from tests.factories.producers import ProducerFactory
+from tests.factories.products import ProductFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -12,8 +12,8 @@ from apps.cycles.enums import ApplicationState as S
 from apps.cycles.models import Dossier
 from apps.demo.sheets import load_sample_sheets
 from apps.evaluation.selectors import template_for
-from tests.factories.cycles import ProductFactory
 from tests.factories.evaluation import choices_for_target
+from tests.factories.products import ProductFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -30,8 +30,10 @@ from apps.cycles.services import (
 from apps.producers.enums import DocumentKind
 from apps.products.models import ProductSet
 from tests.factories import district
-from tests.factories.cycles import PDF_BYTES, ProducerFactory, ProductFactory, complete_vault, step_dates
+from tests.factories.cycles import complete_vault, step_dates
 from tests.factories.mail import deliver_queued_mail
+from tests.factories.producers import PDF_BYTES, ProducerFactory
+from tests.factories.products import ProductFactory
 
 pytestmark = pytest.mark.django_db
 

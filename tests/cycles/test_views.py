@@ -13,7 +13,9 @@ from apps.cycles.enums import TargetKind
 from apps.cycles.models import Application, ApplicationTransition, Cycle, Dossier, EvidenceFile, Plan
 from apps.cycles.services import evidence_upload
 from apps.products.models import Product, ProductSet
-from tests.factories.cycles import PDF_BYTES, ApplicationFactory, ProducerFactory, ProductFactory
+from tests.factories.cycles import ApplicationFactory
+from tests.factories.producers import PDF_BYTES, ProducerFactory
+from tests.factories.products import ProductFactory
 
 pytestmark = pytest.mark.django_db
 

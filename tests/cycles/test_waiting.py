@@ -11,7 +11,8 @@ from apps.core.enums import RuleSet
 from apps.cycles.enums import ApplicationState as S
 from apps.cycles.models import ApplicationTransition
 from apps.cycles.selectors import applications_visible_to, waiting_for, waiting_on
-from tests.factories.cycles import ApplicationFactory, CycleFactory, ProductFactory, step_dates
+from tests.factories.cycles import ApplicationFactory, CycleFactory, step_dates
+from tests.factories.products import ProductFactory
 
 pytestmark = pytest.mark.django_db
 

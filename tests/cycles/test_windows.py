@@ -21,7 +21,8 @@ from apps.cycles.services import (
 )
 from apps.demo import cycles as demo
 from apps.products.models import Product, ProductSet
-from tests.factories.cycles import CycleFactory, ProducerFactory
+from tests.factories.cycles import CycleFactory
+from tests.factories.producers import ProducerFactory
 
 pytestmark = pytest.mark.django_db
 

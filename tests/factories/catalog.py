@@ -3,17 +3,19 @@
 import datetime
 import itertools
 
-from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 
 from apps.catalog.models import Fair, PointOfSale
 from apps.catalog.services import catalog_rebuild
 from apps.certificates.models import Certificate
-from apps.core.enums import RuleSet
-from apps.evaluation.models import RecognitionDecision, RecognitionItem
+from apps.evaluation.models import RecognitionItem
 from apps.producers.enums import ProducerKind
 from apps.producers.models import Producer
 from apps.products.models import Product, ProductSet
+from tests.factories.certificates import CertificateFactory
+from tests.factories.evaluation import DecisionFactory, ItemFactory
+from tests.factories.producers import ProducerFactory
+from tests.factories.products import ProductFactory
 
 _seq = itertools.count(1)
 
@@ -24,57 +26,38 @@ def ensure_classification():
 
 
 def make_producer(*, commune, name=None, kind=ProducerKind.COOPERATIVE_GROUP, **extra):
-    n = next(_seq)
-    return Producer.objects.create(
-        name=name or f"Tổ hợp tác Thử {n}",
-        slug=f"chu-the-thu-{n}",
-        kind=kind,
-        commune=commune,
-        address=f"Thôn {n}",
-        **extra,
-    )
+    """A cooperative group of ``commune`` (no tax code, no representative, as a group registers)."""
+    extra.setdefault("tax_code", None)
+    extra.setdefault("legal_representative", "")
+    return ProducerFactory(commune=commune, kind=kind, **({"name": name} if name else {}), **extra)
 
 
 def make_product(*, commune, name=None, producer=None, set_code="TP09", **extra):
     ensure_classification()
-    n = next(_seq)
-    return Product.objects.create(
-        name=name or f"Sản phẩm thử {n}",
-        slug=f"san-pham-thu-{n}",
+    return ProductFactory(
+        commune=commune,
         product_set=ProductSet.objects.get(code=set_code),
         producer=producer or make_producer(commune=commune),
-        commune=commune,
+        **({"name": name} if name else {}),
         **extra,
     )
 
 
 def make_decision(*, unit, date=None):
-    n = next(_seq)
-    return RecognitionDecision.objects.create(
-        number=f"{n}/QĐ-UBND",
-        date=date or timezone.localdate() - datetime.timedelta(days=30),
+    return DecisionFactory(
         issuing_unit=unit,
+        date=date or timezone.localdate() - datetime.timedelta(days=30),
         issuer_name="UBND thử",
         signer_title="Chủ tịch",
         signer_name="Nguyễn Văn Ký",
-        rule_set=RuleSet.QD148_2023,
     )
 
 
 def certify(product, *, stars=3, date=None, decision=None, valid_until=None):
     """Recognise ``product`` at ``stars`` on ``date`` and issue its certificate (36 months, like the service)."""
     decision = decision or make_decision(unit=product.commune, date=date)
-    item = RecognitionItem.objects.create(decision=decision, product=product, stars=stars, total_score=50 + 10 * stars)
-    n = next(_seq)
-    return Certificate.objects.create(
-        recognition=item,
-        product=product,
-        serial=f"OCOP-TEST-{n:06d}",
-        token=f"tok{n:09d}",
-        stars=stars,
-        valid_from=decision.date,
-        valid_until=valid_until or decision.date + relativedelta(months=36),
-    )
+    item = ItemFactory(decision=decision, product=product, stars=stars, total_score=50 + 10 * stars)
+    return CertificateFactory(recognition=item, **({"valid_until": valid_until} if valid_until else {}))
 
 
 def certified_product(*, commune, stars=3, date=None, **product_fields):
@@ -117,40 +100,33 @@ def bulk_certified_products(n, *, communes, stars_cycle=(3, 3, 4, 3, 5), prefix=
     for _ in range(n):
         next(_seq)
     producers = Producer.objects.bulk_create(
-        Producer(
+        ProducerFactory.build(
             name=f"Chủ thể hàng loạt {start + i}",
             slug=f"chu-the-hang-loat-{start + i}",
             kind=ProducerKind.COOPERATIVE_GROUP,
             commune=communes[i % len(communes)],
             address="Thôn Một",
+            tax_code=None,
+            legal_representative="",
         )
         for i in range(n)
     )
     products = Product.objects.bulk_create(
-        Product(
+        ProductFactory.build(
             name=f"{prefix} {start + i}",
             slug=f"san-pham-hang-loat-{start + i}",
             product_set=sets[i % len(sets)],
             producer=producers[i],
-            commune=producers[i].commune,
         )
         for i in range(n)
     )
     decision = make_decision(unit=communes[0])
     items = RecognitionItem.objects.bulk_create(
-        RecognitionItem(decision=decision, product=p, stars=stars_cycle[i % len(stars_cycle)], total_score=75)
+        ItemFactory.build(decision=decision, product=p, stars=stars_cycle[i % len(stars_cycle)], total_score=75)
         for i, p in enumerate(products)
     )
     Certificate.objects.bulk_create(
-        Certificate(
-            recognition=item,
-            product=item.product,
-            serial=f"OCOP-BULK-{start + i:07d}",
-            token=f"bulk{start + i:08d}",
-            stars=item.stars,
-            valid_from=decision.date,
-            valid_until=decision.date + relativedelta(months=36),
-        )
+        CertificateFactory.build(recognition=item, serial=f"OCOP-BULK-{start + i:07d}", token=f"bulk{start + i:08d}")
         for i, item in enumerate(items)
     )
     catalog_rebuild()

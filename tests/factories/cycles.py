@@ -1,64 +1,25 @@
-"""Factories for the cycles tests: producers, products and vault documents in the shape the cycles app needs,
-cycles with their six steps, applications and dossiers."""
+"""The one factory per model of apps.cycles: cycles with their six steps, applications and dossiers."""
 
 import datetime
 
 import factory
-from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from apps.core.enums import RuleSet
-from apps.core.text import fold
 from apps.cycles.enums import ApplicationState, CycleStep
 from apps.cycles.models import Application, Cycle, CycleStepPeriod, Dossier
-from apps.producers.enums import DocumentKind, ProducerKind
-from apps.producers.models import Producer, ProducerDocument
-from apps.products.models import Product, ProductSet
-
-PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-class ProducerFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Producer
-
-    name = factory.Sequence(lambda n: f"HTX Thử nghiệm {n}")
-    slug = factory.Sequence(lambda n: f"htx-thu-nghiem-{n}")
-    kind = ProducerKind.COOPERATIVE
-    address = "Thôn 1"
-    legal_representative = "Nguyễn Văn A"
-    tax_code = factory.Sequence(lambda n: f"{5700000000 + n}")
-    search_text = factory.LazyAttribute(lambda o: fold(o.name))
-
-
-class ProductFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Product
-
-    name = factory.Sequence(lambda n: f"Sản phẩm {n}")
-    slug = factory.Sequence(lambda n: f"san-pham-{n}")
-    product_set = factory.LazyFunction(lambda: ProductSet.objects.get(code="TP08"))
-    producer = factory.SubFactory(ProducerFactory, commune=factory.SelfAttribute("..commune"))
-    search_text = factory.LazyAttribute(lambda o: fold(f"{o.name} {o.producer.name}"))
-
-
-class DocumentFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = ProducerDocument
-
-    kind = DocumentKind.BUSINESS_REGISTRATION
-    title = factory.LazyAttribute(lambda o: str(DocumentKind(o.kind).label))
-    file = factory.LazyFunction(lambda: ContentFile(PDF_BYTES, name="giay-to.pdf"))
-    content_type = "application/pdf"
-    issued_on = datetime.date(2024, 1, 1)
-    expires_on = None
+from apps.producers.enums import DocumentKind
+from tests.factories.producers import DocumentFactory
 
 
 def complete_vault(producer, *, food_safety_expires_on=datetime.date(2099, 1, 1)):
     """Give ``producer`` the business registration, food-safety certificate and quality declaration."""
-    DocumentFactory(producer=producer, kind=DocumentKind.BUSINESS_REGISTRATION)
-    DocumentFactory(producer=producer, kind=DocumentKind.FOOD_SAFETY, expires_on=food_safety_expires_on)
-    DocumentFactory(producer=producer, kind=DocumentKind.QUALITY_DECLARATION)
+    issued_on = datetime.date(2024, 1, 1)
+    DocumentFactory(producer=producer, kind=DocumentKind.BUSINESS_REGISTRATION, issued_on=issued_on)
+    DocumentFactory(
+        producer=producer, kind=DocumentKind.FOOD_SAFETY, issued_on=issued_on, expires_on=food_safety_expires_on
+    )
+    DocumentFactory(producer=producer, kind=DocumentKind.QUALITY_DECLARATION, issued_on=issued_on)
 
 
 def step_dates(year=2025):

@@ -1,7 +1,10 @@
 """Factories for the councils: a product with its application, a round with its council, filled sheets."""
 
+import datetime
 import itertools
 from decimal import Decimal
+
+import factory
 
 from apps.accounts.enums import Role
 from apps.core.enums import RuleSet
@@ -11,28 +14,44 @@ from apps.demo.evaluation import choices_for_target
 from apps.demo.sheets import load_sample_sheets
 from apps.evaluation import services
 from apps.evaluation.enums import MemberRole, RoundState, Tier
-from apps.evaluation.models import EvaluationRound, RoundEntry, SheetTemplate
+from apps.evaluation.models import EvaluationRound, RecognitionDecision, RecognitionItem, RoundEntry, SheetTemplate
 from apps.evaluation.selectors import template_for
-from apps.producers.models import Producer
-from apps.products.models import Product, ProductSet
+from apps.products.models import ProductSet
 from tests.factories import UserFactory
+from tests.factories.products import ProductFactory
 
 _seq = itertools.count(1)
+
+
+class DecisionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RecognitionDecision
+
+    number = factory.Sequence(lambda n: f"{1000 + n}/QĐ-UBND")
+    date = datetime.date(2026, 3, 15)
+    issuer_name = "Ủy ban nhân dân tỉnh Quảng Ninh"
+    signer_title = "KT. Chủ tịch — Phó Chủ tịch"
+    signer_name = "Nguyễn Văn Thắng"
+    rule_set = RuleSet.QD148_2023
+
+
+class ItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RecognitionItem
+
+    stars = 4
+    total_score = Decimal("78.50")
 
 
 def make_application(
     *, commune, cycle, set_code="TP11", created_by, name=None, state=ApplicationState.SENT_FOR_EVALUATION, **extra
 ):
-    n = next(_seq)
-    producer = Producer.objects.create(
-        name=f"Tổ hợp tác Thử nghiệm {n}", slug=f"tht-thu-nghiem-{n}", kind="tht", commune=commune, address="Thôn 1"
-    )
-    product = Product.objects.create(
-        name=name or f"Chè thử nghiệm {n}",
-        slug=f"che-thu-nghiem-{n}",
-        product_set=ProductSet.objects.get(code=set_code),
-        producer=producer,
+    product = ProductFactory(
         commune=commune,
+        product_set=ProductSet.objects.get(code=set_code),
+        producer__kind="tht",
+        producer__tax_code=None,
+        **({"name": name} if name else {}),
     )
     return Application.objects.create(cycle=cycle, product=product, state=state, created_by=created_by, **extra)
 

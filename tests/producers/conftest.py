@@ -3,7 +3,7 @@
 import pytest
 
 from apps.producers.enums import ProducerKind
-from tests.factories.registry import ProducerFactory
+from tests.factories.producers import ProducerFactory
 
 
 @pytest.fixture

@@ -16,7 +16,8 @@ from apps.producers.enums import DocumentKind
 from apps.producers.models import ProducerDocument
 from apps.producers.services import document_remove
 from tests.factories.cycles import ApplicationFactory, CycleFactory
-from tests.factories.registry import DocumentFactory, ProductFactory, pdf_upload
+from tests.factories.producers import DocumentFactory, pdf_upload
+from tests.factories.products import ProductFactory
 
 pytestmark = pytest.mark.django_db
 

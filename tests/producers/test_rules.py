@@ -4,7 +4,7 @@ import pytest
 
 from apps.producers.selectors import producers_visible_to
 from tests.cast import build_world, mismatches, table
-from tests.factories.registry import DocumentFactory
+from tests.factories.producers import DocumentFactory
 
 pytestmark = pytest.mark.django_db
 

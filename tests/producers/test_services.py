@@ -15,14 +15,8 @@ from apps.producers.enums import DocumentKind, ProducerKind
 from apps.producers.models import Producer, ProducerDocument
 from apps.producers.selectors import producer_missing_or_expired_documents
 from apps.producers.services import document_upload, producer_create, producer_update
-from tests.factories.registry import (
-    PDF_BYTES,
-    DocumentFactory,
-    ProducerFactory,
-    ProductFactory,
-    elf_upload,
-    pdf_upload,
-)
+from tests.factories.producers import PDF_BYTES, DocumentFactory, ProducerFactory, elf_upload, pdf_upload
+from tests.factories.products import ProductFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from apps.producers.enums import DocumentKind, ProducerKind
 from apps.producers.models import Producer, ProducerDocument
-from tests.factories.registry import PDF_BYTES, DocumentFactory, ProducerFactory, elf_upload, pdf_upload
+from tests.factories.producers import PDF_BYTES, DocumentFactory, ProducerFactory, elf_upload, pdf_upload
 
 pytestmark = pytest.mark.django_db
 

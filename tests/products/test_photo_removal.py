@@ -11,7 +11,8 @@ from apps.audit.models import AuditEvent
 from apps.products.models import ProductPhoto
 from apps.products.services import photo_add, photo_remove
 from tests.factories.catalog import certified_product
-from tests.factories.registry import ProductFactory, png_upload
+from tests.factories.producers import png_upload
+from tests.factories.products import ProductFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,7 @@ import pytest
 
 from apps.products.selectors import products_visible_to
 from tests.cast import build_world, mismatches, table
-from tests.factories.registry import ProductFactory
+from tests.factories.products import ProductFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,8 @@ from PIL import Image
 from apps.audit.models import AuditEvent
 from apps.products.models import Product, ProductPhoto, ProductSet
 from apps.products.services import photo_add, product_create, product_update
-from tests.factories.registry import ProductFactory, elf_upload, pdf_upload, png_upload
+from tests.factories.producers import elf_upload, pdf_upload, png_upload
+from tests.factories.products import ProductFactory
 
 pytestmark = pytest.mark.django_db
 

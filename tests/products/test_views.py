@@ -5,7 +5,8 @@ from django.urls import reverse
 
 from apps.products.models import Product, ProductGroup, ProductPhoto, ProductSet
 from apps.products.services import photo_add
-from tests.factories.registry import ProducerFactory, ProductFactory, elf_upload, png_upload
+from tests.factories.producers import ProducerFactory, elf_upload, png_upload
+from tests.factories.products import ProductFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -27,7 +27,9 @@ from apps.geo.models import AdministrativeUnit
 from apps.producers.models import Producer
 from apps.reports.periods import Period
 from tests.factories import UserFactory, commune, district, province
-from tests.factories.certificates import DecisionFactory, ProducerFactory, ProductFactory
+from tests.factories.evaluation import DecisionFactory
+from tests.factories.producers import ProducerFactory
+from tests.factories.products import ProductFactory
 
 TODAY = datetime.date(2026, 12, 1)
 NOVEMBER = Period.month(2026, 11)
@@ -71,7 +73,7 @@ class World:
         )
 
     def product(self, unit, producer=None):
-        return ProductFactory(commune=unit, producer=producer or self.producer(unit))
+        return ProductFactory(commune=unit, producer=producer or self.producer(unit), tea=True)
 
     def application(self, product, state, created, cycle=None):
         app = Application.objects.create(

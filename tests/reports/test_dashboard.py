@@ -11,7 +11,7 @@ from apps.geo.enums import Edition
 from apps.reports import services
 from apps.reports.periods import Period
 from tests.factories import UserFactory, commune, province
-from tests.factories.certificates import ProducerFactory
+from tests.factories.producers import ProducerFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,8 @@ from apps.reports.models import Report
 from apps.reports.tasks import generate_period_task
 from tests.certificates.conftest import Worker, purge_broker, wait_until
 from tests.factories import commune, district, province
-from tests.factories.certificates import DecisionFactory, ItemFactory, ProductFactory
+from tests.factories.evaluation import DecisionFactory, ItemFactory
+from tests.factories.products import ProductFactory
 
 
 @pytest.fixture
@@ -35,7 +36,7 @@ def test_generate_period_twice_through_the_worker(worker):
     d = district(p, "193", name="Thành phố Hạ Long")
     x = commune(d, "06649", name="Phường Hà Khánh")
     decision = DecisionFactory(issuing_unit=d, date=datetime.date(2026, 11, 5))
-    ItemFactory(decision=decision, product=ProductFactory(commune=x), stars=3)
+    ItemFactory(decision=decision, product=ProductFactory(commune=x, tea=True), stars=3)
 
     generate_period_task.delay(kind="monthly", period="2026-11")
     assert wait_until(lambda: all_ready(2), timeout=90)

@@ -13,7 +13,7 @@ from apps.producers.models import Producer
 from apps.producers.services import producer_create
 from apps.products.models import Product, ProductSet
 from apps.products.services import product_create
-from tests.factories.cycles import ProducerFactory
+from tests.factories.producers import ProducerFactory
 
 
 def _waiting_on_a_lock():

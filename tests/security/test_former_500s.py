@@ -16,8 +16,8 @@ from apps.evaluation.models import ConflictDeclaration, EvaluationRound, Recogni
 from apps.producers.models import ProducerDocument
 from apps.products.models import ProductPhoto
 from tests.factories.certificates import decision_with_products
-from tests.factories.cycles import PDF_BYTES, DocumentFactory
 from tests.factories.evaluation import make_application, make_cycle, make_round, score
+from tests.factories.producers import PDF_BYTES, DocumentFactory
 
 from .conftest import bomb_png
 

@@ -16,7 +16,7 @@ from apps.cycles.models import EvidenceFile
 from apps.producers.models import Producer, ProducerDocument
 from apps.products.models import Product, ProductSet
 from apps.products.services import product_create
-from tests.factories.cycles import PDF_BYTES
+from tests.factories.producers import PDF_BYTES
 from tests.producers.test_views import _post_data
 
 pytestmark = pytest.mark.django_db

@@ -16,8 +16,8 @@ from apps.evaluation.enums import Tier
 from apps.evaluation.models import ScoreSheet
 from tests.factories import UserFactory
 from tests.factories.certificates import decision_with_products
-from tests.factories.cycles import PDF_BYTES, DocumentFactory
 from tests.factories.evaluation import make_application, make_cycle, make_round, score
+from tests.factories.producers import PDF_BYTES, DocumentFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -33,7 +33,7 @@ from apps.accounts.enums import Role
 from apps.geo.enums import Level
 from tests.cast import build_world
 from tests.factories import UserFactory, commune, district, province
-from tests.factories.registry import DocumentFactory
+from tests.factories.producers import DocumentFactory
 
 from .permission_matrix_table import TABLE
 

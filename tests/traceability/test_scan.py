@@ -18,7 +18,7 @@ from apps.products.models import ProductPhoto
 from apps.traceability import counterfeit, services
 from apps.traceability.enums import BatchState, EventKind, Signal
 from apps.traceability.models import FakeReport, Lot, LotEvent, SiteCertification, Stamp, StampScan
-from tests.factories.registry import png_upload
+from tests.factories.producers import png_upload
 
 pytestmark = pytest.mark.django_db
 

@@ -1,4 +1,7 @@
-"""Factories for producers, their documents and products (rows made directly, for test set-up only)."""
+"""The one factory per model of apps.producers (rows made directly, for test set-up only), and upload helpers.
+
+``ProducerFactory(tea=True)`` is the tea cooperative of Đường Hoa the certificate tests print on PDFs.
+"""
 
 import io
 
@@ -10,7 +13,6 @@ from PIL import Image
 from apps.core.text import fold
 from apps.producers.enums import DocumentKind, ProducerKind
 from apps.producers.models import Producer, ProducerDocument
-from apps.products.models import Product, ProductSet
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 ELF_BYTES = b"\x7fELF\x02\x01\x01\x00" + b"\x00" * 120
@@ -19,6 +21,14 @@ ELF_BYTES = b"\x7fELF\x02\x01\x01\x00" + b"\x00" * 120
 class ProducerFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Producer
+
+    class Params:
+        tea = factory.Trait(
+            name=factory.Sequence(lambda n: f"Hợp tác xã Chè Đường Hoa số {n}"),
+            slug=factory.Sequence(lambda n: f"htx-che-duong-hoa-{n}"),
+            address="Thôn Khe Lạc, xã Đường Hoa, huyện Hải Hà",
+            legal_representative="Nguyễn Thị Hương",
+        )
 
     name = factory.Sequence(lambda n: f"HTX Thử nghiệm {n}")
     slug = factory.Sequence(lambda n: f"htx-thu-nghiem-{n}")
@@ -36,20 +46,11 @@ class DocumentFactory(factory.django.DjangoModelFactory):
 
     producer = factory.SubFactory(ProducerFactory)
     kind = DocumentKind.FOOD_SAFETY
-    file = factory.LazyFunction(lambda: ContentFile(PDF_BYTES, name="giay-chung-nhan.pdf"))
+    title = factory.LazyAttribute(lambda o: str(DocumentKind(o.kind).label))
+    file = factory.LazyFunction(lambda: ContentFile(PDF_BYTES, name="giay-to.pdf"))
     content_type = "application/pdf"
-
-
-class ProductFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Product
-
-    name = factory.Sequence(lambda n: f"Sản phẩm thử {n}")
-    slug = factory.Sequence(lambda n: f"san-pham-thu-{n}")
-    product_set = factory.LazyFunction(lambda: ProductSet.objects.get(code="TP08"))
-    producer = factory.SubFactory(ProducerFactory)
-    commune = factory.LazyAttribute(lambda o: o.producer.commune)
-    search_text = factory.LazyAttribute(lambda o: fold(f"{o.name} {o.producer.name}"))
+    issued_on = None
+    expires_on = None
 
 
 def pdf_upload(name="giay-phep.pdf"):
