@@ -110,3 +110,22 @@ def seed_accounts():
         user.save()
         accounts.append(user)
     return accounts
+
+
+def unit_officer(*, role, unit):
+    """An active officer of ``role`` at ``unit``, who makes the demo's moves there through the services.
+
+    The demo account of that unit when there is one (xa.dakkoi, huyen.konray…); otherwise an officer created for
+    the demo's history, without a password (nobody logs in as them; the services need a real officer to act).
+    """
+    user = User.objects.filter(role=role, unit=unit, is_active=True).order_by("pk").first()
+    if user is not None:
+        return user
+    user, created = User.objects.get_or_create(
+        email=f"canbo.{unit.level}.{unit.edition}-{unit.code}@ocop.example",
+        defaults={"full_name": f"Cán bộ OCOP {unit.name}", "role": role, "unit": unit, "is_active": True},
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return user

@@ -3,8 +3,9 @@ products spread over every state with a believable history, and yearly plans wit
 
 It also opens this year's cycle of each province with windows around the day the demo is seeded, so ideas,
 plans and dossiers can be submitted in the demo at once. Runs after the producers and products demo.
-Idempotent: a second run changes nothing. The history rows are written directly (the demo replays what
-officers did during 2025), so no e-mail is sent while seeding.
+Idempotent: a second run changes nothing. Every application goes through the cycles services (the demo replays
+what the commune and approving officers did during 2025, on days inside the cycle's steps, mailing nobody); only
+the timestamps are set afterwards to those days.
 """
 
 import datetime
@@ -17,8 +18,10 @@ from apps.accounts.models import User
 from apps.core.enums import RuleSet
 from apps.cycles.enums import ApplicationState as S
 from apps.cycles.enums import CycleStep, TargetKind
-from apps.cycles.models import Application, ApplicationTransition, Cycle, CycleStepPeriod, Dossier, Plan, Target
-from apps.cycles.services import TRANSITIONS, self_assessment_totals
+from apps.cycles.models import Application, ApplicationTransition, Cycle, CycleStepPeriod, Plan, Target
+from apps.cycles.services import TRANSITIONS, application_create, application_transition, dossier_update
+from apps.cycles.workflow import approving_role
+from apps.demo.accounts import unit_officer
 from apps.geo.enums import Edition, Level
 from apps.geo.models import AdministrativeUnit
 from apps.products.models import Product
@@ -62,6 +65,17 @@ RETURN_REASONS = {
     S.DOSSIER_SUBMITTED: "Thiếu phiếu kết quả kiểm nghiệm chất lượng sản phẩm còn hiệu lực.",
     S.DOSSIER_CHECKED: "Ảnh sản phẩm và nhãn bao bì chưa đúng với mẫu đăng ký; đề nghị chụp lại.",
 }
+# The day of YEAR each move is replayed on (plus the application's offset), inside its step's window (STEP_DATES).
+REPLAY_DAYS = {
+    S.IDEA_REGISTERED: (2, 10),
+    S.IDEA_ACCEPTED: (3, 3),
+    S.IDEA_REJECTED: (3, 3),
+    S.PLAN_SUBMITTED: (4, 14),
+    S.IMPLEMENTING: (5, 12),
+    S.DOSSIER_SUBMITTED: (8, 4),
+    S.DOSSIER_CHECKED: (8, 11),
+    S.SENT_FOR_EVALUATION: (8, 18),
+}
 REJECT_REASON = "Sản phẩm trùng với ý tưởng đã đăng ký của cùng chủ thể."
 TARGETS = {
     TargetKind.IDEAS_PER_COMMUNE: 1,
@@ -73,24 +87,25 @@ TARGETS = {
 
 
 def _path_to(target):
+    """The moves from idea_registered to ``target`` (a state, or (returned, the check it was returned from))."""
     if isinstance(target, tuple):
         _state, returned_from = target
         steps = [] if returned_from == S.IDEA_REGISTERED else MAIN_PATH[: MAIN_PATH.index(returned_from) + 1]
-        return [*steps, S.RETURNED], returned_from
+        return [*steps, S.RETURNED]
     if target == S.IDEA_REJECTED:
-        return [S.IDEA_REJECTED], ""
+        return [S.IDEA_REJECTED]
     if target == S.IDEA_REGISTERED:
-        return [], ""
-    return MAIN_PATH[: MAIN_PATH.index(target) + 1], ""
+        return []
+    return MAIN_PATH[: MAIN_PATH.index(target) + 1]
 
 
-def _actors(commune, rule_set, fallback):
-    commune_officer = User.objects.filter(role=Role.COMMUNE_OFFICER, unit=commune, is_active=True).first()
-    approving_role = Role.DISTRICT_OFFICER if rule_set == RuleSet.QD148_2023 else Role.PROVINCE_OFFICER
-    parts = commune.path.strip("/").split("/")
-    prefixes = ["/".join(parts[: i + 1]) + "/" for i in range(1, len(parts))]
-    approver = User.objects.filter(role=approving_role, unit__path__in=prefixes, is_active=True).first()
-    return {"commune": commune_officer or fallback, "approving": approver or fallback}
+def _actors(commune, cycle):
+    """The commune's officer and the approving tier's (its district under 148, the cycle's province under 1489)."""
+    approving_unit = commune.parent if cycle.rule_set == RuleSet.QD148_2023 else cycle.unit
+    return {
+        "commune": unit_officer(role=Role.COMMUNE_OFFICER, unit=commune),
+        "approving": unit_officer(role=approving_role(cycle.rule_set), unit=approving_unit),
+    }
 
 
 def _seed_cycle(edition, code, rule_set):
@@ -136,58 +151,71 @@ def _seed_current_cycle(edition, code, rule_set):
     return cycle
 
 
-def _fill_dossier(application, product, index):
+def _fill_dossier(application, product, index, by):
     producer = product.producer
     scores = {"A1": 3 + index % 3, "A2": 4, "A3": 2 + index % 4, "B1": 3, "B2": 2 + index % 2, "C1": 4, "C2": 5}
-    Dossier.objects.update_or_create(
+    dossier_update(
         application=application,
-        defaults={
-            "applicant_name": getattr(producer, "legal_representative", "") or producer.name,
-            "applicant_position": "Giám đốc" if producer.kind in ("htx", "dn") else "Chủ cơ sở",
-            "phone": getattr(producer, "phone", ""),
-            "production_address": producer.address,
-            "annual_capacity": f"{(index % 7 + 1) * 5} tấn/năm",
-            "raw_materials": "Nguyên liệu tại địa phương, có hợp đồng liên kết với các hộ dân.",
-            "markets": "Tiêu thụ trong tỉnh, hội chợ OCOP và sàn thương mại điện tử.",
-            "sample_count": 5 if product.product_set.needs_samples else None,
-            "self_assessment": scores,
-            "self_assessment_totals": self_assessment_totals(scores),
-        },
+        by=by,
+        self_assessment=scores,
+        applicant_name=getattr(producer, "legal_representative", "") or producer.name,
+        applicant_position="Giám đốc" if producer.kind in ("htx", "dn") else "Chủ cơ sở",
+        phone=getattr(producer, "phone", ""),
+        production_address=producer.address,
+        annual_capacity=f"{(index % 7 + 1) * 5} tấn/năm",
+        raw_materials="Nguyên liệu tại địa phương, có hợp đồng liên kết với các hộ dân.",
+        markets="Tiêu thụ trong tỉnh, hội chợ OCOP và sàn thương mại điện tử.",
+        sample_count=5 if product.product_set.needs_samples else None,
     )
 
 
-def _seed_application(cycle, product, target, index, fallback):
-    if Application.objects.filter(cycle=cycle, product=product).exists():
-        return None
-    actors = _actors(product.commune, cycle.rule_set, fallback)
-    path, returned_from = _path_to(target)
-    final = path[-1] if path else S.IDEA_REGISTERED
-    application = Application.objects.create(
-        cycle=cycle,
-        product=product,
-        state=final,
-        returned_from=returned_from if final == S.RETURNED else "",
-        created_by=actors["commune"],
+def _replayed_at(state, index, previous):
+    """When the move to ``state`` is replayed: its day of YEAR (inside the step's window), 14 days after the move
+    before for a return; the application's own offset of up to two weeks keeps the moves in order."""
+    if state == S.RETURNED:
+        return previous + datetime.timedelta(days=14)
+    month, day = REPLAY_DAYS[state]
+    return datetime.datetime(YEAR, month, day, 9, 0, tzinfo=timezone.get_current_timezone()) + datetime.timedelta(
+        days=index % 15
     )
-    started = datetime.datetime(YEAR, 2, 10 + index % 15, 9, 0, tzinfo=timezone.get_current_timezone())
-    Application.objects.filter(pk=application.pk).update(created_at=started)
+
+
+def replay_application(*, cycle, product, target, index, actors=None):
+    """Register ``product``'s idea in ``cycle`` and move it to ``target`` through the cycles services, as the
+    commune and approving officers did on the days of YEAR in ``REPLAY_DAYS`` (nobody is mailed).
+
+    The services record each move with today's time; the timestamps alone (``created_at``, ``at``) are then set to
+    the replayed days, so the dashboards count the moves in the months they happened. ``actors``: the officers of
+    the product's commune (``_actors``) when the caller already has them.
+    """
+    actors = actors or _actors(product.commune, cycle)
+    at = _replayed_at(S.IDEA_REGISTERED, index, None)
+    application = application_create(cycle=cycle, product=product, by=actors["commune"], today=at.date(), notify=False)
+    Application.objects.filter(pk=application.pk).update(created_at=at)
     state = S.IDEA_REGISTERED
-    for n, to_state in enumerate(path, start=1):
+    for to_state in _path_to(target):
+        at = _replayed_at(to_state, index, at)
         tiers = TRANSITIONS[(state, to_state)]
         by = actors["commune"] if "commune" in tiers else actors["approving"]
-        reason = (
-            RETURN_REASONS[state] if to_state == S.RETURNED else (REJECT_REASON if to_state == S.IDEA_REJECTED else "")
+        reason = RETURN_REASONS[state] if to_state == S.RETURNED else ""
+        reason = REJECT_REASON if to_state == S.IDEA_REJECTED else reason
+        application_transition(
+            application=application, to_state=to_state, by=by, reason=reason, today=at.date(), notify=False
         )
-        row = ApplicationTransition.objects.create(
-            application=application, from_state=state, to_state=to_state, by=by, reason=reason
-        )
-        ApplicationTransition.objects.filter(pk=row.pk).update(at=started + datetime.timedelta(days=21 * n))
+        ApplicationTransition.objects.filter(pk=application.transitions.latest("pk").pk).update(at=at)
+        if to_state == S.IMPLEMENTING:
+            _fill_dossier(application, product, index, actors["commune"])
         state = to_state
-    if S.IMPLEMENTING in path:
-        _fill_dossier(application, product, index)
-    else:
-        Dossier.objects.get_or_create(application=application)
     return application
+
+
+def _seed_application(cycle, product, target, index, actors):
+    if Application.objects.filter(cycle=cycle, product=product).exists():
+        return None
+    key = (product.commune_id, cycle.pk)
+    if key not in actors:
+        actors[key] = _actors(product.commune, cycle)
+    return replay_application(cycle=cycle, product=product, target=target, index=index, actors=actors[key])
 
 
 def _seed_plans(cycles):
@@ -203,9 +231,9 @@ def _seed_plans(cycles):
 
 @transaction.atomic
 def seed():
-    fallback = User.objects.filter(role=Role.SYSTEM_ADMIN).order_by("pk").first()
-    if fallback is None:
+    if not User.objects.filter(role=Role.SYSTEM_ADMIN).exists():
         return
+    actors = {}
     cycles = [c for c in (_seed_cycle(*spec) for spec in CYCLES) if c is not None]
     for cycle in cycles:
         products = (
@@ -214,7 +242,7 @@ def seed():
             .order_by("pk")
         )
         for index, product in enumerate(products):
-            _seed_application(cycle, product, TARGET_STATES[index % len(TARGET_STATES)], index, fallback)
+            _seed_application(cycle, product, TARGET_STATES[index % len(TARGET_STATES)], index, actors)
     _seed_plans(cycles)
     for spec in CYCLES:
         _seed_current_cycle(*spec)

@@ -18,14 +18,19 @@ from apps.core.enums import RuleSet
 from apps.cycles.enums import ApplicationState
 from apps.cycles.models import Application, Cycle
 from apps.demo.accounts import DEMO_PASSWORD
+from apps.demo.cycles import replay_application
+from apps.demo.producers import seed_documents
 from apps.demo.sheets import load_sample_sheets
 from apps.evaluation import services
 from apps.evaluation.enums import MemberRole, Tier
 from apps.evaluation.models import EvaluationRound
 from apps.geo.enums import Edition, Level
 from apps.geo.models import AdministrativeUnit
+from apps.producers.enums import ProducerKind
 from apps.producers.models import Producer
+from apps.producers.services import producer_create
 from apps.products.models import Product, ProductSet
+from apps.products.services import product_create
 
 YEAR = 2025
 
@@ -187,14 +192,24 @@ def _council_users(unit, slug):
 
 
 def _product(spec, commune, by):
+    """The spec's product, registered through the producers and products services (with the producer's vault
+    documents, which its dossier needs) when the demo products do not have it."""
     product = Product.objects.filter(slug=spec.slug).first()
     if product is None:
-        producer = Producer.objects.filter(name=spec.producer, commune=commune).first() or Producer.objects.create(
-            name=spec.producer, slug=spec.slug + "-chu-the", kind="tht", commune=commune, address=commune.name
-        )
-        product = Product.objects.create(
+        producer = Producer.objects.filter(name=spec.producer, commune=commune).first()
+        if producer is None:
+            producer = producer_create(
+                by=by,
+                name=spec.producer,
+                kind=ProducerKind.COOPERATIVE_GROUP,
+                commune=commune,
+                address=commune.name,
+                legal_representative="Trưởng tổ hợp tác",
+            )
+            seed_documents(producer, len(spec.slug), by)
+        product = product_create(
+            by=by,
             name=spec.name,
-            slug=spec.slug,
             product_set=ProductSet.objects.get(code=spec.set_code),
             producer=producer,
             commune=commune,
@@ -241,11 +256,12 @@ def _decide(round, unit, by, when, number):
     )
 
 
-def _application(cycle, product, by):
-    application, _created = Application.objects.get_or_create(
-        cycle=cycle, product=product, defaults={"state": ApplicationState.SENT_FOR_EVALUATION, "created_by": by}
+def _application(cycle, product, index):
+    """The product's application in ``cycle``; a new one is replayed up to sent_for_evaluation by the officers."""
+    application = Application.objects.filter(cycle=cycle, product=product).first()
+    return application or replay_application(
+        cycle=cycle, product=product, target=ApplicationState.SENT_FOR_EVALUATION, index=index
     )
-    return application
 
 
 def _applications(cycle, province, district_code, specs, by):
@@ -268,7 +284,7 @@ def _applications(cycle, province, district_code, specs, by):
             chosen.append((spec, pool[index]))
         elif communes:
             product = _product(spec, communes[spec.commune_index % len(communes)], by)
-            application = _application(cycle, product, by)
+            application = _application(cycle, product, index)
             # A product the cycles demo left at an earlier step is not evaluated.
             if application.state == ApplicationState.SENT_FOR_EVALUATION:
                 chosen.append((spec, application))

@@ -141,7 +141,7 @@ DEMO_DOCUMENTS = [
 EXPIRED_DOCUMENT = (DocumentKind.FOOD_SAFETY, datetime.date(2021, 7, 1), datetime.date(2024, 6, 30))
 
 
-def _seed_documents(producer, index, by):
+def seed_documents(producer, index, by):
     if producer.documents.exists():
         return
     specs = DEMO_DOCUMENTS + ([EXPIRED_DOCUMENT] if index % 5 == 0 else [])
@@ -195,7 +195,7 @@ def seed():
                 women_workers=workers // 2 + index % 3,
                 ethnic_minority_workers=workers // 3 if code.startswith("23") or code.startswith("200") else index % 3,
             )
-        _seed_documents(producer, index, by)
+        seed_documents(producer, index, by)
         producers.append(producer)
     account = User.objects.filter(email=DEMO_PRODUCER_EMAIL).first()
     dak_koi = Producer.objects.filter(name=DAK_KOI_PRODUCER, commune__code="23482", commune__edition=E24).first()

@@ -20,11 +20,12 @@ from apps.accounts.enums import Role
 from apps.accounts.models import User
 from apps.catalog.services import catalog_rebuild
 from apps.certificates.models import Certificate
-from apps.certificates.services import certificates_create_for_decision
+from apps.certificates.services import certificate_revoke, certificates_create_for_decision
 from apps.core.enums import RuleSet
 from apps.core.text import fold
 from apps.cycles.enums import ApplicationState, TargetKind
 from apps.cycles.models import Application, Cycle, CycleStepPeriod, Plan, Target
+from apps.demo.accounts import unit_officer
 from apps.evaluation.models import RecognitionDecision, RecognitionItem
 from apps.geo.enums import Edition, Level
 from apps.geo.models import AdministrativeUnit
@@ -236,13 +237,18 @@ def _seed_products(by, today):
         Application.objects.bulk_create(applications, ignore_conflicts=True)
         for decision in decisions.values():
             certificates_create_for_decision(decision=decision)
-    # A few revoked: a product that lost its standard (the province revokes with a reason).
-    for cert in Certificate.objects.filter(product__slug__startswith=SLUG_PREFIX).order_by("pk")[5::45]:
-        Certificate.objects.filter(pk=cert.pk).update(
-            revoked_at=timezone.now() - datetime.timedelta(days=40),
-            revocation_reason="Không duy trì chất lượng sản phẩm theo tiêu chuẩn đã công nhận (kiểm tra định kỳ).",
-            revoked_by=by,
+    # A few revoked: a product that lost its standard (the province's officer revokes with a reason, through the
+    # service; the revocation is then dated 40 days back, the timestamp only).
+    for cert in Certificate.objects.filter(product__slug__startswith=SLUG_PREFIX, revoked_at__isnull=True).order_by(
+        "pk"
+    )[5::45]:
+        province = AdministrativeUnit.objects.get(path=cert.product.commune.province_path)
+        certificate_revoke(
+            certificate=cert,
+            reason="Không duy trì chất lượng sản phẩm theo tiêu chuẩn đã công nhận (kiểm tra định kỳ).",
+            by=unit_officer(role=Role.PROVINCE_OFFICER, unit=province),
         )
+        Certificate.objects.filter(pk=cert.pk).update(revoked_at=timezone.now() - datetime.timedelta(days=40))
 
 
 def _months_back(today, n):
@@ -278,20 +284,21 @@ def _seed_reports(by, today):
             if not submit:
                 continue
             report = Report.objects.get(unit=commune, kind=ReportKind.MONTHLY, period=period.key)
-            Report.objects.filter(pk=report.pk).update(
+            author = unit_officer(role=Role.COMMUNE_OFFICER, unit=commune)
+            services.report_update_narrative(
+                report=report,
                 results=f"Trong {period.label}, {commune.name} tiếp tục hướng dẫn các chủ thể hoàn thiện hồ sơ OCOP.",
                 difficulties="Chủ thể còn thiếu vốn đầu tư bao bì, nhãn mác; một số hồ sơ chưa có phiếu kiểm nghiệm.",
                 proposals="Đề nghị huyện hỗ trợ kinh phí in bao bì và tổ chức tập huấn xây dựng câu chuyện sản phẩm.",
+                by=author,
             )
+            services.report_transition(report=report, to_state=ReportState.SUBMITTED, by=author)
+            # Sent in 3 + i days after the month ended (the last commune's is late): the timestamps only.
             submitted_at = timezone.make_aware(
                 datetime.datetime.combine(period.end + datetime.timedelta(days=3 + i), datetime.time(9))
             )
-            Report.objects.filter(pk=report.pk).update(
-                state=ReportState.SUBMITTED, submitted_at=submitted_at, submitted_by=officer
-            )
-            ReportTransition.objects.create(
-                report=report, from_state=ReportState.DRAFT, to_state=ReportState.SUBMITTED, by=officer
-            )
+            Report.objects.filter(pk=report.pk).update(submitted_at=submitted_at)
+            ReportTransition.objects.filter(report=report, to_state=ReportState.SUBMITTED).update(at=submitted_at)
     received = list(
         Report.objects.filter(unit__in=communes, period=last.key, state=ReportState.SUBMITTED).order_by("unit__code")
     )

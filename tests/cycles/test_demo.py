@@ -7,16 +7,19 @@ from apps.cycles.enums import ApplicationState as S
 from apps.cycles.models import Application, ApplicationTransition, Cycle, Plan
 from apps.cycles.services import TRANSITIONS
 from apps.demo import cycles as demo
+from tests.demo_trail import untraced
 from tests.factories import UserFactory
+from tests.factories.cycles import complete_vault
 from tests.factories.products import ProductFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def test_seed_covers_every_state_with_legal_history_and_is_idempotent(tree, users):
+    # The dossiers are submitted through the service, which needs the producers' vault documents.
     for i in range(12):
-        ProductFactory(commune=tree.x if i % 2 else tree.y)
-    ProductFactory(commune=tree.z)
+        complete_vault(ProductFactory(commune=tree.x if i % 2 else tree.y).producer)
+    complete_vault(ProductFactory(commune=tree.z).producer)
 
     demo.seed()
     counts = (Cycle.objects.count(), Application.objects.count(), ApplicationTransition.objects.count())
@@ -37,11 +40,26 @@ def test_seed_covers_every_state_with_legal_history_and_is_idempotent(tree, user
                 assert row.reason
             state = row.to_state
         assert state == application.state
+    # Quảng Ninh's moves are made by its officers; Kon Tum's commune and district have none, so the demo creates
+    # one officer for each (without a password) to make them through the services.
     accepted = ApplicationTransition.objects.filter(to_state=S.IDEA_ACCEPTED).select_related("by")
-    assert {row.by for row in accepted} == {users.district}
+    assert {row.by for row in accepted if row.application.product.commune != tree.z} == {users.district}
     submitted = ApplicationTransition.objects.filter(to_state=S.PLAN_SUBMITTED).select_related("by")
-    assert {row.by for row in submitted} == {users.commune_x, users.commune_y}
+    assert {row.by for row in submitted if row.application.product.commune != tree.z} == {
+        users.commune_x,
+        users.commune_y,
+    }
+    kon_tum = {
+        (row.by.role, row.by.unit) for row in ApplicationTransition.objects.filter(application__product__commune=tree.z)
+    }
+    assert kon_tum <= {(Role.COMMUNE_OFFICER, tree.z), (Role.DISTRICT_OFFICER, tree.dq)}
+    assert not any(
+        row.by.has_usable_password()
+        for row in ApplicationTransition.objects.filter(application__product__commune=tree.z)
+    )
     assert Plan.objects.filter(year=2025).count() == 2
+    # Every state was reached through the cycles services (their audit rows), none written directly.
+    assert untraced() == []
 
 
 def test_seed_without_admin_does_nothing(tree):

@@ -8,11 +8,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.audit.models import AuditEvent
+from apps.core.models import OutgoingMail
 from apps.cycles.enums import ApplicationState as S
 from apps.cycles.enums import CycleStep
 from apps.cycles.models import Application, ApplicationTransition, Cycle, CycleStepPeriod, LateAllowance
 from apps.cycles.services import (
     TransitionNotAllowed,
+    application_create,
     application_transition,
     cycle_step_extend,
     dossier_update,
@@ -140,3 +142,48 @@ def test_demo_opens_this_years_cycle_around_today(tree, users):
     assert [p.step for p in periods] == list(CycleStep.values)
     assert all(p.starts_on <= TODAY <= p.ends_on for p in periods)
     assert [p.starts_on for p in periods] == sorted(p.starts_on for p in periods)
+
+
+def test_a_move_replayed_on_a_past_day_is_checked_against_that_days_windows(make_application, cycle, users):
+    """``today`` (the demo replaying a finished cycle): the window is that day's, and the rule still applies."""
+    application = make_application(S.IDEA_ACCEPTED)
+    _close(cycle, CycleStep.PLANS)
+    before_window = TODAY - 31 * DAY
+    with pytest.raises(TransitionNotAllowed) as exc:
+        application_transition(
+            application=application, to_state=S.PLAN_SUBMITTED, by=users.commune_x, today=before_window
+        )
+    assert f"hôm nay là {before_window:%d/%m/%Y}" in exc.value.messages[0]
+    application.refresh_from_db()
+    assert (application.state, ApplicationTransition.objects.count()) == (S.IDEA_ACCEPTED, 0)
+
+    application_transition(
+        application=application, to_state=S.PLAN_SUBMITTED, by=users.commune_x, today=TODAY - 10 * DAY
+    )
+    application.refresh_from_db()
+    assert application.state == S.PLAN_SUBMITTED
+    assert AuditEvent.objects.filter(action="application.transition", object_id=str(application.pk)).count() == 1
+
+
+def test_an_idea_replayed_on_a_past_day_inside_its_step_is_registered(tree, cycle, users):
+    _close(cycle, CycleStep.IDEAS)
+    product = ProducerFactory(commune=tree.x).products.create(
+        name="Mắm ruốc", slug="mam-ruoc", product_set=ProductSet.objects.get(code="TP09"), commune=tree.x
+    )
+    with pytest.raises(ValidationError):
+        application_create(cycle=cycle, product=product, by=users.commune_x, today=TODAY + DAY)
+    assert Application.objects.count() == 0
+    application = application_create(cycle=cycle, product=product, by=users.commune_x, today=TODAY - 2 * DAY)
+    assert application.state == S.IDEA_REGISTERED
+    assert AuditEvent.objects.filter(action="application.create", object_id=str(application.pk)).count() == 1
+
+
+@pytest.mark.parametrize("notify", [True, False])
+def test_a_replayed_move_mails_nobody(make_application, users, notify):
+    application = make_application(S.IDEA_REGISTERED)
+    application_transition(
+        application=application, to_state=S.RETURNED, by=users.district, reason="Bổ sung", notify=notify
+    )
+    mails = OutgoingMail.objects.filter(to__contains=[users.commune_x.email]).count()
+    assert mails == (1 if notify else 0)
+    assert ApplicationTransition.objects.filter(application=application, to_state=S.RETURNED).count() == 1

@@ -6,6 +6,7 @@ from apps.demo import evaluation as demo
 from apps.demo.accounts import seed_accounts, seed_units
 from apps.evaluation.enums import RoundState, Tier
 from apps.evaluation.models import EvaluationRound, RecognitionItem, RoundEntry, ScoreSheet
+from tests.demo_trail import untraced
 
 pytestmark = pytest.mark.django_db
 
@@ -28,3 +29,5 @@ def test_demo_seed_results_under_both_rule_sets_and_idempotent():
     assert sorted(e.round.cycle.rule_set for e in candidates) == ["qd148-2023", "qd1489-2025"]
     assert not EvaluationRound.objects.filter(tier=Tier.DISTRICT, cycle__rule_set="qd1489-2025").exists()
     assert {r.minutes_state for r in EvaluationRound.objects.exclude(tier=Tier.COMMUNE)} == {"pending"}
+    # The applications, sheets and rounds reached their states through the services (their audit rows).
+    assert untraced() == []

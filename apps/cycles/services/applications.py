@@ -1,5 +1,6 @@
 """Registering a product idea: the application (state idea_registered) and its empty dossier."""
 
+import datetime
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -26,9 +27,19 @@ if TYPE_CHECKING:
 
 
 def application_create(
-    *, cycle: "Cycle", product: "Product", by: "User", purpose: str = ApplicationPurpose.NEW
+    *,
+    cycle: "Cycle",
+    product: "Product",
+    by: "User",
+    purpose: str = ApplicationPurpose.NEW,
+    today: datetime.date | None = None,
+    notify: bool = True,
 ) -> Application:
-    """Register a product idea in ``cycle`` (state idea_registered). Only the product's commune officer may."""
+    """Register a product idea in ``cycle`` (state idea_registered). Only the product's commune officer may.
+
+    ``today`` and ``notify`` as in :func:`~apps.cycles.services.transitions.application_transition` (the demo
+    registers the ideas of a finished cycle on a day inside its ideas step, and mails nobody).
+    """
     if not (by.role == Role.COMMUNE_OFFICER and by.unit_id == product.commune_id):
         raise PermissionDenied(gettext("Only the officer of the product's commune may register its idea."))
     if not cycle.unit.covers(product.commune):
@@ -45,7 +56,7 @@ def application_create(
                 % {"cycle": running.cycle.name, "state": running.get_state_display()}
             }
         )
-    require_step_open(cycle=cycle, step=CycleStep.IDEAS, field="cycle")
+    require_step_open(cycle=cycle, step=CycleStep.IDEAS, field="cycle", today=today)
     application = Application(cycle=cycle, product=product, created_by=by, purpose=purpose)
     try:
         with transaction.atomic():
@@ -56,7 +67,8 @@ def application_create(
     audit_record(
         action="application.create", obj=application, by=by, after={"state": application.state, "purpose": purpose}
     )
-    _notify_on_commit(application, application.state, by=by, reason="")
+    if notify:
+        _notify_on_commit(application, application.state, by=by, reason="")
     return application
 
 

@@ -5,6 +5,7 @@ the round whose result (a closed pre-check or a recorded decision) decides them.
 application removes it from the open rounds it was entered in (audited).
 """
 
+import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -65,6 +66,8 @@ def application_transition(
     expected_state: str | None = None,
     council_round: "EvaluationRound | None" = None,
     stars: int | None = None,
+    today: datetime.date | None = None,
+    notify: bool = True,
 ) -> Application:
     """Move ``application`` to ``to_state`` as ``by``. The only function that changes an application's state.
 
@@ -72,6 +75,9 @@ def application_transition(
     on since (a double click, two officers at once), the move is refused and nothing changes.
     ``council_round`` is given only by the councils' services (closing a pre-check, recording a decision): the
     round in which ``application`` was rated; it makes the "council" moves, ``stars`` with ``recognised``.
+    ``today`` is the day the step windows and the producer's documents are checked against (a past day when the
+    demo replays a finished cycle; every rule still applies); ``notify=False`` sends nobody the "your turn" mail
+    (a replayed move asks no one to act).
     """
     locked = (
         Application.objects.select_for_update()
@@ -114,14 +120,14 @@ def application_transition(
         raise TransitionNotAllowed(_("A recognition records 3, 4 or 5 stars."), code="stars_required")
     step = STEP_OF_MOVE.get((from_state, to_state))
     if step is not None:
-        problem = step_window_problem(cycle=locked.cycle, step=step, application=locked)
+        problem = step_window_problem(cycle=locked.cycle, step=step, application=locked, today=today)
         if problem:
             raise TransitionNotAllowed(problem, code="step_closed")
     # A resubmitted dossier is checked again: a document may have expired while it was being corrected.
     if to_state == S.DOSSIER_SUBMITTED or (
         from_state == S.RETURNED and to_state in (S.DOSSIER_CHECKED, S.SENT_FOR_EVALUATION)
     ):
-        problems = dossier_problems(locked)
+        problems = dossier_problems(locked, today=today)
         if problems:
             raise TransitionNotAllowed(
                 [gettext("The dossier cannot be submitted yet:"), *problems], code="dossier_incomplete"
@@ -150,7 +156,8 @@ def application_transition(
         from apps.evaluation.services.entries import entries_remove_for_application  # noqa: PLC0415 — debt: breaks the cycle evaluation.services → cycles.services (README, Architecture)
 
         entries_remove_for_application(application=locked, by=by, reason=reason)
-    _notify_on_commit(locked, to_state, by=by, reason=reason)
+    if notify:
+        _notify_on_commit(locked, to_state, by=by, reason=reason)
     application.state = locked.state
     application.returned_from = locked.returned_from
     application.stars = locked.stars

@@ -65,9 +65,14 @@ def step_window_problem(
 
 
 def require_step_open(
-    *, cycle: "Cycle", step: int, application: "Application | None" = None, field: str | None = None
+    *,
+    cycle: "Cycle",
+    step: int,
+    application: "Application | None" = None,
+    field: str | None = None,
+    today: datetime.date | None = None,
 ) -> None:
-    problem = step_window_problem(cycle=cycle, step=step, application=application)
+    problem = step_window_problem(cycle=cycle, step=step, application=application, today=today)
     if problem:
         raise ValidationError({field: problem} if field else problem, code="step_closed")
 
