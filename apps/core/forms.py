@@ -29,3 +29,32 @@ class CleanTextMixin:
                 self.cleaned_data[name] = clean_text(value, multiline=isinstance(field.widget, forms.Textarea))
             except ValidationError as exc:
                 self.add_error(name, exc)
+
+
+class CriterionChoicesForm(forms.Form):
+    """A score sheet as radio groups: one field ``c<criterion id>`` per criterion of ``parts`` (part → groups →
+    criteria → options, prefetched), whose values are option ids (the scoring service checks them again).
+    ``chosen`` maps criterion ids to the option ids already chosen. Used by the applicant's self-assessment and by
+    a council member's sheet, which differ only in how an option reads (:meth:`option_label`)."""
+
+    def __init__(self, *args, parts, chosen, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.parts = parts
+        for part in parts:
+            for group in part.groups.all():
+                for criterion in group.criteria.all():
+                    self.fields[f"c{criterion.pk}"] = forms.TypedChoiceField(
+                        label=f"{criterion.code}. {criterion.text}",
+                        choices=[(o.pk, self.option_label(o)) for o in criterion.options.all()],
+                        coerce=int,
+                        required=False,
+                        widget=forms.RadioSelect,
+                        initial=chosen.get(criterion.pk),
+                    )
+
+    def option_label(self, option):
+        return option.text
+
+    def choices(self):
+        """``{criterion id: option id}`` of the criteria answered."""
+        return {int(name[1:]): value for name, value in self.cleaned_data.items() if name.startswith("c") and value}

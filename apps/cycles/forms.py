@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.enums import RuleSet
-from apps.core.forms import CleanTextMixin
+from apps.core.forms import CleanTextMixin, CriterionChoicesForm
 from apps.products.models import Product, ProductSet
 
 from .enums import ApplicationPurpose, ApplicationState, CycleStep, TargetKind
@@ -106,26 +106,8 @@ class DossierForm(CleanTextMixin, forms.ModelForm):
         return {f: self.cleaned_data[f] for f in DOSSIER_FIELDS}
 
 
-class SelfAssessmentForm(forms.Form):
+class SelfAssessmentForm(CriterionChoicesForm):
     """The product set's score sheet as the applicant fills it: one radio group per criterion (option ids)."""
-
-    def __init__(self, *args, parts, initial_choices, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.parts = parts
-        for part in parts:
-            for group in part.groups.all():
-                for criterion in group.criteria.all():
-                    self.fields[f"c{criterion.pk}"] = forms.TypedChoiceField(
-                        label=f"{criterion.code}. {criterion.text}",
-                        choices=[(o.pk, o.text) for o in criterion.options.all()],
-                        coerce=int,
-                        required=False,
-                        widget=forms.RadioSelect,
-                        initial=initial_choices.get(criterion.pk),
-                    )
-
-    def choices(self):
-        return {int(name[1:]): value for name, value in self.cleaned_data.items() if name.startswith("c") and value}
 
 
 class EvidenceForm(CleanTextMixin, forms.Form):

@@ -276,7 +276,7 @@ def self_assessment_edit(request, pk):
     initial = {
         int(c): o for c, o in ((dossier.self_assessment_sheet or {}).get("choices", {}) if dossier else {}).items()
     }
-    form = SelfAssessmentForm(request.POST or None, parts=parts, initial_choices=initial)
+    form = SelfAssessmentForm(request.POST or None, parts=parts, chosen=initial)
     if request.method == "POST" and template is not None and form.is_valid():
         try:
             services.dossier_self_assess(application=application, by=request.user, choices=form.choices())

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.enums import Role
 from apps.accounts.models import User
-from apps.core.forms import CleanTextMixin
+from apps.core.forms import CleanTextMixin, CriterionChoicesForm
 from apps.cycles.models import Application
 from apps.geo.enums import Level
 from apps.geo.models import AdministrativeUnit
@@ -96,26 +96,11 @@ class ReopenForm(CleanTextMixin, forms.Form):
     reason = forms.CharField(label=_("Reason for re-scoring"), max_length=500)
 
 
-class SheetForm(forms.Form):
-    """One radio group per criterion; the option values are option ids, checked again by the service."""
+class SheetForm(CriterionChoicesForm):
+    """A council member's sheet: one radio group per criterion, each option with its points."""
 
-    def __init__(self, *args, parts, answers, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.parts = parts
-        for part in parts:
-            for group in part.groups.all():
-                for criterion in group.criteria.all():
-                    self.fields[f"c{criterion.pk}"] = forms.TypedChoiceField(
-                        label=f"{criterion.code}. {criterion.text}",
-                        choices=[(o.pk, f"{o.text} ({o.points:g})") for o in criterion.options.all()],
-                        coerce=int,
-                        required=False,
-                        widget=forms.RadioSelect,
-                        initial=answers.get(criterion.pk),
-                    )
-
-    def choices(self):
-        return {int(name[1:]): value for name, value in self.cleaned_data.items() if name.startswith("c") and value}
+    def option_label(self, option):
+        return f"{option.text} ({option.points:g})"
 
 
 class PreCheckForm(CleanTextMixin, forms.ModelForm):

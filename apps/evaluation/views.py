@@ -206,7 +206,7 @@ def sheet_edit(request, pk, entry_pk):
     parts = sheet_structure(template=entry.template)
     # A member who never saved has an unsaved sheet (no answers): the first POST creates its row.
     answers = {a.criterion_id: a for a in sheet.answers.all()} if sheet.pk else {}
-    form = SheetForm(request.POST or None, parts=parts, answers={k: a.option_id for k, a in answers.items()})
+    form = SheetForm(request.POST or None, parts=parts, chosen={k: a.option_id for k, a in answers.items()})
     editable = round.is_open and sheet.state == SheetState.DRAFT
     if form.is_bound:
         selected = {
