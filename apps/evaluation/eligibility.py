@@ -17,13 +17,13 @@ An application sits in one round per tier and cycle (removing it from a round fr
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 
-from apps.accounts.enums import Role
 from apps.core.enums import RuleSet
 from apps.cycles.enums import ApplicationState
 from apps.cycles.models import Application, Cycle
 
 from .enums import FORWARD_THRESHOLDS, TIERS_BY_RULE_SET, RoundState, Tier
 from .models import RoundEntry
+from .rules import creatable_tiers
 
 S = ApplicationState
 
@@ -47,25 +47,6 @@ PREVIOUS_TIER = {
     (RuleSet.QD1048_2019, Tier.CENTRAL): Tier.PROVINCE,
     (RuleSet.QD1489_2025, Tier.CENTRAL): Tier.PROVINCE,
 }
-
-
-# The tier each officer sets up rounds for (national roles: see :func:`creatable_tiers`).
-ROLE_TIER = {
-    Role.COMMUNE_OFFICER: Tier.COMMUNE,
-    Role.DISTRICT_OFFICER: Tier.DISTRICT,
-    Role.PROVINCE_OFFICER: Tier.PROVINCE,
-    Role.CENTRAL_OFFICER: Tier.CENTRAL,
-}
-
-
-def creatable_tiers(user):
-    """The tiers whose rounds ``user`` may set up (for their own unit)."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return []
-    if user.role == Role.SYSTEM_ADMIN:
-        return list(Tier.values)
-    tier = ROLE_TIER.get(user.role)
-    return [tier] if tier else []
 
 
 def creatable_cycles(user):

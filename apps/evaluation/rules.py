@@ -18,12 +18,41 @@ from apps.core.policy import (
     q_when,
 )
 
-from .enums import SCORING_ROLES, MemberRole, RoundState, SheetState
+from .enums import SCORING_ROLES, MemberRole, RoundState, SheetState, Tier
 from .models import CouncilMember
 
 is_officer = has_role(
     Role.COMMUNE_OFFICER, Role.DISTRICT_OFFICER, Role.PROVINCE_OFFICER, Role.CENTRAL_OFFICER, Role.SYSTEM_ADMIN
 )
+
+
+# The tier of the councils each officer sets up, for its own unit; the central officer sets up central rounds
+# (for the nation), a system admin any.
+ROUND_CREATOR_TIER = {
+    Role.COMMUNE_OFFICER: Tier.COMMUNE,
+    Role.DISTRICT_OFFICER: Tier.DISTRICT,
+    Role.PROVINCE_OFFICER: Tier.PROVINCE,
+    Role.CENTRAL_OFFICER: Tier.CENTRAL,
+}
+NATIONAL_ROUND_CREATORS = (Role.CENTRAL_OFFICER, Role.SYSTEM_ADMIN)
+
+
+def creatable_tiers(user):
+    """The tiers whose rounds ``user`` may set up."""
+    if not is_active_account(user):
+        return []
+    if user.role == Role.SYSTEM_ADMIN:
+        return list(Tier.values)
+    tier = ROUND_CREATOR_TIER.get(user.role)
+    return [tier] if tier else []
+
+
+def may_create_round(user, *, tier, unit):
+    """``user`` may set up a ``tier`` round for ``unit``: the officer of that tier and of exactly that unit, the
+    central officer (central rounds), a system admin."""
+    if tier not in creatable_tiers(user):
+        return False
+    return user.role in NATIONAL_ROUND_CREATORS or user.unit_id == unit.pk
 
 
 def _round_of(obj):

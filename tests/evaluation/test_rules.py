@@ -5,6 +5,7 @@ The open round belongs to district d (``council_seated`` chairs it); the closed 
 
 import pytest
 
+from apps.evaluation.rules import creatable_tiers, may_create_round
 from apps.evaluation.selectors import rounds_visible_to
 from tests.cast import build_world, mismatches, table
 
@@ -45,3 +46,30 @@ def test_chair_and_conflict_truth_table(world):
 def test_record_decision_truth_table(world):
     expected = {"round_open": table("............Y"), "round_closed": table("......Y...YYY")}
     assert mismatches(world, "evaluation.record_decision", expected) == []
+
+
+# Who may set up a round of a tier for a unit (evaluation.rules.may_create_round, asked by round_create and the
+# round form): the officer of that tier and of exactly that unit, the central officer for central rounds, an admin.
+CREATE_ROUND = {
+    ("commune", "x"): table("...Y........Y"),
+    ("district", "d"): table(".....Y......Y"),
+    ("province", "p"): table(".........Y..Y"),
+    ("central", "p"): table("...........YY"),
+}
+
+
+@pytest.mark.parametrize(("tier", "unit"), list(CREATE_ROUND), ids=str)
+def test_may_create_round_truth_table(world, tier, unit):
+    for role, expected in CREATE_ROUND[(tier, unit)].items():
+        user = world.cast[role]
+        assert may_create_round(user, tier=tier, unit=getattr(world.tree, unit)) is expected, (role, tier, unit)
+        if expected:
+            assert tier in creatable_tiers(user), role
+
+
+def test_a_deactivated_officer_may_create_no_round(world):
+    officer = world.cast["district_same"]
+    officer.is_active = False
+    officer.save(update_fields=["is_active"])
+    assert may_create_round(officer, tier="district", unit=world.tree.d) is False
+    assert creatable_tiers(officer) == []

@@ -23,6 +23,7 @@ from ..models import (
     EvaluationRound,
     ScoreSheet,
 )
+from ..rules import may_create_round
 from .transitions import require_round_open, round_transition
 
 if TYPE_CHECKING:
@@ -40,25 +41,6 @@ COUNCIL_ROLES = {
     Role.PROVINCE_OFFICER,
     Role.CENTRAL_OFFICER,
 }
-
-
-# Each tier sets up its own councils: the officer of the round's unit, for the tier of that unit.
-CREATOR_ROLE: dict[str, str] = {  # Tier -> Role
-    Tier.COMMUNE: Role.COMMUNE_OFFICER,
-    Tier.DISTRICT: Role.DISTRICT_OFFICER,
-    Tier.PROVINCE: Role.PROVINCE_OFFICER,
-}
-
-
-def may_create_round(user: Any, *, tier: str, unit: "AdministrativeUnit") -> bool:
-    """``user`` may set up a ``tier`` round for ``unit``: its own unit's officer, the central officer, an admin."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return False
-    if user.role == Role.SYSTEM_ADMIN:
-        return True
-    if tier == Tier.CENTRAL:
-        return user.role == Role.CENTRAL_OFFICER
-    return user.role == CREATOR_ROLE.get(tier) and user.unit_id == unit.pk
 
 
 @transaction.atomic
