@@ -2,8 +2,11 @@
 City database is configured (``OCOP_GEOIP_CITY_DATABASE``, package ``geoip2``), its province and city point."""
 
 import functools
+import logging
 
 from django.conf import settings
+
+logger = logging.getLogger(__name__)
 
 
 def client_address(request):
@@ -19,11 +22,15 @@ def client_address(request):
 def _reader(path):
     try:
         import geoip2.database  # noqa: PLC0415 — optional: geoip2 is installed only where a GeoLite database is configured
+        from maxminddb import InvalidDatabaseError  # noqa: PLC0415 — geoip2's own dependency, optional with it
     except ImportError:
+        logger.warning("OCOP_GEOIP_CITY_DATABASE is set but the geoip2 package is not installed; scans are not placed")
         return None
     try:
         return geoip2.database.Reader(path)
-    except (OSError, ValueError):
+    except (OSError, ValueError, InvalidDatabaseError):
+        # A missing, truncated or foreign file: scans go on unplaced; never an error page for the shopper.
+        logger.warning("OCOP_GEOIP_CITY_DATABASE %s cannot be read as a GeoIP2 database; scans are not placed", path)
         return None
 
 
