@@ -16,10 +16,13 @@ from apps.core.policy import (
     is_staff_member,
     q_in_user_subtree,
     q_when,
+    user_covers_unit,
 )
 from apps.evaluation.enums import RoundState
 
+from .enums import Tier
 from .models import Application
+from .workflow import approving_role
 
 
 @rules.predicate
@@ -40,6 +43,28 @@ def is_officer_of_unit(user, obj):
         user.role in (Role.PROVINCE_OFFICER, Role.DISTRICT_OFFICER, Role.COMMUNE_OFFICER)
         and user.unit_id == obj.jurisdiction_unit.pk
     )
+
+
+@rules.predicate
+def is_approving_officer_of(user, application):
+    """The officer of the application's "approving" tier above its commune: a district officer under qd148-2023,
+    a province officer otherwise (:func:`apps.cycles.workflow.approving_role`)."""
+    if application is None or not is_active_account(user) or not user.unit_id:
+        return False
+    return user.role == approving_role(application.cycle.rule_set) and user_covers_unit(
+        user, application.product.commune
+    )
+
+
+def user_tiers(user, application):
+    """The tiers of the transition table (:mod:`apps.cycles.workflow`) ``user`` acts as for ``application`` (an empty
+    set for everybody else). The state machine, the dossier services and the page's buttons all ask this."""
+    tiers = set()
+    if is_commune_officer_of(user, application):
+        tiers.add(Tier.COMMUNE)
+    if is_approving_officer_of(user, application):
+        tiers.add(Tier.APPROVING)
+    return tiers
 
 
 @rules.predicate
@@ -84,6 +109,22 @@ def q_is_before_my_council(user):
 
 
 is_organiser = has_role(Role.PROVINCE_OFFICER, Role.DISTRICT_OFFICER)
+
+
+@rules.predicate
+def is_national_account(user):
+    """The central officer or a system admin without a unit: the whole country."""
+    return is_active_account(user) and user.is_national
+
+
+@rules.predicate
+def is_officer_of_exactly(user, unit):
+    """A province or district officer bound to exactly ``unit`` (an AdministrativeUnit)."""
+    return unit is not None and is_organiser(user) and user.unit_id == unit.pk
+
+
+# Opening a cycle for a unit (cycle_create): an officer of exactly that province or district, or a national account.
+may_open_cycle_for = is_national_account | is_officer_of_exactly
 is_overseer = has_role(Role.PROVINCE_OFFICER, Role.DISTRICT_OFFICER, Role.CENTRAL_OFFICER, Role.SYSTEM_ADMIN)
 is_commune_officer = has_role(Role.COMMUNE_OFFICER)
 # The organiser of a cycle (extends a step's window, lets a late item through): the province's or district's officer of

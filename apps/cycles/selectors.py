@@ -20,8 +20,8 @@ from apps.evaluation.stars import awarded_stars
 
 from .enums import ApplicationState, CycleStep, Tier
 from .models import Application, ApplicationTransition, Cycle, Dossier, Plan
-from .rules import q_view_application, q_view_plan
-from .workflow import NEXT_ACTOR, allowed_targets, approving_role, legal_tiers, user_tiers
+from .rules import q_view_application, q_view_plan, user_tiers
+from .workflow import NEXT_ACTOR, allowed_targets, approving_role, legal_tiers
 
 if TYPE_CHECKING:
     from apps.evaluation.models import SheetPart

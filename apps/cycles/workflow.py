@@ -45,7 +45,6 @@ selectors read it for the buttons an application's page offers and for the peopl
 
 from apps.accounts.enums import Role
 from apps.core.enums import RuleSet
-from apps.core.policy import user_covers_unit
 
 from .enums import ApplicationState, Tier
 
@@ -129,19 +128,6 @@ def allowed_targets(state, returned_from=""):
     if state == S.RETURNED and returned_from:
         targets.insert(0, S(returned_from))
     return targets
-
-
-def user_tiers(user, application):
-    """The tiers ``user`` acts as for ``application`` (an empty set for everybody else)."""
-    commune = application.product.commune
-    tiers = set()
-    if not getattr(user, "is_authenticated", False) or not user.is_active or not user.unit_id:
-        return tiers
-    if user.role == Role.COMMUNE_OFFICER and user.unit_id == commune.pk:
-        tiers.add(Tier.COMMUNE)
-    if user.role == approving_role(application.cycle.rule_set) and user_covers_unit(user, commune):
-        tiers.add(Tier.APPROVING)
-    return tiers
 
 
 def approving_role(rule_set):

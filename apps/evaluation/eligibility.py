@@ -14,7 +14,7 @@ any            central             forwarded_central     the province forwarded 
 An application sits in one round per tier and cycle (removing it from a round frees it again).
 """
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
 from apps.core.enums import RuleSet
@@ -23,7 +23,7 @@ from apps.cycles.models import Application, Cycle
 
 from .enums import FORWARD_THRESHOLDS, TIERS_BY_RULE_SET, RoundState, Tier
 from .models import RoundEntry
-from .rules import creatable_tiers
+from .rules import creatable_tiers, q_round_cycle_for
 
 S = ApplicationState
 
@@ -53,13 +53,12 @@ def creatable_cycles(user):
     """The cycles in which ``user`` may set up a round: those that run their tier and cover their unit."""
     tiers = creatable_tiers(user)
     rule_sets = [rs for rs, run in TIERS_BY_RULE_SET.items() if set(run) & set(tiers)]
-    qs = Cycle.objects.select_related("unit").filter(rule_set__in=rule_sets).order_by("-year", "unit__path")
-    if user.is_national:
-        return qs
-    if not user.unit_id:
-        return qs.none()
-    # The cycle's unit is the user's unit or one above it (a district's round runs in its province's cycle).
-    return qs.filter(Q(unit__path__in=user.unit.path_prefixes) | Q(unit__path__startswith=user.unit.path))
+    return (
+        Cycle.objects.select_related("unit")
+        .filter(rule_set__in=rule_sets)
+        .filter(q_round_cycle_for(user))
+        .order_by("-year", "unit__path")
+    )
 
 
 def may_create_rounds(user):

@@ -9,6 +9,7 @@ from django.db.models import Q
 
 from apps.accounts.enums import Role
 from apps.core.policy import (
+    EVERYTHING,
     NOTHING,
     has_role,
     in_user_subtree,
@@ -55,6 +56,19 @@ def may_create_round(user, *, tier, unit):
     return user.role in NATIONAL_ROUND_CREATORS or user.unit_id == unit.pk
 
 
+def q_round_cycle_for(user):
+    """Query form on cycles: those in which ``user``'s rounds may run (the cycle's unit is the user's unit, one above
+    it, since a district's round runs in its province's cycle, or one below it); every cycle for a national
+    account. ``eligibility.creatable_cycles`` adds the tiers of :func:`creatable_tiers`."""
+    if not is_active_account(user):
+        return NOTHING
+    if user.is_national:
+        return EVERYTHING
+    if not user.unit_id:
+        return NOTHING
+    return Q(unit__path__in=user.unit.path_prefixes) | Q(unit__path__startswith=user.unit.path)
+
+
 def _round_of(obj):
     return getattr(obj, "round", obj)
 
@@ -78,6 +92,18 @@ def is_round_chair(user, obj):
     if obj is None or not is_active_account(user):
         return False
     return _round_of(obj).members.filter(user=user, role=MemberRole.CHAIR).exists()
+
+
+@rules.predicate
+def is_sheet_member(user, sheet):
+    """``sheet`` is a ScoreSheet: the active account of the member who scores it."""
+    return sheet is not None and is_active_account(user) and sheet.member.user_id == user.pk
+
+
+@rules.predicate
+def is_precheck_round(user, obj):
+    """The round is a commune pre-check (1489): it has no chair."""
+    return obj is not None and _round_of(obj).tier == Tier.COMMUNE
 
 
 @rules.predicate
@@ -108,6 +134,9 @@ def submitted_own_sheet(user, entry):
 
 
 manages_round = is_officer & in_user_subtree
+# Closing a round: its chair; a commune pre-check has no chair, so an officer who manages it (the view, the round
+# page's button and round_transition all ask this one rule).
+may_close_round = round_open_for_scoring & ((is_precheck_round & manages_round) | (~is_precheck_round & is_round_chair))
 
 rules.add_perm("evaluation.view_evaluationround", (is_staff_member & in_user_subtree) | is_round_member)
 
@@ -122,6 +151,7 @@ rules.add_perm("evaluation.score_entry", is_scoring_member_without_conflict)
 rules.add_perm("evaluation.declare_conflict", is_round_member & round_open_for_scoring)
 rules.add_perm("evaluation.chair_round", is_round_chair & round_open_for_scoring)
 rules.add_perm("evaluation.record_precheck", manages_round & round_open_for_scoring)
+rules.add_perm("evaluation.close_round", may_close_round)
 rules.add_perm("evaluation.record_decision", manages_round & round_closed)
 rules.add_perm("evaluation.view_minutes", (is_staff_member & in_user_subtree) | is_round_member)
 # Every member's sheet of a product: a scoring member once their own is submitted, only while the round is open

@@ -100,6 +100,7 @@ def round_detail(request, pk):
         "may_manage": user.has_perm("evaluation.manage_round", round),
         "may_chair": user.has_perm("evaluation.chair_round", round),
         "may_precheck": user.has_perm("evaluation.record_precheck", round),
+        "may_close": user.has_perm("evaluation.close_round", round),
         "may_decide": (round.rule_set, round.tier) in RECOGNISABLE_STARS
         and user.has_perm("evaluation.record_decision", round)
         and not round.decisions.exists(),
@@ -338,10 +339,7 @@ def sheet_reopen(request, pk, entry_pk, sheet_pk):
 @login_required
 @require_POST
 def round_close(request, pk):
-    round = _round(request, pk)
-    perm = "evaluation.record_precheck" if round.tier == Tier.COMMUNE else "evaluation.chair_round"
-    if not request.user.has_perm(perm, round):
-        raise PermissionDenied
+    round = _round(request, pk, "evaluation.close_round")
     try:
         services.round_close(round=round, by=request.user)
         if round.tier == Tier.COMMUNE:

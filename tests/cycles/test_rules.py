@@ -7,9 +7,17 @@
 import pytest
 import rules
 
+from apps.core.enums import RuleSet
 from apps.cycles.enums import ApplicationState
+from apps.cycles.enums import Tier as ActingTier
 from apps.cycles.models import Plan
-from apps.cycles.rules import is_cycle_organiser
+from apps.cycles.rules import (
+    is_approving_officer_of,
+    is_commune_officer_of,
+    is_cycle_organiser,
+    may_open_cycle_for,
+    user_tiers,
+)
 from apps.cycles.selectors import applications_visible_to, plans_visible_to
 from apps.demo.sheets import load_sample_sheets
 from apps.evaluation.enums import RoundState, Tier
@@ -149,3 +157,51 @@ def test_a_deactivated_account_sees_no_application(world, role):
     application = world.apps[ApplicationState.IDEA_REGISTERED]
     assert rules.has_perm("cycles.view_application", user, application) is False
     assert list(applications_visible_to(user)) == []
+
+
+# Who acts for an application of commune X (apps.cycles.rules.user_tiers, asked by application_transition, the
+# dossier services and the page's buttons): the commune tier is X's officer; the approving tier is the district
+# officer above X under qd148-2023, the province officer above X under qd1489-2025. Nobody else, not even the admin.
+ACTS_COMMUNE = table("...Y.........")
+ACTS_APPROVING = {RuleSet.QD148_2023: table(".....Y......."), RuleSet.QD1489_2025: table(".........Y...")}
+
+
+@pytest.mark.parametrize("rule_set", list(ACTS_APPROVING))
+def test_user_tiers_truth_table(world, rule_set):
+    application = world.apps[ApplicationState.IDEA_REGISTERED]
+    application.cycle.rule_set = rule_set
+    application.cycle.save(update_fields=["rule_set"])
+    application.refresh_from_db()
+    for role in ROLES:
+        user = world.cast[role]
+        expected = {ActingTier.COMMUNE} if ACTS_COMMUNE[role] else set()
+        expected |= {ActingTier.APPROVING} if ACTS_APPROVING[rule_set][role] else set()
+        assert user_tiers(user, application) == expected, role
+        assert is_commune_officer_of(user, application) is ACTS_COMMUNE[role], role
+        assert is_approving_officer_of(user, application) is ACTS_APPROVING[rule_set][role], role
+    # Commune Z's application (province q's cycle, qd148-2023): only the district officer above Z approves for it.
+    acting_for_z = {r: user_tiers(world.cast[r], world.apps["other_commune"]) for r in ROLES}
+    assert {r: t for r, t in acting_for_z.items() if t} == {"district_other": {ActingTier.APPROVING}}
+
+
+def test_a_deactivated_officer_acts_as_no_tier(world):
+    application = world.apps[ApplicationState.IDEA_REGISTERED]
+    for role in ("commune_same", "district_same"):
+        world.cast[role].is_active = False
+        world.cast[role].save(update_fields=["is_active"])
+        assert user_tiers(world.cast[role], application) == set(), role
+
+
+# Who opens a cycle for a unit (cycle_create): the province or district officer of exactly that unit, or a national
+# account (central officer, admin). Nobody opens one for a commune's officers (the service refuses communes anyway).
+OPEN_CYCLE = {"p": table(".........Y.YY"), "q": table("..........YYY"), "d": table(".....Y.....YY")}
+
+
+def test_may_open_cycle_truth_table(world):
+    for role in ROLES:
+        for key, row in OPEN_CYCLE.items():
+            assert may_open_cycle_for(world.cast[role], getattr(world.tree, key)) is row[role], (role, key)
+    for role in ("province_same", "central", "admin"):
+        world.cast[role].is_active = False
+        world.cast[role].save(update_fields=["is_active"])
+        assert may_open_cycle_for(world.cast[role], world.tree.p) is False, role

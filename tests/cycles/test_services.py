@@ -309,8 +309,33 @@ def test_idea_register_by_other_commune_is_denied(tree, cycle, users):
     assert Application.objects.count() == 0
 
 
+def test_idea_register_by_a_deactivated_commune_officer_is_denied(tree, cycle, users):
+    """idea_register asks ``is_commune_officer_of``: the commune's officer with an active account."""
+    producer = ProducerFactory(commune=tree.x)
+    type(users.commune_x).objects.filter(pk=users.commune_x.pk).update(is_active=False)
+    users.commune_x.refresh_from_db()
+    counts = (Application.objects.count(), producer.products.count(), AuditEvent.objects.count())
+    with pytest.raises(PermissionDenied) as exc:
+        idea_register(
+            cycle=cycle, producer=producer, name="Ý tưởng", product_set=ProductSet.objects.first(), by=users.commune_x
+        )
+    assert str(exc.value) == "Chỉ cán bộ xã nơi chủ thể đặt trụ sở được đăng ký ý tưởng sản phẩm."
+    assert (Application.objects.count(), producer.products.count(), AuditEvent.objects.count()) == counts
+
+
 def steps():
     return [StepDates(s, a, b) for s, a, b in step_dates(2026)]
+
+
+def test_cycle_create_by_a_deactivated_officer_is_denied(tree, users):
+    """cycle_create asks ``may_open_cycle_for``: the unit's own officer with an active account, or a national one."""
+    type(users.province).objects.filter(pk=users.province.pk).update(is_active=False)
+    users.province.refresh_from_db()
+    events = AuditEvent.objects.count()
+    for by in (users.province, users.province_q, users.commune_x):
+        with pytest.raises(PermissionDenied):
+            cycle_create(unit=tree.p, year=2026, rule_set=RuleSet.QD148_2023, steps=steps(), by=by)
+    assert (Cycle.objects.count(), AuditEvent.objects.count()) == (0, events)
 
 
 def test_cycle_create_with_six_steps(tree, users):

@@ -7,17 +7,23 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
+from apps.accounts.enums import Role
 from apps.audit.models import AuditEvent
+from apps.core.enums import RuleSet
+from apps.cycles.enums import ApplicationState
 from apps.evaluation import services
-from apps.evaluation.enums import RoundState, SheetState
+from apps.evaluation.enums import RoundState, SheetState, Tier
 from apps.evaluation.models import EvaluationRound, ScoreAnswer, ScoreSheet
+from apps.evaluation.rules import is_round_chair, is_sheet_member
 from apps.evaluation.services.transitions import (
     ROUND_TRANSITIONS,
     SHEET_TRANSITIONS,
     round_transition,
     sheet_transition,
 )
-from tests.factories.evaluation import score
+from apps.geo.enums import Edition
+from tests.factories import UserFactory, commune, province
+from tests.factories.evaluation import make_application, make_cycle, make_round, score
 
 SHEET_PAIRS = list(itertools.product(SheetState.values, [*SheetState.values, "locked"]))
 ROUND_PAIRS = list(itertools.product(RoundState.values, [*RoundState.values, "reopened"]))
@@ -36,7 +42,7 @@ def _sheet_row(sheet):
 def test_sheet_table_allows_exactly_its_moves(council, from_state, to_state):
     sheet = _sheet_in(council, from_state)
     # The table names who makes each move; an illegal move is tried by both, and refused to both.
-    actors = {"member": council.member.user, "chair": council.chair.user}
+    actors = {is_sheet_member: council.member.user, is_round_chair: council.chair.user}
     who = SHEET_TRANSITIONS.get((from_state, to_state))
     if who is not None:
         moved = sheet_transition(sheet=sheet, to_state=to_state, by=actors[who], reason="Chênh lệch")
@@ -146,3 +152,63 @@ def test_a_deactivated_chair_can_neither_reopen_a_sheet_nor_close_the_round(coun
     with pytest.raises(PermissionDenied):
         round_transition(round=council.round, to_state=RoundState.CLOSED, by=council.chair.user)
     assert ((_sheet_row(sheet), _round_row(council.round)), AuditEvent.objects.count()) == (before, events)
+
+
+def test_a_deactivated_member_cannot_submit_their_sheet(council):
+    """Submitting asks ``is_sheet_member``: the sheet's own member, with an active account."""
+    sheet = _sheet_in(council, SheetState.DRAFT)
+    type(council.member.user).objects.filter(pk=council.member.user.pk).update(is_active=False)
+    council.member.user.refresh_from_db()
+    before, events = _sheet_row(sheet), AuditEvent.objects.count()
+    with pytest.raises(PermissionDenied) as exc:
+        sheet_transition(sheet=sheet, to_state=SheetState.SUBMITTED, by=council.member.user)
+    assert str(exc.value) == "Chỉ thành viên chấm phiếu này mới được nộp phiếu."
+    assert (_sheet_row(sheet), AuditEvent.objects.count()) == (before, events)
+
+
+@pytest.fixture
+def precheck(users):
+    """A commune pre-check (1489) of ward W of Huế, with its one product pre-checked: ready to close."""
+    hue = province("46", edition=Edition.TWO_TIER_2025, name="Thành phố Huế")
+    ward = commune(hue, "19753", name="Phường Thuận Hóa")
+    officer = UserFactory(role=Role.COMMUNE_OFFICER, unit=ward, email="xa.hue@ocop.example")
+    cycle = make_cycle(unit=hue, rule_set=RuleSet.QD1489_2025, year=2025)
+    application = make_application(commune=ward, cycle=cycle, created_by=officer)
+    round, _members = make_round(cycle=cycle, tier=Tier.COMMUNE, unit=ward, by=officer, size=2)
+    entry = services.entry_add(round=round, application=application, by=officer)
+    services.precheck_record(
+        entry=entry,
+        by=officer,
+        passed=True,
+        reason="Đủ điều kiện",
+        local_materials=True,
+        local_producer=True,
+        legal_conditions=True,
+        community_benefit=True,
+    )
+    return type("PreCheck", (), {"round": round, "application": application, "officer": officer})
+
+
+def test_a_precheck_is_closed_only_by_an_officer_who_manages_it(precheck, users):
+    """round_transition asks ``may_close_round`` for a pre-check too (it used to leave that to the view): an officer
+    of another commune, a producer or a deactivated commune officer is refused and nothing changes."""
+    deactivated = UserFactory(
+        role=Role.COMMUNE_OFFICER, unit=precheck.round.unit, email="xa.hue.nghi@ocop.example", is_active=False
+    )
+    for by in (users.commune_x, users.producer, users.province_q, deactivated):
+        before = (_round_row(precheck.round), AuditEvent.objects.count(), _application_row(precheck.application))
+        with pytest.raises(PermissionDenied) as exc:
+            round_transition(round=precheck.round, to_state=RoundState.CLOSED, by=by)
+        assert str(exc.value) == "Chỉ cán bộ quản lý đợt rà soát cấp xã này mới được kết thúc đợt rà soát."
+        after = (_round_row(precheck.round), AuditEvent.objects.count(), _application_row(precheck.application))
+        assert after == before, by
+    round_transition(round=precheck.round, to_state=RoundState.CLOSED, by=precheck.officer)
+    precheck.application.refresh_from_db()
+    assert (_round_row(precheck.round)["state"], precheck.application.state) == (
+        RoundState.CLOSED,
+        ApplicationState.FORWARDED_PROVINCE,
+    )
+
+
+def _application_row(application):
+    return type(application).objects.filter(pk=application.pk).values("state", "updated_at").get()

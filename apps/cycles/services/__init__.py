@@ -9,6 +9,7 @@
 - :mod:`.plans`: yearly plans and targets.
 """
 
+from ..rules import user_tiers
 from ..workflow import (
     CHECK_STATES,
     NEXT_ACTOR,
@@ -17,7 +18,6 @@ from ..workflow import (
     TRANSITIONS,
     WITHDRAWABLE_STATES,
     allowed_targets,
-    user_tiers,
 )
 from .applications import application_create, duplicate_product, idea_register
 from .checks import (

@@ -8,13 +8,13 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from apps.accounts.enums import Role
 from apps.audit.services import audit_record
 from apps.core.text import fold
 from apps.products.services import product_create
 
 from ..enums import FINAL_STATES, ApplicationPurpose, CycleStep
 from ..models import Application, Dossier
+from ..rules import is_commune_officer_of
 from .transitions import _notify_on_commit
 from .windows import require_step_open
 
@@ -40,7 +40,7 @@ def application_create(
     ``today`` and ``notify`` as in :func:`~apps.cycles.services.transitions.application_transition` (the demo
     registers the ideas of a finished cycle on a day inside its ideas step, and mails nobody).
     """
-    if not (by.role == Role.COMMUNE_OFFICER and by.unit_id == product.commune_id):
+    if not is_commune_officer_of(by, product):
         raise PermissionDenied(gettext("Only the officer of the product's commune may register its idea."))
     if not cycle.unit.covers(product.commune):
         raise ValidationError({"cycle": _("This cycle does not cover the product's commune.")})
@@ -94,7 +94,7 @@ def idea_register(
 ) -> Application:
     """The idea form: a new product (refused when the producer already has one by that name), or an existing
     product of the producer evaluated again (re-evaluation at expiry, an upgrade attempt, a retry)."""
-    if not (by.role == Role.COMMUNE_OFFICER and by.unit_id == producer.commune_id):
+    if not is_commune_officer_of(by, producer):
         raise PermissionDenied(gettext("Only the officer of the producer's commune may register its idea."))
     if product is not None:
         if product.producer_id != producer.pk:

@@ -11,13 +11,13 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from apps.accounts.enums import Role
 from apps.audit.services import audit_record
 from apps.core.enums import RuleSet
 from apps.geo.enums import Level
 
 from ..enums import CycleStep
 from ..models import Cycle, CycleStepPeriod
+from ..rules import may_open_cycle_for
 
 if TYPE_CHECKING:
     from apps.accounts.models import User
@@ -44,7 +44,7 @@ def cycle_create(
         )
     if rule_set not in (RuleSet.QD148_2023, RuleSet.QD1489_2025):
         errors["rule_set"] = _("New cycles run under Decision 148 (2023) or Decision 1489 (2025).")
-    if not (by.is_national or (by.role in (Role.PROVINCE_OFFICER, Role.DISTRICT_OFFICER) and by.unit_id == unit.pk)):
+    if not may_open_cycle_for(by, unit):
         raise PermissionDenied(gettext("Only the officers of this unit may open its cycle."))
     steps = sorted(steps, key=lambda s: s.step)
     if [s.step for s in steps] != list(CycleStep.values):

@@ -14,7 +14,7 @@ from apps.core.validators import extension_for, validate_upload
 
 from ..enums import ApplicationState, Tier
 from ..models import Application, Dossier, EvidenceFile
-from ..workflow import user_tiers
+from ..rules import user_tiers
 from .transitions import _state_label
 
 if TYPE_CHECKING:

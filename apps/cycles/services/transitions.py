@@ -22,8 +22,9 @@ from apps.core.mail import mail_queue
 
 from ..enums import ApplicationState, Tier
 from ..models import Application, ApplicationTransition
+from ..rules import user_tiers
 from ..selectors import next_actors
-from ..workflow import legal_tiers, user_tiers
+from ..workflow import legal_tiers
 from .checks import dossier_problems
 from .windows import STEP_OF_MOVE, step_window_problem
 

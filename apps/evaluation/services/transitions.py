@@ -2,25 +2,26 @@
 
 Score sheets (``SHEET_TRANSITIONS``):
 
-=========  =========  ======  =====================================================================
-from       to         who     note
-=========  =========  ======  =====================================================================
-draft      submitted  member  the sheet's own member; every criterion answered, application eligible
-submitted  draft      chair   the chair reopens it for re-scoring (the spread rule), audited as a reopen
-=========  =========  ======  =====================================================================
+=========  =========  =====================  ========================================================
+from       to         who (rules predicate)  note
+=========  =========  =====================  ========================================================
+draft      submitted  ``is_sheet_member``    the sheet's own member; every criterion answered, eligible
+submitted  draft      ``is_round_chair``     the chair reopens it for re-scoring (the spread rule)
+=========  =========  =====================  ========================================================
 
 A sheet is locked once its round is closed: every move is then refused.
 
 Rounds (``ROUND_TRANSITIONS``):
 
 ======  ======  =====================================================================================
-from    to      note
+from    to      who (``evaluation.rules.may_close_round``) and note
 ======  ======  =====================================================================================
-open    closed  the chair (any officer the view allowed for a commune pre-check); results are frozen,
-                the pre-check's outcomes move the applications, the minutes are queued for rendering
+open    closed  the chair; for a commune pre-check (no chair) an officer who manages the round; results
+                are frozen, the pre-check's outcomes move the applications, the minutes are queued
 ======  ======  =====================================================================================
 
-A closed round never reopens. Anything not in a table is illegal; a refusal changes nothing.
+A closed round never reopens. Anything not in a table is illegal; a refusal changes nothing. Who may make a move is
+a predicate of :mod:`apps.evaluation.rules`, the same one the views and the round page ask.
 """
 
 from collections.abc import Iterable
@@ -30,6 +31,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from apps.audit.services import audit_record
 from apps.cycles.enums import ApplicationState
@@ -39,7 +41,7 @@ from apps.cycles.services import application_transition
 from ..eligibility import required_state
 from ..enums import RoundState, SheetState, Tier
 from ..models import CommunePreCheck, EvaluationRound, ScoreSheet
-from ..rules import is_round_chair
+from ..rules import is_round_chair, is_sheet_member, may_close_round
 from ..selectors import round_results
 from .minutes import minutes_render_queue
 
@@ -48,20 +50,22 @@ if TYPE_CHECKING:
 
     from ..models import RoundEntry
 
-MEMBER = "member"
-CHAIR = "chair"
-
-SHEET_TRANSITIONS: dict[tuple[str, str], str] = {  # SheetState members, which are str
-    (SheetState.DRAFT, SheetState.SUBMITTED): MEMBER,
-    (SheetState.SUBMITTED, SheetState.DRAFT): CHAIR,
+# Each legal move names the rules predicate (user, sheet or round) that says who may make it, and the refusal.
+SHEET_TRANSITIONS: dict[tuple[str, str], Any] = {  # SheetState members, which are str
+    (SheetState.DRAFT, SheetState.SUBMITTED): is_sheet_member,
+    (SheetState.SUBMITTED, SheetState.DRAFT): is_round_chair,
+}
+SHEET_REFUSALS: dict[tuple[str, str], Any] = {
+    (SheetState.DRAFT, SheetState.SUBMITTED): gettext_lazy("Only the member who scores this sheet may submit it."),
+    (SheetState.SUBMITTED, SheetState.DRAFT): gettext_lazy("Only the chair of the council may reopen a sheet."),
 }
 # The audit action of each sheet move.
 SHEET_ACTIONS: dict[tuple[str, str], str] = {
     (SheetState.DRAFT, SheetState.SUBMITTED): "evaluation.sheet_submitted",
     (SheetState.SUBMITTED, SheetState.DRAFT): "evaluation.sheet_reopened",
 }
-ROUND_TRANSITIONS: dict[tuple[str, str], str] = {
-    (RoundState.OPEN, RoundState.CLOSED): CHAIR,
+ROUND_TRANSITIONS: dict[tuple[str, str], Any] = {
+    (RoundState.OPEN, RoundState.CLOSED): may_close_round,
 }
 
 
@@ -117,13 +121,11 @@ def sheet_transition(*, sheet: ScoreSheet, to_state: str, by: "User", reason: st
     require_round_open(locked.round)
     if to_state not in SheetState.values:
         raise SheetTransitionNotAllowed(_("Unknown sheet state."), code="unknown_state")
-    who = SHEET_TRANSITIONS.get((from_state, to_state))
-    if who is None:
+    may_move = SHEET_TRANSITIONS.get((from_state, to_state))
+    if may_move is None:
         raise _sheet_illegal(from_state, to_state)
-    if who == MEMBER and locked.member.user_id != by.pk:
-        raise PermissionDenied(_("Only the member who scores this sheet may submit it."))
-    if who == CHAIR and not is_round_chair(by, locked.round):
-        raise PermissionDenied(_("Only the chair of the council may reopen a sheet."))
+    if not may_move(by, locked):
+        raise PermissionDenied(str(SHEET_REFUSALS[(from_state, to_state)]))
     if to_state == SheetState.SUBMITTED:
         lock_eligible_application(locked.entry)
         missing = _missing_criteria(locked)
@@ -218,7 +220,8 @@ def round_transition(*, round: EvaluationRound, to_state: str, by: "User") -> Ev
     from_state = locked.state
     if to_state not in RoundState.values:
         raise RoundTransitionNotAllowed(_("Unknown round state."), code="unknown_state")
-    if (from_state, to_state) not in ROUND_TRANSITIONS:
+    may_move = ROUND_TRANSITIONS.get((from_state, to_state))
+    if may_move is None:
         if from_state == RoundState.CLOSED:
             require_round_open(locked)
         raise RoundTransitionNotAllowed(
@@ -226,8 +229,9 @@ def round_transition(*, round: EvaluationRound, to_state: str, by: "User") -> Ev
             % {"from": _label(RoundState, from_state), "to": _label(RoundState, to_state)},
             code="illegal",
         )
-    # A commune pre-check round has no chair: the view lets the commune's officer close it.
-    if locked.tier != Tier.COMMUNE and not is_round_chair(by, locked):
+    if not may_move(by, locked):
+        if locked.tier == Tier.COMMUNE:
+            raise PermissionDenied(_("Only an officer who manages this pre-check may close it."))
         raise PermissionDenied(_("Only the chair of the council may close the round."))
     _freeze_results(locked, by=by)
     locked.state = to_state
