@@ -3,17 +3,17 @@
 import datetime
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Q, QuerySet, TextField
-from django.db.models.functions import Cast
+from django.db.models import BigIntegerField, F, OuterRef, Q, QuerySet, Subquery, TextField
+from django.db.models.functions import Cast, Coalesce
 from pghistory.models import Events
 
-from apps.core.policy import scope
+from apps.core.policy import q_in_user_subtree, scope
+from apps.geo.models import AdministrativeUnit
 
 from .models import HISTORY_MODELS, AuditEvent
 
 if TYPE_CHECKING:
     from apps.accounts.models import User
-    from apps.geo.models import AdministrativeUnit
 
 
 def audit_events_visible_to(user: "User") -> QuerySet[AuditEvent]:
@@ -21,26 +21,61 @@ def audit_events_visible_to(user: "User") -> QuerySet[AuditEvent]:
 
 
 # --- Row history (the pghistory events) of the viewer's subtree. Each tracked model is placed in the unit tree
-# through the field its jurisdiction follows; an event is shown when its object is, today, in the viewer's subtree
-# (events of deleted rows are read in the admin).
-HISTORY_UNIT_FIELDS = {
-    "producers.Producer": "commune",
-    "producers.ProducerDocument": "producer__commune",
-    "products.Product": "commune",
-    "cycles.Application": "product__commune",
-    "cycles.Dossier": "application__product__commune",
-    "evaluation.EvaluationRound": "unit",
-    "evaluation.RoundEntry": "round__unit",
-    "evaluation.ScoreSheet": "round__unit",
-    "evaluation.RecognitionDecision": "issuing_unit",
-    "certificates.Certificate": "product__commune",
-    "accounts.User": "unit",
+# through one field of its row: a unit, or a parent record whose own placement applies (a document through its
+# producer, a sheet through its round). An event is shown when the record was in the viewer's subtree when the event
+# was written (the unit in the event's own row, so a DELETED record stays in the history of the subtree it belonged
+# to), or is there today.
+PLACEMENT = {
+    "producers.Producer": ("commune", None),
+    "producers.ProducerDocument": ("producer", "producers.Producer"),
+    "products.Product": ("commune", None),
+    "cycles.Application": ("product", "products.Product"),
+    "cycles.Dossier": ("application", "cycles.Application"),
+    "evaluation.EvaluationRound": ("unit", None),
+    "evaluation.RoundEntry": ("round", "evaluation.EvaluationRound"),
+    "evaluation.ScoreSheet": ("round", "evaluation.EvaluationRound"),
+    "evaluation.RecognitionDecision": ("issuing_unit", None),
+    "certificates.Certificate": ("product", "products.Product"),
+    "accounts.User": ("unit", None),
 }
+
+
+def _unit_field(label: str) -> str:
+    field, parent = PLACEMENT[label]
+    return field if parent is None else f"{field}__{_unit_field(parent)}"
+
+
+# The path from each tracked model to its unit ("producer__commune"), for the rows that exist today.
+HISTORY_UNIT_FIELDS = {label: _unit_field(label) for label in PLACEMENT}
 
 
 def history_models() -> dict[str, Any]:
     """The event models, keyed by the label of the model they track, in the order of ``HISTORY_MODELS``."""
     return {m.pgh_tracked_model._meta.label: m for m in HISTORY_MODELS}  # type: ignore[attr-defined]
+
+
+def _event_unit(label: str) -> Any:
+    """The unit id of the record an event of ``label`` was written for, as an expression over the event's own row:
+    its unit field, or its parent's unit (see :func:`_record_unit`)."""
+    field, parent = PLACEMENT[label]
+    if parent is None:
+        return F(f"{field}_id")
+    return _record_unit(parent, OuterRef(f"{field}_id"))
+
+
+def _record_unit(label: str, pk: Any) -> Any:
+    """The unit id of the ``label`` record ``pk``: the row's today, or — the record deleted — its last snapshot's."""
+    event_models = history_models()
+    tracked = event_models[label].pgh_tracked_model
+    today = tracked.objects.filter(pk=pk).values(HISTORY_UNIT_FIELDS[label])[:1]
+    last = (
+        event_models[label]
+        .objects.filter(pgh_obj_id=pk)
+        .order_by("-pgh_id")
+        .annotate(placed_unit=_event_unit(label))
+        .values("placed_unit")[:1]
+    )
+    return Coalesce(Subquery(today), Subquery(last), output_field=BigIntegerField())
 
 
 def row_events_visible_to(
@@ -52,21 +87,31 @@ def row_events_visible_to(
     date_to: "datetime.date | None" = None,
     unit: "AdministrativeUnit | None" = None,
 ) -> Any:
-    """The row events (newest first) of objects in the user's subtree, or in ``unit`` within it; one SQL query.
+    """The row events (newest first) of records in the user's subtree, or in ``unit`` within it — deleted records
+    included, placed by the unit of their event rows; one SQL query.
 
-    Each event has ``pgh_data`` (the row after the change), ``pgh_diff`` ({field: [before, after]}, against the
-    previous event of the same row) and ``pgh_context`` (user, ip, request_id, url, or command / task).
+    Each event has ``pgh_data`` (the row after the change; for a deletion, the row's last values), ``pgh_diff``
+    ({field: [before, after]}, against the previous event of the same row) and ``pgh_context`` (user, ip,
+    request_id, url, or command / task).
     """
     event_models = history_models()
     labels = [model] if model else list(event_models)
+    units_q = q_in_user_subtree(user, "")  # the units the user covers (every unit, or none, as a Q)
+    if unit is not None:
+        units_q &= Q(path__startswith=unit.path)
+    units = AdministrativeUnit.objects.filter(units_q).values("pk")
     visible = Q()
     for label in labels:
-        tracked = event_models[label].pgh_tracked_model
+        event_model = event_models[label]
+        tracked = event_model.pgh_tracked_model
         unit_field = HISTORY_UNIT_FIELDS[label]
         objects = scope(tracked.objects.all(), user, unit_field=unit_field)
         if unit is not None:
             objects = objects.filter(**{f"{unit_field}__path__startswith": unit.path})
-        visible |= Q(pgh_obj_model=label, pgh_obj_id__in=objects.values(pk_text=Cast("pk", TextField())))
+        placed = event_model.objects.annotate(placed_unit=_event_unit(label)).filter(placed_unit__in=units)
+        visible |= Q(pgh_model=event_model._meta.label, pgh_id__in=placed.values("pgh_id")) | Q(
+            pgh_obj_model=label, pgh_obj_id__in=objects.values(pk_text=Cast("pk", TextField()))
+        )
     events = Events.objects.across(*(event_models[label] for label in labels)).filter(visible)
     if actor is not None:
         events = events.filter(pgh_context__user=actor.pk)

@@ -149,6 +149,9 @@ def row_history(request):
     for e in rows:
         e.record_type = names.get(e.pgh_obj_model, e.pgh_obj_model)
         e.changes = sorted((e.pgh_diff or {}).items()) if e.pgh_label == "update" else None
+        # A creation shows the row's first values, a deletion its last ones (the record itself is gone).
+        e.values = sorted((e.pgh_data or {}).items()) if e.changes is None else None
+        e.deleted = e.pgh_label == "delete"
         e.origin = _origin(e.pgh_context)
         e.change = CHANGES.get(e.pgh_label, e.pgh_label)
     query = request.GET.copy()

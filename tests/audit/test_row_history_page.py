@@ -12,8 +12,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from apps.audit.selectors import row_events_visible_to
+from apps.cycles.models import Application, Dossier
 from apps.producers.models import Producer
-from tests.factories.producers import ProducerFactory
+from apps.products.models import Product
+from tests.factories.evaluation import make_application, make_cycle
+from tests.factories.producers import DocumentFactory, ProducerFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -129,4 +133,123 @@ def test_the_page_runs_the_same_queries_for_one_event_or_many(client, users, tre
             ProducerFactory(commune=tree.x if i % 2 else tree.y, name=f"HTX số {i}")
     with CaptureQueriesContext(connection) as many:
         assert len(client.get(URL, PRODUCERS).context["events"]) == 31
+    assert len(many) == len(one)
+
+
+# --- Deleted records stay in the history of the subtree they belonged to, placed by the unit in their event rows.
+
+
+def _make_and_delete(users, commune, *, name, title, by):
+    """A producer of ``commune`` with a document, created by its commune officer, then deleted by ``by``: their pks."""
+    with pghistory.context(user=users.commune_x.pk, url="/quan-ly/chu-the/moi/"):
+        producer = ProducerFactory(commune=commune, name=name, address="Tổ 5, khu 3")
+        document = DocumentFactory(producer=producer, title=title)
+    pks = (str(producer.pk), str(document.pk))
+    with pghistory.context(user=by.pk, url=f"/quan-tri/producers/producer/{producer.pk}/delete/"):
+        producer.delete()  # the document goes with it (CASCADE)
+    return pks
+
+
+@pytest.fixture
+def deleted(tree, users):
+    here = _make_and_delete(users, tree.x, name="HTX Mật ong Hà Khánh", title="Giấy ATTP Hà Khánh", by=users.province)
+    there = _make_and_delete(users, tree.z, name="HTX Sâm Ngọc Linh", title="Giấy ATTP Đắk Kôi", by=users.province_q)
+    assert not Producer.objects.exists()
+    return here, there
+
+
+def _ids(events, label):
+    return sorted((e.pgh_obj_id, e.pgh_label) for e in events if e.pgh_obj_model == label)
+
+
+def test_the_province_sees_the_deletion_of_its_producer_and_its_document(client, users, deleted):
+    (producer, document), _ = deleted
+    client.force_login(users.province)
+    response = client.get(URL)
+    assert response.status_code == 200
+    events = response.context["events"]
+    assert _ids(events, "producers.Producer") == [(producer, "delete"), (producer, "insert")]
+    assert _ids(events, "producers.ProducerDocument") == [(document, "delete"), (document, "insert")]
+    removal = next(e for e in events if (e.pgh_obj_model, e.pgh_label) == ("producers.Producer", "delete"))
+    assert (removal.actor, removal.origin) == (users.province, f"/quan-tri/producers/producer/{producer}/delete/")
+    assert removal.deleted and removal.pgh_created_at <= timezone.now()
+    assert ("name", "HTX Mật ong Hà Khánh") in removal.values and ("address", "Tổ 5, khu 3") in removal.values
+    body = response.content.decode()
+    assert body.count("bản ghi đã xoá") == 2 and "Giá trị cuối cùng:" in body
+    assert "HTX Mật ong Hà Khánh" in body and "Giấy ATTP Hà Khánh" in body and "tinh@ocop.example" in body
+    # Nothing of the other province's deleted producer.
+    assert "HTX Sâm Ngọc Linh" not in body and "Giấy ATTP Đắk Kôi" not in body
+    # The unit filter places the deleted rows too: commune X has them, commune Y not.
+    in_x = client.get(URL, {"unit": users.commune_x.unit_id}).context["events"]
+    assert len(_ids(in_x, "producers.Producer") + _ids(in_x, "producers.ProducerDocument")) == 4
+    assert [e for e in client.get(URL, {"unit": users.commune_y.unit_id}).context["events"] if e.deleted] == []
+    export = client.get(URL, {"format": "csv", "model": "producers.ProducerDocument"})
+    rows = list(csv.reader(io.StringIO(b"".join(export.streaming_content).decode())))
+    assert [(r[2], r[3], r[4]) for r in rows[1:]] == [
+        (document, "delete", "tinh@ocop.example"),
+        (document, "insert", "xa.x@ocop.example"),
+    ]
+    assert json.loads(rows[1][8])["title"] == "Giấy ATTP Hà Khánh"
+
+
+def test_other_provinces_and_communes_do_not_see_a_deleted_record(client, users, deleted):
+    (producer, document), (theirs, their_document) = deleted
+    client.force_login(users.province_q)
+    events = client.get(URL).context["events"]
+    assert _ids(events, "producers.Producer") == [(theirs, "delete"), (theirs, "insert")]
+    assert _ids(events, "producers.ProducerDocument") == [(their_document, "delete"), (their_document, "insert")]
+    # The selector itself: the commune officer of commune Y (same district, another commune) gets none of commune
+    # X's deleted rows; X's officer and the district get them; a council member of the province gets nothing.
+    assert _ids(row_events_visible_to(users.commune_y), "producers.Producer") == []
+    assert _ids(row_events_visible_to(users.commune_y), "producers.ProducerDocument") == []
+    assert _ids(row_events_visible_to(users.commune_x), "producers.ProducerDocument") == [
+        (document, "delete"),
+        (document, "insert"),
+    ]
+    assert _ids(row_events_visible_to(users.district), "producers.Producer") == [
+        (producer, "delete"),
+        (producer, "insert"),
+    ]
+    council = type(users.province).objects.create(
+        email="hd@ocop.example", role="council_member", unit=users.province.unit
+    )
+    assert list(row_events_visible_to(council)) == []
+
+
+def test_a_record_whose_parents_are_all_deleted_is_placed_by_their_last_snapshots(users, tree):
+    """A dossier's unit is its application's product's commune: the application and then the product deleted, the
+    dossier's deletion is placed through the application's and the product's last events."""
+    with pghistory.context(user=users.commune_x.pk):
+        application = make_application(commune=tree.x, cycle=make_cycle(unit=tree.p), created_by=users.commune_x)
+        dossier, _ = Dossier.objects.get_or_create(application=application)
+    pks = str(application.pk), str(dossier.pk), str(application.product_id)
+    with pghistory.context(user=users.province.pk):
+        product = application.product
+        application.delete()
+        Product.objects.filter(pk=product.pk).delete()
+    assert not Application.objects.exists() and not Product.objects.filter(pk=product.pk).exists()
+    application_pk, dossier_pk, product_pk = pks
+    for who in (users.province, users.commune_x):
+        events = list(row_events_visible_to(who))
+        assert (dossier_pk, "delete") in _ids(events, "cycles.Dossier")
+        assert (application_pk, "delete") in _ids(events, "cycles.Application")
+        assert (product_pk, "delete") in _ids(events, "products.Product")
+    for who in (users.province_q, users.commune_y):
+        events = list(row_events_visible_to(who))
+        assert _ids(events, "cycles.Dossier") == _ids(events, "cycles.Application") == []
+        assert _ids(events, "products.Product") == []
+
+
+def test_the_page_runs_the_same_queries_for_one_deleted_record_or_many(client, users, tree):
+    client.force_login(users.province)
+    _make_and_delete(users, tree.x, name="HTX Một", title="Giấy một", by=users.province)
+    client.get(URL)  # the session and the site's cached parts are warm
+    with CaptureQueriesContext(connection) as one:
+        assert len(client.get(URL, {"model": "producers.ProducerDocument"}).context["events"]) == 2
+    for i in range(14):
+        _make_and_delete(users, tree.x if i % 2 else tree.y, name=f"HTX số {i}", title=f"Giấy {i}", by=users.province)
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(URL, {"model": "producers.ProducerDocument"})
+        events = response.context["events"]
+        assert len(events) == 30 and len([e for e in events if e.deleted]) == 15
     assert len(many) == len(one)
