@@ -11,6 +11,7 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
 from apps.certificates.enums import CertificateStatus
+from apps.core.text import ascii_int
 from apps.geo.enums import Edition, Level
 from apps.geo.models import AdministrativeUnit
 
@@ -191,9 +192,9 @@ def statistics(request):
     # ``?tinh=<id>`` of a 2025 province: its communes on the map; anything else: the whole country.
     raw = request.GET.get("tinh", "")
     province = None
-    if raw.isdigit():
+    if ascii_int(raw) is not None:
         province = AdministrativeUnit.objects.filter(
-            pk=int(raw), edition=Edition.TWO_TIER_2025, level=Level.PROVINCE
+            pk=ascii_int(raw), edition=Edition.TWO_TIER_2025, level=Level.PROVINCE
         ).first()
     return render(
         request,

@@ -25,8 +25,12 @@ def gtin_check_digit(body):
 
 
 def is_valid_gtin(value):
+    # ASCII digits only: str.isdigit() also takes superscripts (which int() refuses) and full-width or
+    # Arabic-Indic digits (which int() reads), and a GTIN in other digits would slip past the uniqueness check.
     value = (value or "").strip()
-    return value.isdigit() and len(value) in GTIN_LENGTHS and gtin_check_digit(value[:-1]) == value[-1]
+    if not (value.isascii() and value.isdigit() and len(value) in GTIN_LENGTHS):
+        return False
+    return gtin_check_digit(value[:-1]) == value[-1]
 
 
 def to_gtin14(value):

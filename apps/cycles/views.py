@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from apps.core.forms import add_service_errors
 from apps.core.idempotency import Submission
 from apps.core.policy import get_object_or_403
+from apps.core.text import ascii_int
 from apps.core.validators import extension_for
 from apps.geo.models import AdministrativeUnit
 from apps.producers.selectors import producers_visible_to
@@ -290,8 +291,9 @@ def self_assessment_edit(request, pk):
         criterion.form_errors = form.errors.get(f"c{criterion.pk}", [])
     context = self_assessment_context(dossier, parts)
     if form.is_bound:  # show what was posted, not what is stored
+        # ascii_int: a superscript digit passes str.isdigit() and makes int() raise (it was a 500).
         context["chosen"] = {
-            int(v) for k, v in request.POST.items() if k[:1] == "c" and k[1:].isdigit() and v.isdigit()
+            ascii_int(v) for k, v in request.POST.items() if k[:1] == "c" and ascii_int(k[1:]) and ascii_int(v)
         }
     return render(
         request,

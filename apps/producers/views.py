@@ -17,6 +17,7 @@ from apps.core.forms import add_service_errors
 from apps.core.idempotency import Submission
 from apps.core.pages import RecordForms
 from apps.core.policy import get_object_or_403, is_staff_member
+from apps.core.text import ascii_int
 from apps.core.validators import DOCUMENT_TYPES, extension_for
 from apps.geo.models import AdministrativeUnit
 
@@ -261,7 +262,7 @@ def bulk_rehoming_view(request):
     unit_id = request.POST.get("unit") or request.GET.get("unit")
     unit = preview = None
     if unit_id:
-        unit = AdministrativeUnit.objects.filter(pk=unit_id if str(unit_id).isdigit() else None).first()
+        unit = AdministrativeUnit.objects.filter(pk=ascii_int(unit_id)).first()
         if unit is None or not request.user.has_perm("producers.bulk_rehome", unit):
             messages.error(request, _("Pick a pre-2025 unit of your province."))
             return redirect("producers:bulk_rehoming")

@@ -23,6 +23,7 @@ from openpyxl import Workbook
 from apps.certificates.filters import CertificateFilter
 from apps.certificates.selectors import certificate_list_for_staff
 from apps.core.policy import holds_jurisdiction, unit_condition
+from apps.core.text import ascii_int
 from apps.cycles.enums import ApplicationState
 from apps.cycles.filters import ApplicationFilter
 from apps.cycles.selectors import applications_visible_to, cycles_visible_to
@@ -139,11 +140,11 @@ def _sheets(request):
         .order_by("sheet__round_id", "sheet__entry_id", "sheet__member_id", "criterion__code")
     )
     if round_id := request.GET.get("round", ""):
-        if not round_id.isdigit():
+        if ascii_int(round_id) is None:
             raise BadRequest("invalid round")
-        if not rounds.filter(pk=int(round_id)).exists():
+        if not rounds.filter(pk=ascii_int(round_id)).exists():
             raise PermissionDenied
-        answers = answers.filter(sheet__round_id=int(round_id))
+        answers = answers.filter(sheet__round_id=ascii_int(round_id))
     columns = [_("Round"), _("Product"), _("Member"), _("Sheet state"), _("Criterion"), _("Points"), _("Sheet total")]
     values = answers.values_list(
         "sheet__round__name",

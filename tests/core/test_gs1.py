@@ -30,6 +30,15 @@ def test_wrong_check_digit_or_length_is_refused(gtin):
         to_gtin14(gtin)
 
 
+# A superscript digit passed str.isdigit() and made int() raise (a 500 on the product form); full-width and
+# Arabic-Indic digits of a valid GTIN were accepted and stored as they were typed.
+@pytest.mark.parametrize("gtin", ["40063813339³", "¹²³⁴⁵⁶⁷⁸", "８９３４６７３５７３３３７", "٨٩٣٤٦٧٣٥٧٣٣٣٧"])  # noqa: RUF001
+def test_gtins_in_other_digits_are_refused_without_raising(gtin):
+    assert not is_valid_gtin(gtin)
+    with pytest.raises(DigitalLinkError):
+        to_gtin14(gtin)
+
+
 def test_check_digit_of_known_body():
     assert gtin_check_digit("400638133393") == "1"
     assert gtin_check_digit("1061414100041") == "5"

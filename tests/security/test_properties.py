@@ -11,7 +11,6 @@ import importlib
 import inspect
 import pkgutil
 import re
-import unicodedata
 from urllib.parse import quote
 
 import pytest
@@ -25,7 +24,6 @@ from hypothesis import strategies as st
 import apps as project_apps
 from apps.catalog.api import urls as api_urls
 from apps.core.forms import CleanTextMixin
-from apps.core.text import BIDI_CONTROLS
 from apps.geo.models import AdministrativeUnit
 from apps.producers.enums import ProducerKind
 from apps.producers.forms import ProducerForm
@@ -33,67 +31,16 @@ from apps.producers.models import Producer
 from apps.producers.services import producer_create
 from apps.products.models import Product
 
+from .hostile import (
+    assert_clean,
+    hostile_date,
+    hostile_number,
+    hostile_tax_code,
+    hostile_text,
+    is_vietnamese,
+)
+
 pytestmark = pytest.mark.django_db
-
-_INVISIBLE = ("Mn", "Me", "Cf", "Zs", "Zl", "Zp", "Cc")
-ODD = [
-    "Che\u0300 Ha\u0323 Long",  # NFD: "Chè Hạ Long" typed with combining marks
-    "\u200b\u200b\u200b",  # zero-width spaces only
-    "\u0301\u0323\u0300",  # combining marks only
-    "\u202ecod.exe",  # right-to-left override
-    "HTX \u2066Chè\u2069",  # isolates
-    "a\x00b",
-    "Chè\r\nHạ Long",
-    "\x1b[31mđỏ",
-    "\ufeffBOM",
-    "ＨＴＸ　Ｃｈè",  # full-width letters and an ideographic space
-    "\U0001f375 Trà",
-    "x" * 5001,
-    "ệ" * 300,
-]
-hostile_text = st.one_of(
-    st.sampled_from(ODD),
-    st.text(max_size=60),
-    st.text(st.characters(categories=["Cc", "Cf", "Mn", "Zs", "Zl", "Zp"]), min_size=1, max_size=8),
-    st.builds(
-        lambda a, b, c: a + b + c, st.text(max_size=10), st.sampled_from(sorted(BIDI_CONTROLS)), st.text(max_size=10)
-    ),
-)
-DIGITS = "0123456789" + "٠١٢٣٤٥٦٧٨٩" + "０１２３４５６７８９" + "¹²³⁴" + "۰۱۲۳"
-hostile_number = st.one_of(
-    st.integers(min_value=-(10**30), max_value=10**30).map(str),
-    st.sampled_from(
-        ["²", "１２", "١٢", "NaN", "nan", "inf", "-inf", "1e309", "-0", " 12 ", "12.5", "0x1F", "1_000", ""]
-    ),
-    st.text(st.sampled_from(DIGITS + "-+., e"), min_size=1, max_size=12),
-)
-hostile_date = st.one_of(
-    st.sampled_from(
-        ["0001-01-01", "9999-12-31", "10000-01-01", "2026-02-30", "2026-13-01", "0000-00-00", "31/12/9999"]
-    ),
-    st.dates().map(lambda d: d.isoformat()),
-    st.text(st.sampled_from(DIGITS + "-/"), max_size=12),
-)
-hostile_tax_code = st.one_of(
-    st.text(st.sampled_from(DIGITS + "-"), min_size=10, max_size=14),
-    st.from_regex(r"\A[0-9]{10}(-[0-9]{3})?\Z"),
-)
-
-
-def _is_vietnamese(message):
-    # Every Vietnamese sentence we show carries diacritics; an English fallback ("Enter a valid date.") has none.
-    return any(ord(ch) > 127 for ch in str(message))
-
-
-def _assert_clean(value, field):
-    """What an accepted text is stored as: NFC, no bidi or control characters, something visible, within limits."""
-    multiline = isinstance(field.widget, forms.Textarea)
-    assert unicodedata.is_normalized("NFC", value), repr(value)
-    assert not any(ch in BIDI_CONTROLS for ch in value), repr(value)
-    assert not any(unicodedata.category(ch) == "Cc" and ch not in ("\n\t" if multiline else "") for ch in value)
-    assert not value.strip() or not all(unicodedata.category(ch) in _INVISIBLE for ch in value), repr(value)
-    assert field.max_length is None or len(value) <= field.max_length
-
 
 # --- Every writing form: each text field, one hostile value at a time.
 
@@ -162,9 +109,9 @@ def test_a_hostile_text_is_refused_in_vietnamese_or_accepted_clean(users, form_c
     form = _build(form_class, {name: value}, users)
     form.is_valid()
     if name in form.errors:
-        assert all(_is_vietnamese(m) for m in form.errors[name]), form.errors[name]
+        assert all(is_vietnamese(m) for m in form.errors[name]), form.errors[name]
     else:
-        _assert_clean(form.cleaned_data[name], form.fields[name])
+        assert_clean(form.cleaned_data[name], form.fields[name])
 
 
 # --- The producer registry: form and service together, with the row count before and after.
@@ -226,9 +173,9 @@ def test_producer_text_fields_through_form_and_service(tree, users, field, value
     def check():
         producer, messages = _register(users, _producer_data(tree, **{field: value}))
         if producer is None:
-            assert messages and all(_is_vietnamese(m) for m in messages), messages
+            assert messages and all(is_vietnamese(m) for m in messages), messages
         else:
-            _assert_clean(getattr(producer, field), ProducerForm.base_fields[field])
+            assert_clean(getattr(producer, field), ProducerForm.base_fields[field])
 
     check()
 
@@ -240,7 +187,7 @@ def test_producer_numbers_through_form_and_service(tree, users, field, value):
     def check():
         producer, messages = _register(users, _producer_data(tree, **{field: value}))
         if producer is None:
-            assert messages and all(_is_vietnamese(m) for m in messages), messages
+            assert messages and all(is_vietnamese(m) for m in messages), messages
         else:
             assert 0 <= getattr(producer, field) <= 2**31 - 1
 
@@ -254,7 +201,7 @@ def test_producer_tax_codes_are_ascii_digits_only(tree, users, tax_code):
     def check():
         producer, messages = _register(users, _producer_data(tree, tax_code=tax_code))
         if producer is None:
-            assert messages and all(_is_vietnamese(m) for m in messages), messages
+            assert messages and all(is_vietnamese(m) for m in messages), messages
         else:
             assert producer.tax_code.isascii() and producer.tax_code.replace("-", "").isdigit()
 
@@ -275,7 +222,7 @@ def test_decision_dates_are_refused_in_vietnamese_or_sane(users, value):
     if form.is_valid():
         assert 2000 <= form.cleaned_data["date"].year <= 9998
     else:
-        assert set(form.errors) == {"date"} and all(_is_vietnamese(m) for m in form.errors["date"]), form.errors
+        assert set(form.errors) == {"date"} and all(is_vietnamese(m) for m in form.errors["date"]), form.errors
 
 
 # --- Over HTTP: query strings and path parts of the public pages and the API, as raw bytes (lone surrogates,

@@ -13,6 +13,7 @@ from rest_framework import generics
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from apps.core.text import ascii_int
 from apps.geo.enums import Edition, Level
 from apps.geo.models import AdministrativeUnit
 from apps.producers.enums import ProducerKind
@@ -337,7 +338,7 @@ class MapFeatures(ConditionalGetMixin, APIView):
         province = None
         if raw:
             province = AdministrativeUnit.objects.filter(
-                pk=int(raw) if raw.isdigit() else None, edition=Edition.TWO_TIER_2025, level=Level.PROVINCE
+                pk=ascii_int(raw), edition=Edition.TWO_TIER_2025, level=Level.PROVINCE
             ).first()
             if province is None:
                 return Response({"province": ["Not a province of the 2025 list."]}, status=400)
