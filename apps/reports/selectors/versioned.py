@@ -126,7 +126,8 @@ def dashboard_queue(
 ) -> tuple[list[QueueItem], list[Any]]:
     """(work queue, closing steps) of ``user``, from the cache while neither data version has moved since they were
     counted. Keyed by what the counts depend on besides the data: the user, role, unit and active flag (read from
-    the user loaded for this request), the day and the language of the labels."""
+    the user loaded for this request), the model permission that decides which items show (Django's own permission
+    tables carry no version; the template asks the same, so it costs no query more), the day and the language."""
     today = today or timezone.localdate()
 
     def compute() -> tuple[list[QueueItem], list[Any]]:
@@ -144,6 +145,7 @@ def dashboard_queue(
             user.role,
             user.unit_id or "",
             int(user.is_active),
+            int(user.has_perm("certificates.list_certificates")),
             today.isoformat(),
             translation.get_language() or "",
         )

@@ -126,39 +126,41 @@ def work_queue(user: Any, today: datetime.date | None = None) -> list[QueueItem]
                 _("Closed rounds without a recognition decision"), rounds["undecided"], _link("evaluation:round_list")
             )
         )
-        certificates = (
-            certificates_visible_to(user)
-            .order_by()
-            .aggregate(
-                failed=Count("pk", filter=Q(render_state=RenderState.FAILED)),
-                expiring=Count(
-                    "pk",
-                    filter=Q(
-                        revoked_at__isnull=True,
-                        superseded_by__isnull=True,
-                        valid_from__lte=today,
-                        valid_until__gte=today,
-                        valid_until__lte=today + datetime.timedelta(days=CERTIFICATE_WARNING_DAYS),
+        # The certificates list is the certificate office's (province, central): no link to a page that refuses.
+        if user.has_perm("certificates.list_certificates"):
+            certificates = (
+                certificates_visible_to(user)
+                .order_by()
+                .aggregate(
+                    failed=Count("pk", filter=Q(render_state=RenderState.FAILED)),
+                    expiring=Count(
+                        "pk",
+                        filter=Q(
+                            revoked_at__isnull=True,
+                            superseded_by__isnull=True,
+                            valid_from__lte=today,
+                            valid_until__gte=today,
+                            valid_until__lte=today + datetime.timedelta(days=CERTIFICATE_WARNING_DAYS),
+                        ),
                     ),
-                ),
+                )
             )
-        )
-        items.append(
-            QueueItem(
-                _("Certificates whose PDF failed"),
-                certificates["failed"],
-                _link("certificates:list", render_state=RenderState.FAILED),
-                True,
+            items.append(
+                QueueItem(
+                    _("Certificates whose PDF failed"),
+                    certificates["failed"],
+                    _link("certificates:list", render_state=RenderState.FAILED),
+                    True,
+                )
             )
-        )
-        items.append(
-            QueueItem(
-                _("Certificates expiring within 30 days"),
-                certificates["expiring"],
-                _link("certificates:list", status="valid"),
-                True,
+            items.append(
+                QueueItem(
+                    _("Certificates expiring within 30 days"),
+                    certificates["expiring"],
+                    _link("certificates:list", status="valid"),
+                    True,
+                )
             )
-        )
     if role in OFFICERS:
         expired = (
             scope(ProducerDocument.objects.all(), user, unit_field="producer__commune")
