@@ -3,7 +3,8 @@
     .venv/bin/python bench/reports.py [--products 20000] [--producers 10000] [--sheets 100000] [--runs 5] [--keep]
                                       [--reuse] [--profile N]
 
-1. creates a throw-away PostgreSQL database (``ocop_bench_reports``), migrates it, imports both unit lists and
+1. creates a throw-away PostgreSQL database (``$OCOP_BENCH_DATABASE``, default ``ocop_bench_reports``; the cache is
+   ``$OCOP_BENCH_REDIS_URL``, see bench/catalog.py), migrates it, imports both unit lists and
    bulk-loads the catalogue benchmark's data set (bench/catalog.py: producers, products, decisions, certificates);
 2. adds a 2026 cycle per province, an application per product, one closed province round per province with
    five members, and member score sheets (totals only) up to ``--sheets``;
@@ -32,7 +33,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import catalog as catalog_bench  # noqa: E402
 
-catalog_bench.DB_NAME = "ocop_bench_reports"
+catalog_bench.DB_NAME = os.environ.get("OCOP_BENCH_DATABASE", "ocop_bench_reports")  # your own on a shared server
 PYTHON = sys.executable
 
 

@@ -23,12 +23,12 @@ class DashboardFilterForm(forms.Form):
     group = forms.ChoiceField(label=_("Product group"), required=False)
     edition = forms.ChoiceField(label=_("Unit list"), required=False, choices=Edition.choices)
 
-    def __init__(self, *args, national=False, **kwargs):
+    def __init__(self, *args, national=False, groups=None, **kwargs):
+        """``groups``: the (code, name) choices when the caller has them (the dashboard caches them)."""
         super().__init__(*args, **kwargs)
-        self.fields["group"].choices = [
-            ("", _("All groups")),
-            *ProductGroup.objects.order_by("order").values_list("code", "name"),
-        ]
+        if groups is None:
+            groups = ProductGroup.objects.order_by("order").values_list("code", "name")
+        self.fields["group"].choices = [("", _("All groups")), *groups]
         if not national:
             del self.fields["edition"]
 

@@ -28,11 +28,12 @@ from .periods import Period
 from .rules import is_unit_officer
 from .selectors import (
     children_status,
-    closing_steps,
     dashboard_figures,
+    dashboard_queue,
+    data_versions,
+    group_choices,
     reports_visible_to,
     table,
-    work_queue,
 )
 
 RANKING_SIZE = 10
@@ -42,16 +43,26 @@ RANKING_SIZE = 10
 def dashboard(request):
     """Work queue first, then where the unit stands this year (figures, charts, ranking of child units)."""
     user = request.user
-    context = {"queue": work_queue(user), "steps": closing_steps(user)}
+    versions = data_versions()  # one query; the queue, the filter's groups and the figures are cached under it
+    queue, steps = dashboard_queue(user, versions=versions)
+    context = {"queue": queue, "steps": steps}
     if user.has_perm("reports.view_dashboard"):
         unit = user.unit if user.unit_id else None
         form = DashboardFilterForm(
-            request.GET or None, initial={"year": timezone.localdate().year}, national=unit is None
+            request.GET or None,
+            initial={"year": timezone.localdate().year},
+            national=unit is None,
+            groups=group_choices(versions),
         )
         values = form.values()
         period = Period.whole_year(values["year"])
         figures, figures_key = dashboard_figures(
-            unit=unit, period=period, edition=values["edition"], rule_set=values["rule_set"], group=values["group"]
+            unit=unit,
+            period=period,
+            edition=values["edition"],
+            rule_set=values["rule_set"],
+            group=values["group"],
+            versions=versions,
         )
         certificates = table(figures, "certificates")
         recognised = table(figures, "evaluation")

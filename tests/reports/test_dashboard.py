@@ -10,8 +10,9 @@ from apps.cycles.enums import ApplicationState
 from apps.geo.enums import Edition
 from apps.reports import services
 from apps.reports.periods import Period
-from tests.factories import UserFactory, commune, province
+from tests.factories import UserFactory, commune, district, province
 from tests.factories.producers import ProducerFactory
+from tests.querycount import assert_same_queries, page_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -122,3 +123,29 @@ def test_certificate_export_needs_the_certificate_office(client, world):
     response = client.get(reverse("reports:export", args=["giay-chung-nhan", "csv"]) + "?status=revoked")
     lines = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()
     assert len(lines) == 2  # header + W's revoked certificate
+
+
+def _unit_of_2024(level, code, n):
+    """A 2024 province with one district of ``n`` communes (a producer in every 50th); the province or the district."""
+    p = province(code, name=f"Tỉnh Thử {code}")
+    d = district(p, f"{code}1", name=f"Huyện Thử {code}")
+    for i in range(n):
+        c = commune(d, f"{int(code) * 1000 + i:05d}")
+        if i % 50 == 0:
+            ProducerFactory(commune=c)
+    return p if level == "province" else d
+
+
+@pytest.mark.parametrize("cache", ["hit", "miss"])
+@pytest.mark.parametrize(("level", "role"), [("province", Role.PROVINCE_OFFICER), ("district", Role.DISTRICT_OFFICER)])
+def test_province_and_district_dashboards_same_queries_for_3_and_300_communes(client, level, role, cache):
+    pages = []
+    for code, n in (("87", 3), ("88", 300)):
+        client.force_login(UserFactory(role=role, unit=_unit_of_2024(level, code, n)))
+        client.get(reverse("core:dashboard"))  # warm the session and the caches
+        if cache == "miss":
+            with connection.cursor() as cursor:  # as any write would: figures and work queue counted again
+                cursor.execute("SELECT nextval('reports_figures_version')")
+        queries, _response = page_queries(client, reverse("core:dashboard"))
+        pages.append(queries)
+    assert_same_queries(*pages)

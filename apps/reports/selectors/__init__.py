@@ -3,14 +3,17 @@
 from .figures import table, unit_figures
 from .reports import children_status, reports_visible_to
 from .scope import scope_for
-from .versioned import dashboard_figures, figures_version
+from .versioned import dashboard_figures, dashboard_queue, data_versions, figures_version, group_choices
 from .workqueue import closing_steps, work_queue
 
 __all__ = [
     "children_status",
     "closing_steps",
     "dashboard_figures",
+    "dashboard_queue",
+    "data_versions",
     "figures_version",
+    "group_choices",
     "reports_visible_to",
     "scope_for",
     "table",

@@ -5,22 +5,37 @@ every write to a table the figures read (ORM saves, ``update()``, ``bulk_create(
 a cached entry is never served after the data it counted changed. The version is read before and after computing:
 figures computed while a write happened are not cached. Entries also expire after ``TIMEOUT`` seconds, a bound on
 anything the version cannot see. Without the sequence (the SQLite demo) nothing is cached.
+
+The work queue and the closing steps of the dashboard (selectors/workqueue.py) are cached the same way, per user,
+under both the figures' version and ``reports_queue_version`` (migration ``reports/0006_queue_version``: the tables
+the queue reads that the figures do not); ``data_versions()`` reads both in one query.
 """
 
 import datetime
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from django.core.cache import cache
 from django.db import connection
 from django.utils import timezone, translation
 
+from apps.products.models import ProductGroup
+
 from .figures import unit_figures
+from .workqueue import QueueItem, closing_steps, work_queue
 
 if TYPE_CHECKING:
     from apps.geo.models import AdministrativeUnit
 
 TIMEOUT = 10 * 60
 SEQUENCE = "reports_figures_version"
+QUEUE_SEQUENCE = "reports_queue_version"
+T = TypeVar("T")
+
+
+class Versions(NamedTuple):
+    figures: int
+    queue: int
 
 
 def figures_version() -> int | None:
@@ -31,6 +46,31 @@ def figures_version() -> int | None:
         cursor.execute(f"SELECT last_value, is_called FROM {SEQUENCE}")  # noqa: S608 — a module constant, no input
         last_value, is_called = cursor.fetchone()
     return last_value if is_called else last_value - 1
+
+
+def data_versions() -> Versions | None:
+    """Both data versions (one query), or None on a database without the sequences (not PostgreSQL)."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(  # module constants, no input
+            f"SELECT f.last_value, f.is_called, q.last_value, q.is_called FROM {SEQUENCE} f, {QUEUE_SEQUENCE} q"  # noqa: S608
+        )
+        f_value, f_called, q_value, q_called = cursor.fetchone()
+    return Versions(f_value if f_called else f_value - 1, q_value if q_called else q_value - 1)
+
+
+def _cached(key: str, compute: Callable[[], T], unchanged: Callable[[], bool]) -> tuple[T, str | None]:
+    """(value, key): the cached value under ``key``, else ``compute()`` kept under ``key`` only when ``unchanged()``
+    (the version read again after computing equals the one in the key); key None when not kept."""
+    value = cache.get(key)
+    if value is not None:
+        return value, key
+    value = compute()
+    if not unchanged():
+        return value, None  # the data changed while we counted: do not keep what may be a mix
+    cache.set(key, value, TIMEOUT)
+    return value, key
 
 
 def figures_key(
@@ -67,20 +107,61 @@ def dashboard_figures(
     rule_set: str | None = None,
     group: str | None = None,
     today: datetime.date | None = None,
+    versions: Versions | None = None,
 ) -> tuple[Any, str | None]:
     """(figures, key): ``unit_figures`` for these arguments from the cache when the data has not changed since,
-    and the cache key (None when not cacheable) for fragments rendered from them."""
+    and the cache key (None when not cacheable) for fragments rendered from them. ``versions``: the data versions
+    this request read before (saves the query), else the figures' version is read here."""
     today = today or timezone.localdate()
     arguments = {"unit": unit, "period": period, "edition": edition, "rule_set": rule_set, "group": group}
-    version = figures_version()
+    version = versions.figures if versions is not None else figures_version()
     if version is None:
         return unit_figures(today=today, **arguments), None
     key = figures_key(version=version, today=today, **arguments)
-    figures = cache.get(key)
-    if figures is not None:
-        return figures, key
-    figures = unit_figures(today=today, **arguments)
-    if figures_version() != version:
-        return figures, None  # the data changed while we counted: do not keep what may be a mix
-    cache.set(key, figures, TIMEOUT)
-    return figures, key
+    return _cached(key, lambda: unit_figures(today=today, **arguments), lambda: figures_version() == version)
+
+
+def dashboard_queue(
+    user: Any, *, versions: Versions | None, today: datetime.date | None = None
+) -> tuple[list[QueueItem], list[Any]]:
+    """(work queue, closing steps) of ``user``, from the cache while neither data version has moved since they were
+    counted. Keyed by what the counts depend on besides the data: the user, role, unit and active flag (read from
+    the user loaded for this request), the model permission that decides which items show (Django's own permission
+    tables carry no version; the template asks the same, so it costs no query more), the day and the language."""
+    today = today or timezone.localdate()
+
+    def compute() -> tuple[list[QueueItem], list[Any]]:
+        return work_queue(user, today=today), closing_steps(user, today=today)
+
+    if versions is None:
+        return compute()
+    key = ":".join(
+        str(part)
+        for part in (
+            "reports-queue",
+            versions.figures,
+            versions.queue,
+            user.pk,
+            user.role,
+            user.unit_id or "",
+            int(user.is_active),
+            int(user.has_perm("certificates.list_certificates")),
+            today.isoformat(),
+            translation.get_language() or "",
+        )
+    )
+    value, _key = _cached(key, compute, lambda: data_versions() == versions)
+    return value
+
+
+def group_choices(versions: Versions | None) -> list[tuple[str, str]]:
+    """The product groups (code, name) for the dashboard's filter, cached under the figures' version."""
+
+    def compute() -> list[tuple[str, str]]:
+        return list(ProductGroup.objects.order_by("order").values_list("code", "name"))
+
+    if versions is None:
+        return compute()
+    key = f"reports-groups:{versions.figures}:{translation.get_language() or ''}"
+    value, _key = _cached(key, compute, lambda: figures_version() == versions.figures)
+    return value

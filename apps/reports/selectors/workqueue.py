@@ -1,6 +1,8 @@
 """The work queue on the dashboard: what waits for *this* user, each item a count and a link to the list it counts.
 
-A fixed number of queries whatever the size of the user's unit (one COUNT per kind of item).
+A fixed number of queries whatever the size of the user's unit: one conditional-aggregation query per table the
+items count (applications, entries to score, rounds, certificates, vault documents, reports). The dashboard serves
+it per user from the cache while the data has not changed (``dashboard_queue`` in selectors/versioned.py).
 """
 
 import datetime
@@ -8,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,7 +23,7 @@ from apps.cycles.enums import ApplicationState as S
 from apps.cycles.models import CycleStepPeriod
 from apps.cycles.selectors import applications_visible_to, cycles_visible_to
 from apps.evaluation.enums import SCORING_ROLES, RoundState, SheetState
-from apps.evaluation.models import RoundEntry
+from apps.evaluation.models import RecognitionDecision, RoundEntry, ScoreSheet
 from apps.evaluation.selectors import rounds_visible_to
 from apps.producers.models import ProducerDocument
 
@@ -94,59 +96,71 @@ def work_queue(user: Any, today: datetime.date | None = None) -> list[QueueItem]
         )
         items.append(QueueItem(_("Score sheets to fill in"), to_score, _link("evaluation:round_list"), True))
     if role in OFFICERS and role != Role.COMMUNE_OFFICER:
-        rounds = rounds_visible_to(user=user).order_by()
-        ready = (
-            rounds.filter(state=RoundState.OPEN)
-            .annotate(
-                n_entries=Count("entries", distinct=True),
-                drafts=Count("sheets", filter=Q(sheets__state=SheetState.DRAFT), distinct=True),
-                submitted=Count("sheets", filter=Q(sheets__state=SheetState.SUBMITTED), distinct=True),
-            )
-            .filter(n_entries__gt=0, drafts=0, submitted__gt=0)
-            .count()
-        )
-        undecided = rounds.filter(state=RoundState.CLOSED, decisions__isnull=True, entries__isnull=False)
-        items.append(QueueItem(_("Rounds ready to close"), ready, _link("evaluation:round_list")))
-        items.append(
-            QueueItem(
-                _("Closed rounds without a recognition decision"),
-                undecided.distinct().count(),
-                _link("evaluation:round_list"),
-            )
-        )
-        certificates = (
-            certificates_visible_to(user)
+        # One query over the rounds, each condition an EXISTS (no join of every entry with every sheet): ready to
+        # close = open, with entries, no draft sheet and at least one submitted; undecided = closed, with entries,
+        # and no recognition decision.
+        has_entries = Q(Exists(RoundEntry.objects.filter(round=OuterRef("pk"))))
+        sheets = ScoreSheet.objects.filter(round=OuterRef("pk"))
+        rounds = (
+            rounds_visible_to(user=user)
             .order_by()
             .aggregate(
-                failed=Count("pk", filter=Q(render_state=RenderState.FAILED)),
-                expiring=Count(
+                ready=Count(
                     "pk",
-                    filter=Q(
-                        revoked_at__isnull=True,
-                        superseded_by__isnull=True,
-                        valid_from__lte=today,
-                        valid_until__gte=today,
-                        valid_until__lte=today + datetime.timedelta(days=CERTIFICATE_WARNING_DAYS),
-                    ),
+                    filter=Q(state=RoundState.OPEN)
+                    & has_entries
+                    & ~Q(Exists(sheets.filter(state=SheetState.DRAFT)))
+                    & Q(Exists(sheets.filter(state=SheetState.SUBMITTED))),
+                ),
+                undecided=Count(
+                    "pk",
+                    filter=Q(state=RoundState.CLOSED)
+                    & has_entries
+                    & ~Q(Exists(RecognitionDecision.objects.filter(round=OuterRef("pk")))),
                 ),
             )
         )
+        items.append(QueueItem(_("Rounds ready to close"), rounds["ready"], _link("evaluation:round_list")))
         items.append(
             QueueItem(
-                _("Certificates whose PDF failed"),
-                certificates["failed"],
-                _link("certificates:list", render_state=RenderState.FAILED),
-                True,
+                _("Closed rounds without a recognition decision"), rounds["undecided"], _link("evaluation:round_list")
             )
         )
-        items.append(
-            QueueItem(
-                _("Certificates expiring within 30 days"),
-                certificates["expiring"],
-                _link("certificates:list", status="valid"),
-                True,
+        # The certificates list is the certificate office's (province, central): no link to a page that refuses.
+        if user.has_perm("certificates.list_certificates"):
+            certificates = (
+                certificates_visible_to(user)
+                .order_by()
+                .aggregate(
+                    failed=Count("pk", filter=Q(render_state=RenderState.FAILED)),
+                    expiring=Count(
+                        "pk",
+                        filter=Q(
+                            revoked_at__isnull=True,
+                            superseded_by__isnull=True,
+                            valid_from__lte=today,
+                            valid_until__gte=today,
+                            valid_until__lte=today + datetime.timedelta(days=CERTIFICATE_WARNING_DAYS),
+                        ),
+                    ),
+                )
             )
-        )
+            items.append(
+                QueueItem(
+                    _("Certificates whose PDF failed"),
+                    certificates["failed"],
+                    _link("certificates:list", render_state=RenderState.FAILED),
+                    True,
+                )
+            )
+            items.append(
+                QueueItem(
+                    _("Certificates expiring within 30 days"),
+                    certificates["expiring"],
+                    _link("certificates:list", status="valid"),
+                    True,
+                )
+            )
     if role in OFFICERS:
         expired = (
             scope(ProducerDocument.objects.all(), user, unit_field="producer__commune")
@@ -156,15 +170,22 @@ def work_queue(user: Any, today: datetime.date | None = None) -> list[QueueItem]
             .count()
         )
         items.append(QueueItem(_("Producers with expired vault documents"), expired, _link("producers:producer_list")))
-        reports = scope(Report.objects.all(), user, unit_field="unit").order_by()
-        own = reports.filter(unit_id=user.unit_id) if user.unit_id else reports.none()
-        mine = own.filter(state__in=[ReportState.DRAFT, ReportState.RETURNED]).count()
-        items.append(QueueItem(_("Reports of your unit to complete and submit"), mine, _link("reports:report_list")))
-        to_review = reports.filter(state=ReportState.SUBMITTED).exclude(unit_id=user.unit_id).count()
+        # One query: a national user (no unit) has no reports of their own (a report always has a unit).
+        reports = (
+            scope(Report.objects.all(), user, unit_field="unit")
+            .order_by()
+            .aggregate(
+                mine=Count("pk", filter=Q(unit_id=user.unit_id, state__in=[ReportState.DRAFT, ReportState.RETURNED])),
+                to_review=Count("pk", filter=Q(state=ReportState.SUBMITTED) & ~Q(unit_id=user.unit_id)),
+            )
+        )
+        items.append(
+            QueueItem(_("Reports of your unit to complete and submit"), reports["mine"], _link("reports:report_list"))
+        )
         items.append(
             QueueItem(
                 _("Reports received to accept or return"),
-                to_review,
+                reports["to_review"],
                 _link("reports:report_list", state=ReportState.SUBMITTED),
             )
         )
