@@ -27,6 +27,7 @@ from apps.accounts.models import User
 from apps.audit.services import audit_record
 from apps.core.enums import RenderState
 from apps.core.mail import sanitise_subject
+from apps.core.moments import moment
 from apps.core.outbox import enqueue
 from apps.core.rendering import (
     TRANSIENT_ERRORS,
@@ -241,8 +242,14 @@ def documents_requeue_stuck() -> int:
 # --- Lifecycle: revocation, expiry, reminders ------------------------------------------------------------
 
 
-def certificate_revoke(*, certificate: Certificate, reason: str, by: User) -> Certificate:
-    """Province staff revoke a certificate; the reason is mandatory and the public page says so at once."""
+def certificate_revoke(
+    *, certificate: Certificate, reason: str, by: User, at: datetime.datetime | None = None
+) -> Certificate:
+    """Province staff revoke a certificate; the reason is mandatory and the public page says so at once.
+
+    ``at`` is when it was revoked: now, or a past moment when the demo replays an earlier revocation (never in the
+    future nor before the certificate was valid).
+    """
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Give the reason for the revocation.")})
@@ -252,7 +259,9 @@ def certificate_revoke(*, certificate: Certificate, reason: str, by: User) -> Ce
         locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
         if locked.revoked_at is not None:
             raise ValidationError(_("This certificate has already been revoked."))
-        locked.revoked_at, locked.revocation_reason, locked.revoked_by = timezone.now(), reason, by
+        valid_from = timezone.make_aware(datetime.datetime.combine(locked.valid_from, datetime.time.min))
+        when = moment(at, after=valid_from) if at is not None else timezone.now()
+        locked.revoked_at, locked.revocation_reason, locked.revoked_by = when, reason, by
         locked.save(update_fields=["revoked_at", "revocation_reason", "revoked_by"])
         audit_record(
             action="certificate.revoke",

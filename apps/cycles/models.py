@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.validators import MaxLengthValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.enums import LOWEST_RECOGNISED_STARS, RuleSet, Stars
@@ -79,7 +80,8 @@ class Application(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.PROTECT, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    # When the idea was registered: now, or the replayed day (``application_create(at=...)``).
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -124,7 +126,8 @@ class ApplicationTransition(models.Model):
     from_state = models.CharField(_("from"), max_length=24, choices=ApplicationState.choices)
     to_state = models.CharField(_("to"), max_length=24, choices=ApplicationState.choices)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(_("at"), auto_now_add=True)
+    # When the move was made: now, or the replayed moment (``application_transition(at=...)``).
+    at = models.DateTimeField(_("at"), default=timezone.now, editable=False)
     reason = models.TextField(_("reason"), blank=True, max_length=2000, validators=[MaxLengthValidator(2000)])
 
     class Meta:

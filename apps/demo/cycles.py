@@ -4,8 +4,7 @@ products spread over every state with a believable history, and yearly plans wit
 It also opens this year's cycle of each province with windows around the day the demo is seeded, so ideas,
 plans and dossiers can be submitted in the demo at once. Runs after the producers and products demo.
 Idempotent: a second run changes nothing. Every application goes through the cycles services (the demo replays
-what the commune and approving officers did during 2025, on days inside the cycle's steps, mailing nobody); only
-the timestamps are set afterwards to those days.
+what the commune and approving officers did during 2025, dated on days inside the cycle's steps, mailing nobody).
 """
 
 import datetime
@@ -18,7 +17,7 @@ from apps.accounts.models import User
 from apps.core.enums import RuleSet
 from apps.cycles.enums import ApplicationState as S
 from apps.cycles.enums import CycleStep, TargetKind
-from apps.cycles.models import Application, ApplicationTransition, Cycle, CycleStepPeriod, Plan, Target
+from apps.cycles.models import Application, Cycle, CycleStepPeriod, Plan, Target
 from apps.cycles.services import TRANSITIONS, application_create, application_transition, dossier_update
 from apps.cycles.workflow import approving_role
 from apps.demo.accounts import unit_officer
@@ -184,14 +183,13 @@ def replay_application(*, cycle, product, target, index, actors=None):
     """Register ``product``'s idea in ``cycle`` and move it to ``target`` through the cycles services, as the
     commune and approving officers did on the days of YEAR in ``REPLAY_DAYS`` (nobody is mailed).
 
-    The services record each move with today's time; the timestamps alone (``created_at``, ``at``) are then set to
-    the replayed days, so the dashboards count the moves in the months they happened. ``actors``: the officers of
-    the product's commune (``_actors``) when the caller already has them.
+    Each move is dated through the services' ``at`` (the replayed day), so the dashboards count the moves in the
+    months they happened. ``actors``: the officers of the product's commune (``_actors``) when the caller already
+    has them.
     """
     actors = actors or _actors(product.commune, cycle)
     at = _replayed_at(S.IDEA_REGISTERED, index, None)
-    application = application_create(cycle=cycle, product=product, by=actors["commune"], today=at.date(), notify=False)
-    Application.objects.filter(pk=application.pk).update(created_at=at)
+    application = application_create(cycle=cycle, product=product, by=actors["commune"], at=at, notify=False)
     state = S.IDEA_REGISTERED
     for to_state in _path_to(target):
         at = _replayed_at(to_state, index, at)
@@ -199,10 +197,7 @@ def replay_application(*, cycle, product, target, index, actors=None):
         by = actors["commune"] if "commune" in tiers else actors["approving"]
         reason = RETURN_REASONS[state] if to_state == S.RETURNED else ""
         reason = REJECT_REASON if to_state == S.IDEA_REJECTED else reason
-        application_transition(
-            application=application, to_state=to_state, by=by, reason=reason, today=at.date(), notify=False
-        )
-        ApplicationTransition.objects.filter(pk=application.transitions.latest("pk").pk).update(at=at)
+        application_transition(application=application, to_state=to_state, by=by, reason=reason, at=at, notify=False)
         if to_state == S.IMPLEMENTING:
             _fill_dossier(application, product, index, actors["commune"])
         state = to_state

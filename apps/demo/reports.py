@@ -34,7 +34,7 @@ from apps.producers.models import Producer
 from apps.products.models import Product, ProductSet
 from apps.reports import services
 from apps.reports.enums import ReportKind, ReportState
-from apps.reports.models import Report, ReportTransition
+from apps.reports.models import Report
 from apps.reports.periods import Period
 
 SLUG_PREFIX = "bc-demo-"
@@ -237,8 +237,7 @@ def _seed_products(by, today):
         Application.objects.bulk_create(applications, ignore_conflicts=True)
         for decision in decisions.values():
             certificates_create_for_decision(decision=decision)
-    # A few revoked: a product that lost its standard (the province's officer revokes with a reason, through the
-    # service; the revocation is then dated 40 days back, the timestamp only).
+    # A few revoked 40 days ago: a product that lost its standard (the province's officer revokes with a reason).
     for cert in Certificate.objects.filter(product__slug__startswith=SLUG_PREFIX, revoked_at__isnull=True).order_by(
         "pk"
     )[5::45]:
@@ -247,8 +246,8 @@ def _seed_products(by, today):
             certificate=cert,
             reason="Không duy trì chất lượng sản phẩm theo tiêu chuẩn đã công nhận (kiểm tra định kỳ).",
             by=unit_officer(role=Role.PROVINCE_OFFICER, unit=province),
+            at=timezone.now() - datetime.timedelta(days=40),
         )
-        Certificate.objects.filter(pk=cert.pk).update(revoked_at=timezone.now() - datetime.timedelta(days=40))
 
 
 def _months_back(today, n):
@@ -292,13 +291,10 @@ def _seed_reports(by, today):
                 proposals="Đề nghị huyện hỗ trợ kinh phí in bao bì và tổ chức tập huấn xây dựng câu chuyện sản phẩm.",
                 by=author,
             )
-            services.report_transition(report=report, to_state=ReportState.SUBMITTED, by=author)
-            # Sent in 3 + i days after the month ended (the last commune's is late): the timestamps only.
-            submitted_at = timezone.make_aware(
-                datetime.datetime.combine(period.end + datetime.timedelta(days=3 + i), datetime.time(9))
-            )
-            Report.objects.filter(pk=report.pk).update(submitted_at=submitted_at)
-            ReportTransition.objects.filter(report=report, to_state=ReportState.SUBMITTED).update(at=submitted_at)
+            # Sent in 3 + i days after the month ended, before the due day (or now, when that day is still to come).
+            sent_on = datetime.datetime.combine(period.end + datetime.timedelta(days=3 + i), datetime.time(9))
+            submitted_at = min(timezone.make_aware(sent_on), timezone.now())
+            services.report_transition(report=report, to_state=ReportState.SUBMITTED, by=author, at=submitted_at)
     received = list(
         Report.objects.filter(unit__in=communes, period=last.key, state=ReportState.SUBMITTED).order_by("unit__code")
     )

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.rendering import RenderFields, RenderLifecycle
@@ -124,7 +125,8 @@ class ReportTransition(models.Model):
     from_state = models.CharField(_("from"), max_length=12, choices=ReportState.choices)
     to_state = models.CharField(_("to"), max_length=12, choices=ReportState.choices)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(_("at"), auto_now_add=True)
+    # When the move was made: now, or the replayed moment (``report_transition(at=...)``).
+    at = models.DateTimeField(_("at"), default=timezone.now, editable=False)
     reason = models.TextField(_("reason"), blank=True, max_length=2000, validators=[MaxLengthValidator(2000)])
 
     class Meta:

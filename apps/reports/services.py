@@ -35,6 +35,7 @@ from django.utils.translation import gettext as _
 from apps.accounts.enums import Role
 from apps.accounts.models import User
 from apps.audit.services import audit_record
+from apps.core.moments import moment
 from apps.core.rendering import render_claim, render_claimed, render_fail, render_regenerate
 from apps.geo.enums import Level
 from apps.geo.models import AdministrativeUnit
@@ -255,8 +256,15 @@ def report_update_narrative(*, report: Report, results: str, difficulties: str, 
     return locked
 
 
-def report_transition(*, report: Report, to_state: str, by: User, reason: str = "") -> Report:
-    """Move ``report`` to ``to_state`` if the table allows it and ``by`` is the right officer."""
+def report_transition(
+    *, report: Report, to_state: str, by: User, reason: str = "", at: datetime.datetime | None = None
+) -> Report:
+    """Move ``report`` to ``to_state`` if the table allows it and ``by`` is the right officer.
+
+    ``at`` is when the move was made: now, or a past moment when the demo replays the last months' reports (never
+    in the future nor before the report's last move; recorded in the audit row). A submission dated after the
+    period's due day is late, as any other.
+    """
     with transaction.atomic():
         locked = Report.objects.select_for_update().select_related("unit").get(pk=report.pk)
         who = TRANSITIONS.get((locked.state, to_state))
@@ -275,6 +283,9 @@ def report_transition(*, report: Report, to_state: str, by: User, reason: str = 
             raise ValidationError(_("Generate the report's files before submitting it."))
         from_state = locked.state
         now = timezone.now()
+        if at is not None:
+            last_move = locked.transitions.order_by("-at", "-pk").values_list("at", flat=True).first()
+            now = moment(at, after=last_move)
         locked.state = to_state
         fields = ["state", "updated_at"]
         if to_state == R.SUBMITTED:
@@ -287,13 +298,13 @@ def report_transition(*, report: Report, to_state: str, by: User, reason: str = 
             locked.return_reason = reason
             fields.append("return_reason")
         locked.save(update_fields=fields)
-        ReportTransition.objects.create(report=locked, from_state=from_state, to_state=to_state, by=by, reason=reason)
+        ReportTransition.objects.create(
+            report=locked, from_state=from_state, to_state=to_state, by=by, reason=reason, at=now
+        )
+        after = {"state": to_state}
+        if at is not None:
+            after["at"] = now.isoformat()
         audit_record(
-            action=f"report.{to_state}",
-            obj=locked,
-            by=by,
-            before={"state": from_state},
-            after={"state": to_state},
-            reason=reason,
+            action=f"report.{to_state}", obj=locked, by=by, before={"state": from_state}, after=after, reason=reason
         )
     return locked

@@ -148,6 +148,28 @@ def test_revoke_requires_a_reason_and_records_it(issue, users):
         services.certificate_revoke(certificate=cert, reason="Lần nữa", by=users.province)
 
 
+@pytest.mark.parametrize("days_ago", [-1, 101])
+def test_revoke_dated_in_the_future_or_before_the_certificate_is_refused(issue, users, days_ago):
+    _decision, (cert,) = issue(1, date=timezone.localdate() - datetime.timedelta(days=100))
+    at = timezone.now() - datetime.timedelta(days=days_ago)
+    with pytest.raises(ValidationError) as exc:
+        services.certificate_revoke(certificate=cert, reason="Vi phạm", by=users.province, at=at)
+    assert ("ở tương lai" if days_ago < 0 else "trước bước liền trước nó") in exc.value.messages[0]
+    cert.refresh_from_db()
+    assert (cert.revoked_at, cert.revocation_reason) == (None, "")
+    assert not AuditEvent.objects.filter(action="certificate.revoke").exists()
+
+
+def test_a_replayed_revocation_is_dated_through_the_service(issue, users):
+    _decision, (cert,) = issue(1, date=timezone.localdate() - datetime.timedelta(days=100))
+    at = timezone.now() - datetime.timedelta(days=40)
+    services.certificate_revoke(certificate=cert, reason="Không duy trì chất lượng", by=users.province, at=at)
+    cert.refresh_from_db()
+    assert (cert.revoked_at, cert.status()) == (at, CertificateStatus.REVOKED)
+    audit = AuditEvent.objects.get(action="certificate.revoke", object_id=str(cert.pk))
+    assert audit.after == {"revoked_at": at.isoformat()}
+
+
 def test_revoke_refused_outside_jurisdiction(issue, users):
     _decision, (cert,) = issue(1)
     with pytest.raises(Exception) as exc:

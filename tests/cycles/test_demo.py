@@ -1,5 +1,7 @@
 """The demo seed: cycles of the seed provinces, applications over every state with a legal history, plans."""
 
+import datetime
+
 import pytest
 
 from apps.accounts.enums import Role
@@ -60,6 +62,12 @@ def test_seed_covers_every_state_with_legal_history_and_is_idempotent(tree, user
     assert Plan.objects.filter(year=2025).count() == 2
     # Every state was reached through the cycles services (their audit rows), none written directly.
     assert untraced() == []
+    # And the trail tells: a timestamp set afterwards, a state written directly.
+    first, second = Application.objects.filter(transitions__isnull=False).distinct().order_by("pk")[:2]
+    move = first.transitions.order_by("pk").first()
+    ApplicationTransition.objects.filter(pk=move.pk).update(at=move.at - datetime.timedelta(days=1))
+    Application.objects.filter(pk=second.pk).update(state=S.WITHDRAWN)
+    assert sorted(problem.split(" ")[1] for problem in untraced()) == sorted([f"{first.pk}:", str(second.pk)])
 
 
 def test_seed_without_admin_does_nothing(tree):

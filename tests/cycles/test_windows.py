@@ -144,25 +144,53 @@ def test_demo_opens_this_years_cycle_around_today(tree, users):
     assert [p.starts_on for p in periods] == sorted(p.starts_on for p in periods)
 
 
+def _moment(day, hour=9):
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
+
+
 def test_a_move_replayed_on_a_past_day_is_checked_against_that_days_windows(make_application, cycle, users):
-    """``today`` (the demo replaying a finished cycle): the window is that day's, and the rule still applies."""
-    application = make_application(S.IDEA_ACCEPTED)
+    """``at`` (the demo replaying a finished cycle): the window is that day's, and the rule still applies."""
+    application = make_application(S.IDEA_ACCEPTED, created_at=_moment(TODAY - 60 * DAY))
     _close(cycle, CycleStep.PLANS)
     before_window = TODAY - 31 * DAY
     with pytest.raises(TransitionNotAllowed) as exc:
         application_transition(
-            application=application, to_state=S.PLAN_SUBMITTED, by=users.commune_x, today=before_window
+            application=application, to_state=S.PLAN_SUBMITTED, by=users.commune_x, at=_moment(before_window)
         )
     assert f"hôm nay là {before_window:%d/%m/%Y}" in exc.value.messages[0]
     application.refresh_from_db()
     assert (application.state, ApplicationTransition.objects.count()) == (S.IDEA_ACCEPTED, 0)
 
-    application_transition(
-        application=application, to_state=S.PLAN_SUBMITTED, by=users.commune_x, today=TODAY - 10 * DAY
-    )
+    at = _moment(TODAY - 10 * DAY)
+    application_transition(application=application, to_state=S.PLAN_SUBMITTED, by=users.commune_x, at=at)
     application.refresh_from_db()
     assert application.state == S.PLAN_SUBMITTED
-    assert AuditEvent.objects.filter(action="application.transition", object_id=str(application.pk)).count() == 1
+    # The move is dated at the replayed moment, and its audit row says so.
+    assert list(ApplicationTransition.objects.values_list("at", flat=True)) == [at]
+    audit = AuditEvent.objects.get(action="application.transition", object_id=str(application.pk))
+    assert audit.after == {"state": S.PLAN_SUBMITTED, "at": at.isoformat()}
+
+
+@pytest.mark.parametrize(
+    ("at", "message"),
+    [
+        (timezone.now() + datetime.timedelta(hours=1), "Không thể ghi ngày của một thao tác ở tương lai."),
+        (_moment(TODAY - 40 * DAY), "Không thể ghi ngày của một thao tác trước bước liền trước nó"),
+    ],
+    ids=["future", "before-the-last-move"],
+)
+def test_a_replayed_move_dated_in_the_future_or_before_the_last_move_is_refused(make_application, users, at, message):
+    application = make_application(S.IDEA_REGISTERED, created_at=_moment(TODAY - 30 * DAY))
+    application_transition(
+        application=application, to_state=S.IDEA_ACCEPTED, by=users.district, at=_moment(TODAY - 20 * DAY)
+    )
+    with pytest.raises(ValidationError) as exc:
+        application_transition(application=application, to_state=S.PLAN_SUBMITTED, by=users.commune_x, at=at)
+    assert message in exc.value.messages[0]
+    application.refresh_from_db()
+    assert application.state == S.IDEA_ACCEPTED
+    assert list(ApplicationTransition.objects.values_list("to_state", flat=True)) == [S.IDEA_ACCEPTED]
+    assert AuditEvent.objects.filter(action="application.transition").count() == 1
 
 
 def test_an_idea_replayed_on_a_past_day_inside_its_step_is_registered(tree, cycle, users):
@@ -171,11 +199,15 @@ def test_an_idea_replayed_on_a_past_day_inside_its_step_is_registered(tree, cycl
         name="Mắm ruốc", slug="mam-ruoc", product_set=ProductSet.objects.get(code="TP09"), commune=tree.x
     )
     with pytest.raises(ValidationError):
-        application_create(cycle=cycle, product=product, by=users.commune_x, today=TODAY + DAY)
+        application_create(cycle=cycle, product=product, by=users.commune_x, at=timezone.now())
+    with pytest.raises(ValidationError):
+        application_create(cycle=cycle, product=product, by=users.commune_x, at=timezone.now() + DAY)
     assert Application.objects.count() == 0
-    application = application_create(cycle=cycle, product=product, by=users.commune_x, today=TODAY - 2 * DAY)
-    assert application.state == S.IDEA_REGISTERED
-    assert AuditEvent.objects.filter(action="application.create", object_id=str(application.pk)).count() == 1
+    at = _moment(TODAY - 2 * DAY)
+    application = application_create(cycle=cycle, product=product, by=users.commune_x, at=at)
+    assert (application.state, Application.objects.get().created_at) == (S.IDEA_REGISTERED, at)
+    audit = AuditEvent.objects.get(action="application.create", object_id=str(application.pk))
+    assert audit.after["at"] == at.isoformat()
 
 
 @pytest.mark.parametrize("notify", [True, False])

@@ -8,16 +8,18 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django_celery_beat.models import PeriodicTask
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from apps.accounts.enums import Role
+from apps.audit.models import AuditEvent
 from apps.core.storage import private_storage
 from apps.reports import services
 from apps.reports.enums import FileState, ReportState
 from apps.reports.models import Report
+from apps.reports.periods import Period
 from apps.reports.selectors import children_status, unit_figures
 from tests.factories import UserFactory
 
@@ -280,3 +282,34 @@ def test_pdf_leaves_out_the_columns_without_a_figure_and_names_them(world):
     assert "Không phát sinh số liệu trong kỳ (cột được lược bỏ):" in text
     workbook = load_workbook(io.BytesIO(private_storage.open(report.xlsx.name).read()))
     assert workbook[workbook.sheetnames[1]].max_column == len(full["columns"]) + 1  # the XLSX keeps every column
+
+
+def test_a_replayed_submission_is_dated_through_the_service_and_counts_as_late(world, officers):
+    """``at`` (the demo replaying the last months): the submission, its history row and its audit row carry it."""
+    september = Period.month(2026, 9)
+    report = services.report_prepare(unit=world.d, period=september)
+    assert services.report_render(report_id=report.pk, today=TODAY)
+    at = timezone.make_aware(datetime.datetime.combine(september.due_on + datetime.timedelta(days=2), datetime.time(9)))
+    services.report_transition(report=report, to_state=ReportState.SUBMITTED, by=officers.district, at=at)
+    report.refresh_from_db()
+    assert (report.state, report.submitted_at, report.submitted_by) == (ReportState.SUBMITTED, at, officers.district)
+    assert list(report.transitions.values_list("at", flat=True)) == [at]
+    audit = AuditEvent.objects.get(action="report.submitted", object_id=str(report.pk))
+    assert audit.after == {"state": ReportState.SUBMITTED, "at": at.isoformat()}
+    (row,) = [r for r in children_status(unit=world.p, period=september, today=TODAY) if r["unit"] == world.d]
+    assert (row["status"], row["late_submission"]) == ("received", True)
+
+
+@pytest.mark.parametrize("when", ["future", "before-the-last-move"])
+def test_a_replayed_move_in_the_future_or_out_of_order_is_refused(world, officers, when):
+    report = generate(world.d)
+    submitted = timezone.now() - datetime.timedelta(hours=2)
+    services.report_transition(report=report, to_state=ReportState.SUBMITTED, by=officers.district, at=submitted)
+    at = timezone.now() + datetime.timedelta(hours=1) if when == "future" else submitted - datetime.timedelta(hours=1)
+    message = "ở tương lai" if when == "future" else "trước bước liền trước nó"
+    with pytest.raises(ValidationError) as exc:
+        services.report_transition(report=report, to_state=ReportState.ACCEPTED, by=officers.province, at=at)
+    assert message in exc.value.messages[0]
+    report.refresh_from_db()
+    assert (report.state, report.decided_at, report.transitions.count()) == (ReportState.SUBMITTED, None, 1)
+    assert AuditEvent.objects.filter(object_id=str(report.pk), action__startswith="report.").count() == 1

@@ -5,10 +5,12 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from apps.audit.services import audit_record
+from apps.core.moments import moment
 from apps.core.text import fold
 from apps.products.services import product_create
 
@@ -32,13 +34,13 @@ def application_create(
     product: "Product",
     by: "User",
     purpose: str = ApplicationPurpose.NEW,
-    today: datetime.date | None = None,
+    at: datetime.datetime | None = None,
     notify: bool = True,
 ) -> Application:
     """Register a product idea in ``cycle`` (state idea_registered). Only the product's commune officer may.
 
-    ``today`` and ``notify`` as in :func:`~apps.cycles.services.transitions.application_transition` (the demo
-    registers the ideas of a finished cycle on a day inside its ideas step, and mails nobody).
+    ``at`` and ``notify`` as in :func:`~apps.cycles.services.transitions.application_transition` (the demo
+    registers the ideas of a finished cycle at a moment inside its ideas step, and mails nobody).
     """
     if not is_commune_officer_of(by, product):
         raise PermissionDenied(gettext("Only the officer of the product's commune may register its idea."))
@@ -56,17 +58,19 @@ def application_create(
                 % {"cycle": running.cycle.name, "state": running.get_state_display()}
             }
         )
-    require_step_open(cycle=cycle, step=CycleStep.IDEAS, field="cycle", today=today)
-    application = Application(cycle=cycle, product=product, created_by=by, purpose=purpose)
+    when = moment(at)
+    require_step_open(cycle=cycle, step=CycleStep.IDEAS, field="cycle", today=timezone.localdate(when))
+    application = Application(cycle=cycle, product=product, created_by=by, purpose=purpose, created_at=when)
     try:
         with transaction.atomic():
             application.save()
     except IntegrityError as exc:
         raise ValidationError({"cycle": _("This product already has an application in this cycle.")}) from exc
     Dossier.objects.create(application=application)
-    audit_record(
-        action="application.create", obj=application, by=by, after={"state": application.state, "purpose": purpose}
-    )
+    after = {"state": application.state, "purpose": purpose}
+    if at is not None:
+        after["at"] = when.isoformat()
+    audit_record(action="application.create", obj=application, by=by, after=after)
     if notify:
         _notify_on_commit(application, application.state, by=by, reason="")
     return application

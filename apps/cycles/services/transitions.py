@@ -12,13 +12,14 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from apps.audit.services import audit_record
 from apps.core.enums import RECOGNISED_STARS, MailKind
 from apps.core.mail import mail_queue
+from apps.core.moments import moment
 
 from ..enums import ApplicationState, Tier
 from ..models import Application, ApplicationTransition
@@ -67,7 +68,7 @@ def application_transition(
     expected_state: str | None = None,
     council_round: "EvaluationRound | None" = None,
     stars: int | None = None,
-    today: datetime.date | None = None,
+    at: datetime.datetime | None = None,
     notify: bool = True,
 ) -> Application:
     """Move ``application`` to ``to_state`` as ``by``. The only function that changes an application's state.
@@ -76,9 +77,10 @@ def application_transition(
     on since (a double click, two officers at once), the move is refused and nothing changes.
     ``council_round`` is given only by the councils' services (closing a pre-check, recording a decision): the
     round in which ``application`` was rated; it makes the "council" moves, ``stars`` with ``recognised``.
-    ``today`` is the day the step windows and the producer's documents are checked against (a past day when the
-    demo replays a finished cycle; every rule still applies); ``notify=False`` sends nobody the "your turn" mail
-    (a replayed move asks no one to act).
+    ``at`` is when the move was made: now, or a past moment when the demo replays a finished cycle (never in the
+    future nor before the application's last move; the step windows and the producer's documents are checked on
+    its day, every rule still applies, and the audit row records it); ``notify=False`` sends nobody the "your
+    turn" mail (a replayed move asks no one to act).
     """
     locked = (
         Application.objects.select_for_update()
@@ -119,16 +121,17 @@ def application_transition(
         )
     if to_state == S.RECOGNISED and stars not in RECOGNISED_STARS:
         raise TransitionNotAllowed(_("A recognition records 3, 4 or 5 stars."), code="stars_required")
+    when = _moment_of_move(locked, at)
     step = STEP_OF_MOVE.get((from_state, to_state))
     if step is not None:
-        problem = step_window_problem(cycle=locked.cycle, step=step, application=locked, today=today)
+        problem = step_window_problem(cycle=locked.cycle, step=step, application=locked, today=timezone.localdate(when))
         if problem:
             raise TransitionNotAllowed(problem, code="step_closed")
     # A resubmitted dossier is checked again: a document may have expired while it was being corrected.
     if to_state == S.DOSSIER_SUBMITTED or (
         from_state == S.RETURNED and to_state in (S.DOSSIER_CHECKED, S.SENT_FOR_EVALUATION)
     ):
-        problems = dossier_problems(locked, today=today)
+        problems = dossier_problems(locked, today=timezone.localdate(when))
         if problems:
             raise TransitionNotAllowed(
                 [gettext("The dossier cannot be submitted yet:"), *problems], code="dossier_incomplete"
@@ -139,17 +142,14 @@ def application_transition(
     locked.stars = stars if to_state == S.RECOGNISED else None
     locked.save(update_fields=["state", "returned_from", "stars", "updated_at"])
     ApplicationTransition.objects.create(
-        application=locked, from_state=from_state, to_state=to_state, by=by, reason=reason
+        application=locked, from_state=from_state, to_state=to_state, by=by, reason=reason, at=when
     )
-    after: dict[str, Any] = {"state": to_state}
-    if to_state == S.RECOGNISED:
-        after["stars"] = stars
     audit_record(
         action="application.transition",
         obj=locked,
         by=by,
         before={"state": from_state},
-        after=after,
+        after=_audited_after(to_state, stars, when if at is not None else None),
         reason=reason,
     )
     if to_state in (S.RETURNED, S.WITHDRAWN):
@@ -163,6 +163,24 @@ def application_transition(
     application.returned_from = locked.returned_from
     application.stars = locked.stars
     return locked
+
+
+def _audited_after(to_state: str, stars: int | None, replayed_at: datetime.datetime | None) -> dict[str, Any]:
+    """The audit row's ``after``: the new state, the stars of a recognition, the moment of a replayed move."""
+    after: dict[str, Any] = {"state": to_state}
+    if to_state == S.RECOGNISED:
+        after["stars"] = stars
+    if replayed_at is not None:
+        after["at"] = replayed_at.isoformat()
+    return after
+
+
+def _moment_of_move(application: Application, at: datetime.datetime | None) -> datetime.datetime:
+    """Now, or the replayed moment ``at``, which may not come before the application's last move."""
+    if at is None:
+        return timezone.now()
+    last_move = application.transitions.order_by("-at", "-pk").values_list("at", flat=True).first()
+    return moment(at, after=last_move or application.created_at)
 
 
 def _notify_on_commit(application: Application, state: str, *, by: "User", reason: str) -> None:
