@@ -1,18 +1,23 @@
 """Benchmark of e-stamps: generating a batch (codes, label PDFs, CSV) and the public scan page.
 
-    .venv/bin/python bench/stamps.py [--stamps 100000] [--requests 300]
+    .venv/bin/python bench/stamps.py [--generate 100000] [--legacy 2000] [--requests 300]
 
 Runs on the test settings in a throw-away database ``ocop_bench_stamps`` on the server of DATABASE_URL (created
 and migrated first, dropped at the end). It prints:
 
-1. seconds to create the codes (``bulk_create``, 1,000 per query), to render the label parts (A4 sheets and
-   roll), to merge them with pypdf and write the CSV, and the resulting PDF sizes;
-2. requests per second of ``/t/<code>/`` (each request records a scan) next to ``/robots.txt`` (a trivial view on
+1. for a batch of ``--generate`` stamps: wall and CPU seconds to create the codes (``bulk_create``, 1,000 per
+   query), to render the label parts (A4 sheets and roll), to stream them into the two PDFs and write the CSV, the
+   file sizes, and the process's peak RSS (before the generation and after it);
+2. the same for the renderer before (WeasyPrint, ``bench/legacy_labels.py``) on ``--legacy`` stamps of the same
+   batch (parts of the same size, merged with pypdf), extrapolated to ``--generate`` stamps, and the ratio;
+3. requests per second of ``/t/<code>/`` (each request records a scan) next to ``/robots.txt`` (a trivial view on
    the same stack), both through Django's in-process test client (no network, one process), and their ratio.
 """
 
 import argparse
+import io
 import os
+import resource
 import sys
 import time
 from pathlib import Path
@@ -40,6 +45,10 @@ from apps.traceability.enums import BatchState  # noqa: E402
 from apps.traceability.models import Lot  # noqa: E402
 from tests.factories.certificates import decision_with_products  # noqa: E402
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import legacy_labels  # noqa: E402
+from pypdf import PdfReader, PdfWriter  # noqa: E402
+
 DB_NAME = "ocop_bench_stamps"
 
 
@@ -61,31 +70,90 @@ def _world():
     return admin, certificate.product, decision
 
 
-def bench_generation(admin, product, count):
+def peak_rss_mb():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
+
+class Clock:
+    """Wall and CPU seconds of each step."""
+
+    def __init__(self):
+        self.steps = []
+        self.wall, self.cpu = time.perf_counter(), time.process_time()
+
+    def lap(self, name):
+        wall, cpu = time.perf_counter(), time.process_time()
+        self.steps.append((name, wall - self.wall, cpu - self.cpu))
+        self.wall, self.cpu = wall, cpu
+
+    def total(self):
+        return sum(w for _n, w, _c in self.steps), sum(c for _n, _w, c in self.steps)
+
+    def show(self, count):
+        for name, wall, cpu in self.steps:
+            print(f"  {name:32s} {wall:8.1f} s wall {cpu:8.1f} s CPU  ({cpu / count * 1000:.3f} ms CPU per stamp)")
+        wall, cpu = self.total()
+        print(f"  {'total':32s} {wall:8.1f} s wall {cpu:8.1f} s CPU  ({cpu / count * 1000:.3f} ms CPU per stamp)")
+
+
+def bench_generation(admin, product, count):
     lot = Lot.objects.create(product=product, code="BENCH-1", produced_on=timezone.localdate(), quantity=count)
     batch = services.stamp_batch_request(by=admin, product=product, lot=lot, quantity=count)
     services.stamp_batch_transition(batch=batch, to=BatchState.APPROVED, by=admin)
     settings.OCOP_STAMP_TASK_BUDGET_SECONDS = 10**6
     claim = services._claim(batch.pk)
-    t0 = time.perf_counter()
+    rss_before = peak_rss_mb()
+    clock = Clock()
     services._create_codes(batch, claim)
-    t1 = time.perf_counter()
+    clock.lap("codes (bulk_create)")
     batch.refresh_from_db()
     assert services._render_parts(batch, claim, deadline=time.monotonic() + 10**6)
-    t2 = time.perf_counter()
+    clock.lap("label parts (sheet + roll)")
     batch.refresh_from_db()
     assert services._assemble(batch, claim)
-    t3 = time.perf_counter()
+    clock.lap("PDFs streamed from parts + CSV")
     batch.refresh_from_db()
+    print(f"new renderer (vector PDF), {count} stamps:")
+    clock.show(count)
     sizes = {f: private_storage.size(getattr(batch, f).name) for f in ("sheet_pdf", "roll_pdf", "codes_csv")}
-    print(f"stamps: {count}")
-    print(f"  codes (bulk_create):        {t1 - t0:8.1f} s")
-    print(f"  label parts (sheet + roll): {t2 - t1:8.1f} s  ({(t2 - t1) / count * 1000:.2f} ms per stamp)")
-    print(f"  merge (pypdf) + CSV:        {t3 - t2:8.1f} s")
-    print(f"  total:                      {t3 - t0:8.1f} s")
     print("  sizes: " + ", ".join(f"{k} {v / 1_048_576:.1f} MB" for k, v in sizes.items()))
-    return batch
+    pages = {
+        f: len(PdfReader(private_storage.open(getattr(batch, f).name, "rb")).pages) for f in ("sheet_pdf", "roll_pdf")
+    }
+    print("  pages: " + ", ".join(f"{k} {v}" for k, v in pages.items()))
+    print(f"  peak RSS: {peak_rss_mb():.0f} MB (before generating: {rss_before:.0f} MB)")
+    return batch, clock
+
+
+def bench_legacy(batch, count, target):
+    """The renderer before, on the first ``count`` stamps of ``batch``, in parts of the same size."""
+    context = services._label_context(batch)
+    per_part = services._parts(batch)[0]
+    stamps = list(batch.stamps.order_by("serial").values("serial", "code")[:count])
+    clock = Clock()
+    parts = {"sheet": [], "roll": []}
+    for first in range(0, count, per_part):
+        data = legacy_labels.label_data(
+            stamps[first : first + per_part], gtin=context["gtin"], lot_code=context["lot_code"]
+        )
+        for layout, rendered in parts.items():
+            rendered.append(
+                legacy_labels.render_labels(
+                    data, layout=layout, product_name=context["product_name"], stars=context["stars"]
+                )
+            )
+    clock.lap("label parts (sheet + roll)")
+    for rendered in parts.values():
+        writer = PdfWriter()
+        for part in rendered:
+            writer.append(PdfReader(io.BytesIO(part)))
+        writer.write(io.BytesIO())
+    clock.lap("merge (pypdf)")
+    print(f"old renderer (WeasyPrint + pypdf), {count} stamps (codes and CSV as above):")
+    clock.show(count)
+    wall, cpu = clock.total()
+    print(f"  extrapolated to {target} stamps: {wall * target / count:8.0f} s wall {cpu * target / count:8.0f} s CPU")
+    return wall / count, cpu / count
 
 
 def requests_per_second(client, path, n):
@@ -99,7 +167,8 @@ def requests_per_second(client, path, n):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--stamps", type=int, default=100_000)
+    parser.add_argument("--generate", "--stamps", type=int, default=100_000, help="stamps in the batch")
+    parser.add_argument("--legacy", type=int, default=2_000, help="stamps rendered with the old renderer (0: none)")
     parser.add_argument("--requests", type=int, default=300)
     args = parser.parse_args()
     setup_test_environment()
@@ -108,7 +177,18 @@ def main():
     connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
     try:
         admin, product, _decision = _world()
-        batch = bench_generation(admin, product, args.stamps)
+        batch, clock = bench_generation(admin, product, args.generate)
+        if args.legacy:
+            old_wall, old_cpu = bench_legacy(batch, min(args.legacy, args.generate), args.generate)
+            n = args.generate
+            # Codes are made the same way by both: compare what comes after them (old: parts + pypdf merge,
+            # without the CSV; new: parts + streamed PDFs + CSV).
+            wall = sum(w for name, w, _c in clock.steps if not name.startswith("codes"))
+            cpu = sum(c for name, _w, c in clock.steps if not name.startswith("codes"))
+            print(
+                f"{n} stamps, labels and PDFs, new vs old (extrapolated): CPU {cpu:.0f} s vs {old_cpu * n:.0f} s"
+                f" ({old_cpu * n / cpu:.0f}× less), wall {wall:.0f} s vs {old_wall * n:.0f} s"
+            )
         stamp = batch.stamps.order_by("serial").first()
         client = Client()
         scan = requests_per_second(client, f"/t/{stamp.code}/", args.requests)

@@ -1,15 +1,16 @@
 """Every write of the traceability app: sites, lots and events, stamp batches (one state machine), stamp
 generation (resumable, claimed with a conditional UPDATE), voiding, scans and reports of fakes."""
 
-import contextlib
+import io
 import ipaddress
 import logging
+import math
 import os
 import secrets
 import tempfile
 import time
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime, timedelta
 from typing import IO, TYPE_CHECKING, Any
 
@@ -312,7 +313,7 @@ def _create_codes(batch: StampBatch, claim: uuid.UUID) -> None:
 
 
 def _part_name(batch: StampBatch, layout: str, index: int) -> str:
-    return f"traceability/batches/{batch.pk}/parts/{layout}-{index:05d}.pdf"
+    return f"traceability/batches/{batch.pk}/parts/{layout}-{index:05d}.part"
 
 
 def _final_name(batch: StampBatch, kind: str, ext: str) -> str:
@@ -336,62 +337,57 @@ def _save_file(name: str, fileobj: IO[bytes] | File) -> str:
 
 
 def _parts(batch: StampBatch) -> tuple[int, int]:
-    """Labels per part (whole A4 sheets) and the number of parts of ``batch``."""
+    """Labels per part (whole A4 sheets and whole roll pages) and the number of parts of ``batch``."""
     size = settings.OCOP_STAMP_LABELS_PER_PART
-    per_part = max(size - size % labels.LABELS_PER_SHEET, labels.LABELS_PER_SHEET)
+    whole = math.lcm(labels.LABELS_PER_SHEET, labels.LABELS_PER_ROLL_PAGE)
+    per_part = max(size - size % whole, whole)
     return per_part, -(-batch.quantity // per_part)
+
+
+def _label_document(context: dict[str, Any]) -> labels.LabelDocument:
+    return labels.LabelDocument(product_name=context["product_name"], stars=context["stars"])
 
 
 def _render_parts(batch: StampBatch, claim: uuid.UUID, deadline: float) -> bool:
     """Render the label parts not yet done. False when the time budget ran out first."""
     per_part, parts = _parts(batch)
     context = _label_context(batch)
+    document = _label_document(context)
     for index in range(batch.parts_done, parts):
         if index > batch.parts_done and time.monotonic() > deadline:
             return False  # at least one part per run, so every run makes progress
         first = index * per_part + 1
-        stamps = list(
-            batch.stamps.filter(serial__gte=first, serial__lt=first + per_part)
-            .order_by("serial")
-            .values("serial", "code")
+        stamps = batch.stamps.filter(serial__gte=first, serial__lt=first + per_part).order_by("serial")
+        ops = labels.label_ops(
+            document, stamps.values("serial", "code"), gtin=context["gtin"], lot_code=context["lot_code"]
         )
-        data = labels.label_data(stamps, gtin=context["gtin"], lot_code=context["lot_code"])
         for layout in ("sheet", "roll"):
-            pdf = labels.render_labels(
-                data,
-                layout=layout,
-                product_name=context["product_name"],
-                stars=context["stars"],
-                lot_code=context["lot_code"],
-            )
-            _save_file(_part_name(batch, layout, index), ContentFile(pdf))
+            part = io.BytesIO()
+            labels.write_part(part, document, ops, layout)
+            _save_file(_part_name(batch, layout, index), ContentFile(part.getvalue()))
         _heartbeat(batch.pk, claim, parts_done=index + 1)
     return True
 
 
 def _assemble(batch: StampBatch, claim: uuid.UUID) -> bool:
-    """Merge the parts into the two PDFs, write the CSV, and mark the batch ready (if still ours)."""
+    """Stream the parts into the two PDFs, write the CSV, and mark the batch ready (if still ours)."""
     _per_part, parts = _parts(batch)
     context = _label_context(batch)
     stored = {}
     with tempfile.TemporaryDirectory(prefix="ocop-stamps-") as tmp:
         for layout in ("sheet", "roll"):
             path = os.path.join(tmp, f"{layout}.pdf")
-            # Parts are opened through the storage API (not by path), so the merge works on object storage too.
-            with open(path, "wb") as out, contextlib.ExitStack() as opened:
-                part_files = [
-                    opened.enter_context(private_storage.open(_part_name(batch, layout, i), "rb")) for i in range(parts)
-                ]
-                labels.merge_pdfs(part_files, out)
+            # Parts are read through the storage API (not by path), one at a time, so this works on object
+            # storage too and holds one part in memory.
+            with open(path, "wb") as out:
+                labels.assemble(out, _label_document(context), _open_parts(batch, layout, parts), layout)
             with open(path, "rb") as merged:
                 stored[layout] = _save_file(_final_name(batch, layout, "pdf"), File(merged))
         csv_path = os.path.join(tmp, "codes.csv")
         with open(csv_path, "w", encoding="utf-8", newline="") as out:
             rows = batch.stamps.order_by("serial").values("serial", "code").iterator(chunk_size=5000)
-            out.write(
-                labels.codes_csv(
-                    rows, gtin=context["gtin"], lot_code=context["lot_code"], product_name=context["product_name"]
-                )
+            labels.write_codes_csv(
+                out, rows, gtin=context["gtin"], lot_code=context["lot_code"], product_name=context["product_name"]
             )
         with open(csv_path, "rb") as data:
             stored["csv"] = _save_file(_final_name(batch, "codes", "csv"), File(data))
@@ -409,6 +405,12 @@ def _assemble(batch: StampBatch, claim: uuid.UUID) -> bool:
             for i in range(parts):
                 private_storage.delete(_part_name(batch, layout, i))
     return bool(done)
+
+
+def _open_parts(batch: StampBatch, layout: str, parts: int) -> Iterator[IO[bytes]]:
+    for i in range(parts):
+        with private_storage.open(_part_name(batch, layout, i), "rb") as part:
+            yield part
 
 
 def stamp_batch_generate(*, batch_id: int) -> str:

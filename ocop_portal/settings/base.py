@@ -320,10 +320,12 @@ OCOP_STAMP_MAX_SPEED_KMH = env.int("OCOP_STAMP_MAX_SPEED_KMH", default=300)
 OCOP_STAMP_MIN_DISTANCE_KM = env.int("OCOP_STAMP_MIN_DISTANCE_KM", default=50)
 # A GeoLite2/GeoIP2 City database (.mmdb) to place scans by city; without one only the address prefix is kept.
 OCOP_GEOIP_CITY_DATABASE = env("OCOP_GEOIP_CITY_DATABASE", default="")
-# Labels per WeasyPrint document when generating a batch (parts are merged with pypdf), and the time one task
-# spends before handing the rest of a large batch to the next task (under the soft time limit).
+# Labels per part when generating a batch (each part's pages are stored, then streamed into the final PDFs), and
+# the time one task spends before handing the rest of a large batch to the next task (under the soft time limit).
 OCOP_STAMP_LABELS_PER_PART = env.int("OCOP_STAMP_LABELS_PER_PART", default=1300)
 OCOP_STAMP_TASK_BUDGET_SECONDS = env.int("OCOP_STAMP_TASK_BUDGET_SECONDS", default=6 * 60)
+# Where the DejaVu TrueType fonts of the labels are (Debian's fonts-dejavu-core; Vietnamese diacritics, ★).
+OCOP_LABEL_FONT_DIR = env("OCOP_LABEL_FONT_DIR", default="/usr/share/fonts/truetype/dejavu")
 # A batch whose generation has not reported progress for this long (its worker died) is claimed again.
 OCOP_STAMP_STALE_SECONDS = env.int("OCOP_STAMP_STALE_SECONDS", default=CELERY_TASK_TIME_LIMIT + 60)
 

@@ -3,7 +3,9 @@ a batch handed on across tasks, and a killed worker's batch taken over."""
 
 import csv
 import io
+import re
 import subprocess
+import xml.etree.ElementTree as ET
 from datetime import timedelta
 
 import pytest
@@ -12,6 +14,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from PIL import Image
 from pypdf import PdfReader
 
 from apps.core.storage import private_storage
@@ -79,9 +82,9 @@ def test_hundred_thousand_codes_in_a_hundred_inserts(world, users):
 
 
 def test_large_batch_is_handed_on_and_resumes(world, users, settings, django_capture_on_commit_callbacks):
-    settings.OCOP_STAMP_LABELS_PER_PART = 65
+    settings.OCOP_STAMP_LABELS_PER_PART = 130  # two A4 sheets, thirteen roll pages
     settings.OCOP_STAMP_TASK_BUDGET_SECONDS = 0  # hand on after every part
-    batch = make_batch(world, users, 140, state=BatchState.APPROVED)
+    batch = make_batch(world, users, 300, state=BatchState.APPROVED)
     runs = []
     for _ in range(3):
         with django_capture_on_commit_callbacks() as callbacks:
@@ -89,9 +92,14 @@ def test_large_batch_is_handed_on_and_resumes(world, users, settings, django_cap
         assert len(callbacks) == (1 if runs[-1] == "continued" else 0)  # the next task is queued
     batch.refresh_from_db()
     assert runs == ["continued", "continued", "ready"]
-    assert batch.stamps.count() == 140
-    assert len(PdfReader(io.BytesIO(_pdf(batch.sheet_pdf))).pages) == 3
-    assert not private_storage.exists(f"traceability/batches/{batch.pk}/parts/sheet-00000.pdf")
+    assert batch.stamps.count() == 300
+    sheet, roll = (PdfReader(io.BytesIO(_pdf(f))) for f in (batch.sheet_pdf, batch.roll_pdf))
+    assert (len(sheet.pages), len(roll.pages)) == (5, 30)  # only the last page of each is partly filled
+    codes = list(batch.stamps.order_by("serial").values_list("code", flat=True))
+    assert labels.printed_code(codes[129]) in sheet.pages[1].extract_text()  # part 1 ends on sheet 2
+    assert labels.printed_code(codes[130]) in sheet.pages[2].extract_text()  # part 2 starts on sheet 3
+    assert labels.printed_code(codes[299]) in roll.pages[29].extract_text()
+    assert private_storage.listdir(f"traceability/batches/{batch.pk}/parts")[1] == []
 
 
 def test_killed_worker_batch_is_taken_over_after_it_goes_stale(
@@ -156,3 +164,95 @@ def test_qr_decoded_from_the_pdf_opens_that_stamps_scan_page(ready_batch, client
     assert response.status_code == 200
     assert response.context["stamp"].code == codes[0]
     assert response.context["verdict"].genuine
+
+
+PRINTED = re.compile(r"^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{5}$")
+
+
+def _labels_read_back(pdf_path, page, layout, tmp_path, dpi=300):
+    """Each printed code on ``page`` (from pdftotext's word boxes) with what zbar decodes from the QR code of the
+    label it sits in: the label's cell is cropped from the rendered page and read on its own, as a phone would."""
+    spec = labels.PAGES[layout]
+    (left, top), columns = spec["origin"], spec["columns"]
+    html = subprocess.run(
+        ["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(pdf_path), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    words = re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)"[^>]*>([^<]+)</word>', html)
+    codes = [(float(x), float(y), text) for x, y, text in words if PRINTED.match(text)]
+    subprocess.run(
+        ["pdftoppm", "-r", str(dpi), "-png", "-f", str(page), "-l", str(page), str(pdf_path), str(tmp_path / "p")],
+        check=True,
+    )
+    image = Image.open(next(tmp_path.glob("p*.png")))
+    scale = dpi / 72
+    crops = []
+    for i, (x, y, _text) in enumerate(codes):
+        column, row = int((x - left) // labels.LABEL_W), int((y - top) // labels.LABEL_H)
+        assert column < columns
+        box = (left + column * labels.LABEL_W, top + row * labels.LABEL_H)
+        cell = (box[0], box[1], box[0] + labels.LABEL_W, box[1] + labels.LABEL_H)
+        path = tmp_path / f"label-{i:03d}.png"
+        image.crop(tuple(round(v * scale) for v in cell)).save(path)
+        crops.append(path)
+    out = subprocess.run(["zbarimg", "--xml", "-q", *map(str, crops)], capture_output=True, text=True).stdout
+    ns = {"z": "http://zbar.sourceforge.net/2008/barcode"}
+    decoded = {
+        source.get("href"): [d.text for d in source.iterfind(".//z:data", ns)]
+        for source in ET.fromstring(out).iterfind("z:source", ns)  # noqa: S314 - zbarimg's report on our own crops
+    }
+    return [(text, decoded.get(str(path), [])) for (_x, _y, text), path in zip(codes, crops, strict=True)]
+
+
+@pytest.mark.parametrize("layout", ["sheet", "roll"])
+def test_every_label_qr_opens_the_stamp_of_the_code_printed_beside_it(world, users, tmp_path, layout):
+    batch = make_batch(world, users, 70, state=BatchState.APPROVED)
+    assert services.stamp_batch_generate(batch_id=batch.pk) == "ready"
+    batch.refresh_from_db()
+    path = tmp_path / f"{layout}.pdf"
+    path.write_bytes(_pdf(getattr(batch, f"{layout}_pdf")))
+    reader = PdfReader(path)
+    assert len(reader.pages) == {"sheet": 2, "roll": 7}[layout]
+    page_labels = {"sheet": 65, "roll": 10}[layout]
+    read = _labels_read_back(path, 1, layout, tmp_path)
+    stamps = list(batch.stamps.order_by("serial")[:page_labels])
+    assert [printed for printed, _urls in read] == [labels.printed_code(s.code) for s in stamps]
+    for printed, urls in read:
+        assert urls == [labels.short_url(printed.replace("-", ""))], printed
+    # The last page holds the rest: 5 labels on the second sheet, 10 on the seventh roll page.
+    last = reader.pages[-1].extract_text()
+    assert len(re.findall(r"\b[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{5}\b", last)) == {"sheet": 5, "roll": 10}[layout]
+
+
+def test_label_text_reads_back_with_vietnamese_diacritics(world, users):
+    world.product.name = "Trà hoa vàng Ba Chẽ — đặc sản Quảng Ninh"
+    world.product.save(update_fields=["name"])
+    batch = make_batch(world, users, 3, state=BatchState.APPROVED)
+    assert services.stamp_batch_generate(batch_id=batch.pk) == "ready"
+    batch.refresh_from_db()
+    for field in ("sheet_pdf", "roll_pdf"):
+        text = PdfReader(io.BytesIO(_pdf(getattr(batch, field)))).pages[0].extract_text()
+        assert text.count("OCOP") == 3
+        assert text.count("★★★★☆") == 3  # the 4★ certificate
+        assert text.count("Trà hoa vàng Ba Chẽ") == 3
+        assert "đặc sản" in text  # the second line of the name
+        for stamp in batch.stamps.all():
+            assert labels.printed_code(stamp.code) in text
+
+
+def test_a_long_product_name_is_cut_to_two_lines_with_an_ellipsis():
+    document = labels.LabelDocument(product_name="Nước mắm " * 12, stars=None)
+    assert len(document.name_lines) == 2
+    assert document.name_lines[0].startswith("Nước mắm")
+    assert document.name_lines[-1].endswith("…")
+    assert all(document.text.width(line, labels.NAME_SIZE) <= labels.TEXT_W for line in document.name_lines)
+    assert document.stars == ""
+
+
+def test_stamp_url_maker_builds_the_same_urls_as_stamp_url(settings):
+    settings.SITE_DOMAIN, settings.SITE_SCHEME = "ocop.quangninh.gov.vn", "https"
+    code = services.new_stamp_code()
+    for gtin, lot in (("", ""), ("8934673573337", ""), ("8934673573337", "L2026-01&A%")):
+        assert labels.stamp_url_maker(gtin=gtin, lot_code=lot)(code) == labels.stamp_url(code, gtin=gtin, lot_code=lot)
