@@ -117,9 +117,20 @@ def _councils():
         if not closed[pk]:
             problems.append(f"round {pk} is closed without an audited close")
     submitted = _audited("evaluation.sheet_submitted", ScoreSheet)
-    for pk in ScoreSheet.objects.filter(state=SheetState.SUBMITTED).values_list("pk", flat=True):
+    for pk, state in ScoreSheet.objects.exclude(state=SheetState.DRAFT).values_list("pk", "state"):
         if not submitted[pk]:
-            problems.append(f"score sheet {pk} is submitted without an audited submission")
+            problems.append(f"score sheet {pk} is {state} without an audited submission")
+    # A locked sheet belongs to a closed round (closing locks them); a round is never closed with a sheet submitted.
+    for pk in (
+        ScoreSheet.objects.filter(state=SheetState.LOCKED)
+        .exclude(round__state=RoundState.CLOSED)
+        .values_list("pk", flat=True)
+    ):
+        problems.append(f"score sheet {pk} is locked in an open round")
+    for pk in ScoreSheet.objects.filter(state=SheetState.SUBMITTED, round__state=RoundState.CLOSED).values_list(
+        "pk", flat=True
+    ):
+        problems.append(f"score sheet {pk} of a closed round is not locked")
     return problems
 
 

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from apps.core.enums import RuleSet
 from apps.geo.enums import Level
@@ -33,8 +34,18 @@ class RoundState(models.TextChoices):
 
 
 class SheetState(models.TextChoices):
+    """A member's score sheet: draft → submitted → (reopened by the chair → submitted) → locked at closing."""
+
     DRAFT = "draft", _("Draft")
     SUBMITTED = "submitted", _("Submitted")
+    REOPENED = "reopened", pgettext_lazy("sheet state", "Reopened")
+    LOCKED = "locked", pgettext_lazy("sheet state", "Locked")
+
+
+# The member may still choose options (the round being open): a new sheet, or one the chair reopened.
+SCORABLE_SHEET_STATES = (SheetState.DRAFT, SheetState.REOPENED)
+# The sheet counts towards the product's result: submitted, or locked with its submitted answers at closing.
+COUNTED_SHEET_STATES = (SheetState.SUBMITTED, SheetState.LOCKED)
 
 
 class Aggregation(models.TextChoices):

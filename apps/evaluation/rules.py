@@ -19,7 +19,7 @@ from apps.core.policy import (
     q_when,
 )
 
-from .enums import SCORING_ROLES, MemberRole, RoundState, SheetState, Tier
+from .enums import COUNTED_SHEET_STATES, SCORING_ROLES, MemberRole, RoundState, Tier
 from .models import CouncilMember
 
 is_officer = has_role(
@@ -130,7 +130,9 @@ def submitted_own_sheet(user, entry):
     """``entry`` is a RoundEntry: the user's own sheet for it (from a scoring seat) is submitted."""
     if entry is None or not getattr(user, "is_authenticated", False):
         return False
-    return entry.sheets.filter(member__user=user, member__role__in=SCORING_ROLES, state=SheetState.SUBMITTED).exists()
+    return entry.sheets.filter(
+        member__user=user, member__role__in=SCORING_ROLES, state__in=COUNTED_SHEET_STATES
+    ).exists()
 
 
 manages_round = is_officer & in_user_subtree

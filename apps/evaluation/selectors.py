@@ -14,7 +14,7 @@ from django.db.models import Avg, Case, Count, IntegerField, Max, Min, Q, QueryS
 from apps.core.enums import RuleSet
 
 from .aggregates import Median
-from .enums import SCORING_ROLES, Aggregation, MemberRole, SheetState
+from .enums import COUNTED_SHEET_STATES, SCORING_ROLES, Aggregation, MemberRole
 from .models import (
     ConflictDeclaration,
     CouncilMember,
@@ -107,7 +107,7 @@ def _dec(value: Any) -> Decimal | None:
 
 def round_results(*, round: EvaluationRound, entries: list[RoundEntry] | None = None) -> list[EntryResult]:
     """One :class:`EntryResult` per product of ``round`` (or of ``entries``), from submitted sheets only."""
-    submitted = Q(sheets__state=SheetState.SUBMITTED)
+    submitted = Q(sheets__state__in=COUNTED_SHEET_STATES)
     qs = RoundEntry.objects.filter(round=round).select_related(
         "application__product__producer", "application__product__product_set", "template"
     )
@@ -130,14 +130,14 @@ def round_results(*, round: EvaluationRound, entries: list[RoundEntry] | None = 
         conflicts[conflict["entry_id"]].add(conflict["member_id"])
     totals = defaultdict(list)
     for s in (
-        ScoreSheet.objects.filter(entry_id__in=ids, state=SheetState.SUBMITTED)
+        ScoreSheet.objects.filter(entry_id__in=ids, state__in=COUNTED_SHEET_STATES)
         .select_related("member__user")
         .order_by(role_order("member__"), "member_id")
     ):
         totals[s.entry_id].append(s)
     part_sums: defaultdict[int, dict[str, Any]] = defaultdict(dict)
     for a in (
-        ScoreAnswer.objects.filter(sheet__entry_id__in=ids, sheet__state=SheetState.SUBMITTED)
+        ScoreAnswer.objects.filter(sheet__entry_id__in=ids, sheet__state__in=COUNTED_SHEET_STATES)
         .values("sheet__entry_id", "criterion__group__part__code")
         .annotate(points=Sum("points"))
         .order_by("criterion__group__part__code")
@@ -146,7 +146,7 @@ def round_results(*, round: EvaluationRound, entries: list[RoundEntry] | None = 
     met: defaultdict[int, dict[int, int]] = defaultdict(dict)
     for answer in (
         ScoreAnswer.objects.filter(
-            sheet__entry_id__in=ids, sheet__state=SheetState.SUBMITTED, criterion__mandatory_for_stars__isnull=False
+            sheet__entry_id__in=ids, sheet__state__in=COUNTED_SHEET_STATES, criterion__mandatory_for_stars__isnull=False
         )
         .values("sheet__entry_id", "criterion_id")
         .annotate(met=Count("pk", filter=Q(points__gt=0)))

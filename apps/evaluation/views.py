@@ -22,7 +22,7 @@ from apps.cycles.selectors import self_assessment_context
 
 from . import services
 from .eligibility import may_create_rounds
-from .enums import RECOGNISABLE_STARS, SheetState, Tier
+from .enums import RECOGNISABLE_STARS, Tier
 from .forms import (
     ConflictForm,
     DecisionForm,
@@ -208,7 +208,7 @@ def sheet_edit(request, pk, entry_pk):
     # A member who never saved has an unsaved sheet (no answers): the first POST creates its row.
     answers = {a.criterion_id: a for a in sheet.answers.all()} if sheet.pk else {}
     form = SheetForm(request.POST or None, parts=parts, chosen={k: a.option_id for k, a in answers.items()})
-    editable = round.is_open and sheet.state == SheetState.DRAFT
+    editable = round.is_open and sheet.is_scorable
     if form.is_bound:
         selected = {
             ascii_int(v) for k, v in request.POST.items() if k.startswith("c") and ascii_int(k[1:]) and ascii_int(v)

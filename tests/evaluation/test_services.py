@@ -152,7 +152,7 @@ def test_chair_reopens_sheet_for_rescoring(council):
         services.sheet_reopen(sheet=sheet, by=council.secretary.user)
     services.sheet_reopen(sheet=sheet, by=council.chair.user, reason="Chênh lệch quá 10 điểm")
     sheet.refresh_from_db()
-    assert sheet.state == SheetState.DRAFT
+    assert sheet.state == SheetState.REOPENED
     rescored = score(entry=council.entry, member=council.member, target=Decimal(66))
     assert rescored.total == Decimal(66)
 
@@ -320,4 +320,4 @@ def test_sheet_reopen_is_audited(council):
     sheet = score(entry=council.entry, member=council.member, target=Decimal(85))
     services.sheet_reopen(sheet=sheet, by=council.chair.user, reason="Chênh lệch")
     event = AuditEvent.objects.get(action="evaluation.sheet_reopened", object_id=str(sheet.pk))
-    assert (event.before, event.after, event.reason) == ({"state": "submitted"}, {"state": "draft"}, "Chênh lệch")
+    assert (event.before, event.after, event.reason) == ({"state": "submitted"}, {"state": "reopened"}, "Chênh lệch")

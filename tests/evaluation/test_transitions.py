@@ -15,9 +15,11 @@ from apps.evaluation import services
 from apps.evaluation.enums import RoundState, SheetState, Tier
 from apps.evaluation.models import EvaluationRound, ScoreAnswer, ScoreSheet
 from apps.evaluation.rules import is_round_chair, is_sheet_member
+from apps.evaluation.selectors import round_results
 from apps.evaluation.services.transitions import (
     ROUND_TRANSITIONS,
     SHEET_TRANSITIONS,
+    _round_closing,
     round_transition,
     sheet_transition,
 )
@@ -25,13 +27,21 @@ from apps.geo.enums import Edition
 from tests.factories import UserFactory, commune, province
 from tests.factories.evaluation import make_application, make_cycle, make_round, score
 
-SHEET_PAIRS = list(itertools.product(SheetState.values, [*SheetState.values, "locked"]))
+SHEET_PAIRS = list(itertools.product(SheetState.values, [*SheetState.values, "archived"]))
 ROUND_PAIRS = list(itertools.product(RoundState.values, [*RoundState.values, "reopened"]))
 
 
 def _sheet_in(council, state):
-    """The member's complete sheet, in ``state`` (submitted sheets are submitted through the service)."""
-    return score(entry=council.entry, member=council.member, target=Decimal(64), submit=state == SheetState.SUBMITTED)
+    """The member's complete sheet, in ``state``, brought there through the services where a service can (a locked
+    sheet of an open round cannot happen: closing locks them; the table test sets that state on the row)."""
+    sheet = score(entry=council.entry, member=council.member, target=Decimal(64), submit=state != SheetState.DRAFT)
+    if state == SheetState.REOPENED:
+        sheet = services.sheet_reopen(sheet=sheet, by=council.chair.user, reason="Chênh lệch")
+    elif state == SheetState.LOCKED:
+        ScoreSheet.objects.filter(pk=sheet.pk).update(state=SheetState.LOCKED)
+        sheet.refresh_from_db()
+    assert sheet.state == state
+    return sheet
 
 
 def _sheet_row(sheet):
@@ -44,6 +54,13 @@ def test_sheet_table_allows_exactly_its_moves(council, from_state, to_state):
     # The table names who makes each move; an illegal move is tried by both, and refused to both.
     actors = {is_sheet_member: council.member.user, is_round_chair: council.chair.user}
     who = SHEET_TRANSITIONS.get((from_state, to_state))
+    if who is _round_closing:  # legal, but only closing the round makes it: refused to everyone by hand
+        before, events = _sheet_row(sheet), AuditEvent.objects.count()
+        for by in actors.values():
+            with pytest.raises(PermissionDenied):
+                sheet_transition(sheet=sheet, to_state=to_state, by=by)
+        assert (_sheet_row(sheet), AuditEvent.objects.count()) == (before, events)
+        return
     if who is not None:
         moved = sheet_transition(sheet=sheet, to_state=to_state, by=actors[who], reason="Chênh lệch")
         moved.refresh_from_db()
@@ -148,7 +165,7 @@ def test_a_deactivated_chair_can_neither_reopen_a_sheet_nor_close_the_round(coun
     council.chair.user.refresh_from_db()
     before, events = (_sheet_row(sheet), _round_row(council.round)), AuditEvent.objects.count()
     with pytest.raises(PermissionDenied):
-        sheet_transition(sheet=sheet, to_state=SheetState.DRAFT, by=council.chair.user, reason="Chênh lệch")
+        sheet_transition(sheet=sheet, to_state=SheetState.REOPENED, by=council.chair.user, reason="Chênh lệch")
     with pytest.raises(PermissionDenied):
         round_transition(round=council.round, to_state=RoundState.CLOSED, by=council.chair.user)
     assert ((_sheet_row(sheet), _round_row(council.round)), AuditEvent.objects.count()) == (before, events)
@@ -212,3 +229,69 @@ def test_a_precheck_is_closed_only_by_an_officer_who_manages_it(precheck, users)
 
 def _application_row(application):
     return type(application).objects.filter(pk=application.pk).values("state", "updated_at").get()
+
+
+def test_the_sheet_table_is_the_issue_s_machine():
+    """draft → submitted → reopened (chair) → submitted → locked (closing); nothing else, nothing back to draft."""
+    assert set(SHEET_TRANSITIONS) == {
+        (SheetState.DRAFT, SheetState.SUBMITTED),
+        (SheetState.SUBMITTED, SheetState.REOPENED),
+        (SheetState.REOPENED, SheetState.SUBMITTED),
+        (SheetState.SUBMITTED, SheetState.LOCKED),
+    }
+
+
+def test_a_reopened_sheet_is_rescored_and_resubmitted_by_its_member(client, council):
+    sheet = _sheet_in(council, SheetState.REOPENED)
+    assert (sheet.submitted_at, sheet.is_scorable, sheet.is_counted) == (None, True, False)
+    client.force_login(council.member.user)
+    url = reverse("evaluation:sheet_edit", args=[council.round.pk, council.entry.pk])
+    page = client.get(url)
+    assert page.status_code == 200 and page.context["editable"] is True
+    assert "Đã mở lại" in page.content.decode()
+    criteria = list(council.entry.template.criteria.prefetch_related("options"))
+    lowest = {f"c{c.pk}": min(c.options.all(), key=lambda o: o.points).pk for c in criteria}
+    assert client.post(url, {**lowest, "submit": "1"}).status_code == 302
+    sheet.refresh_from_db()
+    assert sheet.state == SheetState.SUBMITTED and sheet.submitted_at is not None
+    assert sheet.total == sum(min(o.points for o in c.options.all()) for c in criteria)
+    actions = list(
+        AuditEvent.objects.filter(object_id=str(sheet.pk), action__startswith="evaluation.sheet_").values_list(
+            "action", flat=True
+        )
+    )
+    assert actions.count("evaluation.sheet_submitted") == 2 and actions.count("evaluation.sheet_reopened") == 1
+
+
+def test_an_unscorable_sheet_takes_no_options(council):
+    """Submitted and locked sheets keep their answers: a save is refused and nothing changes."""
+    for state in (SheetState.SUBMITTED, SheetState.LOCKED):
+        ScoreSheet.objects.all().delete()
+        sheet = _sheet_in(council, state)
+        criterion = council.entry.template.criteria.first()
+        answers = list(ScoreAnswer.objects.filter(sheet=sheet).values_list("criterion_id", "option_id"))
+        before = _sheet_row(sheet)
+        with pytest.raises(ValidationError):
+            services.sheet_save(
+                sheet=sheet, choices={criterion.pk: criterion.options.last().pk}, by=council.member.user
+            )
+        assert _sheet_row(sheet) == before
+        assert list(ScoreAnswer.objects.filter(sheet=sheet).values_list("criterion_id", "option_id")) == answers
+
+
+def test_closing_a_round_locks_its_submitted_sheets_and_nothing_else(council, tree, users):
+    for member in (council.chair, council.secretary, council.member):
+        score(entry=council.entry, member=member, target=Decimal(64))
+    other = make_application(commune=tree.x, cycle=council.cycle, created_by=users.commune_x, name="Mật ong bạc hà")
+    extra = services.entry_add(round=council.round, application=other, by=users.district)
+    draft = score(entry=extra, member=council.member, target=Decimal(70), submit=False)
+    for member in (council.chair, council.secretary):
+        score(entry=extra, member=member, target=Decimal(70))
+    results_before = {r.entry.pk: (r.total, r.stars) for r in round_results(round=council.round)}
+    round_transition(round=council.round, to_state=RoundState.CLOSED, by=council.chair.user)
+    states = dict(ScoreSheet.objects.values_list("pk", "state"))
+    assert states.pop(draft.pk) == SheetState.DRAFT  # never submitted: not counted, left as it was
+    assert set(states.values()) == {SheetState.LOCKED} and len(states) == 5
+    assert {r.entry.pk: (r.total, r.stars) for r in round_results(round=council.round)} == results_before
+    event = AuditEvent.objects.get(action="evaluation.round_closed", object_id=str(council.round.pk))
+    assert event.after["sheets_locked"] == 5

@@ -121,7 +121,7 @@ def test_sheet_post_after_close_forbidden_and_unchanged(client, council):
     )
     assert response.status_code == 403
     sheet.refresh_from_db()
-    assert (sheet.state, sheet.total) == (SheetState.SUBMITTED, Decimal(64))
+    assert (sheet.state, sheet.total) == (SheetState.LOCKED, Decimal(64))
 
 
 def test_round_close_by_member_forbidden(client, council):

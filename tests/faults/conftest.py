@@ -208,7 +208,7 @@ class PrivateSite:
             input=script,
             capture_output=True,
             text=True,
-            timeout=180,
+            timeout=480,
         )
         assert result.returncode == 0, result.stderr[-3000:]
         if marker:
@@ -270,7 +270,7 @@ class Portal:
     def manage(self, *args, script=None):
         command = [sys.executable, "manage.py", *args]
         result = subprocess.run(
-            command, cwd=ROOT, env=self.env, input=script, capture_output=True, text=True, timeout=180
+            command, cwd=ROOT, env=self.env, input=script, capture_output=True, text=True, timeout=480
         )
         assert result.returncode == 0, result.stderr[-3000:]
         return result.stdout

@@ -155,7 +155,7 @@ def test_declaring_a_conflict_in_a_closed_round_is_forbidden(client, council4):
     response = client.post(_sheet_url(council4, "conflict_declare"), {"reason": "Họ hàng"})
     assert response.status_code == 403
     assert ConflictDeclaration.objects.count() == 0
-    assert ScoreSheet.objects.filter(member=scorers[1], state=SheetState.SUBMITTED).count() == 1
+    assert ScoreSheet.objects.filter(member=scorers[1], state=SheetState.LOCKED).count() == 1
 
 
 @pytest.mark.parametrize(

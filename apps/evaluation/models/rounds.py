@@ -12,7 +12,7 @@ from apps.core.enums import RenderState, Stars
 from apps.core.rendering import RenderFields, RenderLifecycle
 from apps.core.storage import get_private_storage
 
-from ..enums import Aggregation, MemberRole, RoundState, SheetState, Tier
+from ..enums import COUNTED_SHEET_STATES, SCORABLE_SHEET_STATES, Aggregation, MemberRole, RoundState, SheetState, Tier
 from .sheets import Criterion, Option, SheetTemplate
 
 
@@ -200,10 +200,21 @@ class ScoreSheet(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["member", "entry", "round"], name="evaluation_sheet_once_per_member"),
             models.CheckConstraint(condition=Q(total__gte=0, total__lte=100), name="evaluation_sheet_total_range"),
+            models.CheckConstraint(condition=Q(state__in=SheetState.values), name="evaluation_sheet_state_known"),
         ]
 
     def __str__(self):
         return f"{self.member} — {self.entry}"
+
+    @property
+    def is_scorable(self):
+        """The member may still choose options: a draft, or a sheet the chair reopened (while the round is open)."""
+        return self.state in SCORABLE_SHEET_STATES
+
+    @property
+    def is_counted(self):
+        """The sheet counts towards the product's result: submitted, or locked at closing."""
+        return self.state in COUNTED_SHEET_STATES
 
     @property
     def jurisdiction_unit(self):

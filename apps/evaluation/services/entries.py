@@ -10,7 +10,7 @@ from apps.audit.services import audit_record
 from apps.cycles.models import Application
 
 from ..eligibility import entry_refusal
-from ..enums import RoundState, SheetState
+from ..enums import COUNTED_SHEET_STATES, RoundState
 from ..models import EvaluationRound, RoundEntry
 from ..selectors import template_for
 
@@ -71,7 +71,7 @@ def entry_remove(*, entry: RoundEntry, reason: str, by: "User") -> None:
     if not reason:
         raise ValidationError({"reason": _("Give the reason for removing this product from the round.")})
     _lock_application(entry.application)
-    if entry.sheets.filter(state=SheetState.SUBMITTED).exists() or hasattr(entry, "precheck"):
+    if entry.sheets.filter(state__in=COUNTED_SHEET_STATES).exists() or hasattr(entry, "precheck"):
         raise ValidationError(
             _("Scoring of “%(product)s” has started: it can no longer be removed from the round.")
             % {"product": entry.application.product.name}

@@ -82,7 +82,7 @@ def sheet_save(*, sheet: ScoreSheet, choices: dict[int, int], by: "User", submit
     if sheet.member.user_id != by.pk:
         raise PermissionDenied
     lock_eligible_application(sheet.entry)
-    if sheet.state != SheetState.DRAFT:
+    if not sheet.is_scorable:
         raise ValidationError(_("This sheet was submitted; only the chair can reopen it."))
     criteria = {c.pk: c for c in sheet.entry.template.criteria.prefetch_related("options")}
     errors = []
@@ -116,8 +116,8 @@ def sheet_save(*, sheet: ScoreSheet, choices: dict[int, int], by: "User", submit
 
 
 def sheet_reopen(*, sheet: ScoreSheet, by: "User", reason: str = "") -> ScoreSheet:
-    """The chair sends a submitted sheet back to draft for re-scoring (the spread rule)."""
-    return sheet_transition(sheet=sheet, to_state=SheetState.DRAFT, by=by, reason=reason)
+    """The chair sends a submitted sheet back to its member for re-scoring (the spread rule): it is reopened."""
+    return sheet_transition(sheet=sheet, to_state=SheetState.REOPENED, by=by, reason=reason)
 
 
 @transaction.atomic

@@ -6,10 +6,15 @@ Score sheets (``SHEET_TRANSITIONS``):
 from       to         who (rules predicate)  note
 =========  =========  =====================  ========================================================
 draft      submitted  ``is_sheet_member``    the sheet's own member; every criterion answered, eligible
-submitted  draft      ``is_round_chair``     the chair reopens it for re-scoring (the spread rule)
+submitted  reopened   ``is_round_chair``     the chair reopens it for re-scoring (the spread rule)
+reopened   submitted  ``is_sheet_member``    the member submits the re-scored sheet
+submitted  locked     closing the round      only :func:`round_transition` makes this move, for every
+                                             submitted sheet of the round at once
 =========  =========  =====================  ========================================================
 
-A sheet is locked once its round is closed: every move is then refused.
+Every sheet of a closed round is refused every move. A sheet still in draft or reopened at closing did not count
+and stays as it was. Only draft and reopened sheets take options (``SCORABLE_SHEET_STATES``); submitted and
+locked sheets are the ones counted (``COUNTED_SHEET_STATES``).
 
 Rounds (``ROUND_TRANSITIONS``):
 
@@ -50,19 +55,30 @@ if TYPE_CHECKING:
 
     from ..models import RoundEntry
 
+
 # Each legal move names the rules predicate (user, sheet or round) that says who may make it, and the refusal.
+def _round_closing(user: Any, sheet: Any) -> bool:
+    """Nobody locks a sheet by hand: :func:`round_transition` locks a round's submitted sheets when it closes."""
+    return False
+
+
 SHEET_TRANSITIONS: dict[tuple[str, str], Any] = {  # SheetState members, which are str
     (SheetState.DRAFT, SheetState.SUBMITTED): is_sheet_member,
-    (SheetState.SUBMITTED, SheetState.DRAFT): is_round_chair,
+    (SheetState.SUBMITTED, SheetState.REOPENED): is_round_chair,
+    (SheetState.REOPENED, SheetState.SUBMITTED): is_sheet_member,
+    (SheetState.SUBMITTED, SheetState.LOCKED): _round_closing,
 }
 SHEET_REFUSALS: dict[tuple[str, str], Any] = {
     (SheetState.DRAFT, SheetState.SUBMITTED): gettext_lazy("Only the member who scores this sheet may submit it."),
-    (SheetState.SUBMITTED, SheetState.DRAFT): gettext_lazy("Only the chair of the council may reopen a sheet."),
+    (SheetState.SUBMITTED, SheetState.REOPENED): gettext_lazy("Only the chair of the council may reopen a sheet."),
+    (SheetState.REOPENED, SheetState.SUBMITTED): gettext_lazy("Only the member who scores this sheet may submit it."),
+    (SheetState.SUBMITTED, SheetState.LOCKED): gettext_lazy("A sheet is locked only by closing its round."),
 }
 # The audit action of each sheet move.
 SHEET_ACTIONS: dict[tuple[str, str], str] = {
     (SheetState.DRAFT, SheetState.SUBMITTED): "evaluation.sheet_submitted",
-    (SheetState.SUBMITTED, SheetState.DRAFT): "evaluation.sheet_reopened",
+    (SheetState.SUBMITTED, SheetState.REOPENED): "evaluation.sheet_reopened",
+    (SheetState.REOPENED, SheetState.SUBMITTED): "evaluation.sheet_submitted",
 }
 ROUND_TRANSITIONS: dict[tuple[str, str], Any] = {
     (RoundState.OPEN, RoundState.CLOSED): may_close_round,
@@ -136,7 +152,7 @@ def sheet_transition(*, sheet: ScoreSheet, to_state: str, by: "User", reason: st
                 code="incomplete",
             )
     locked.state = to_state
-    locked.submitted_at = timezone.now() if to_state == SheetState.SUBMITTED else None
+    locked.submitted_at = timezone.now() if to_state == SheetState.SUBMITTED else None  # reopened: not yet again
     locked.save(update_fields=["state", "submitted_at", "updated_at"])
     audit_record(
         action=SHEET_ACTIONS[(from_state, to_state)],
@@ -234,6 +250,11 @@ def round_transition(*, round: EvaluationRound, to_state: str, by: "User") -> Ev
             raise PermissionDenied(_("Only an officer who manages this pre-check may close it."))
         raise PermissionDenied(_("Only the chair of the council may close the round."))
     _freeze_results(locked, by=by)
+    # The sheets that made the result are locked with it (one statement; the row history records each sheet, and
+    # the round's audit event below names the results they gave).
+    locked_sheets = ScoreSheet.objects.filter(round=locked, state=SheetState.SUBMITTED).update(
+        state=SheetState.LOCKED, updated_at=timezone.now()
+    )
     locked.state = to_state
     locked.closed_at = timezone.now()
     locked.closed_by = by
@@ -250,6 +271,7 @@ def round_transition(*, round: EvaluationRound, to_state: str, by: "User") -> Ev
         after={
             "state": to_state,
             "results": {str(e.pk): {"total": str(e.total), "stars": e.stars} for e in locked.entries.all()},
+            "sheets_locked": locked_sheets,
         },
     )
     round.state, round.closed_at, round.closed_by = locked.state, locked.closed_at, locked.closed_by

@@ -22,7 +22,7 @@ from apps.core.policy import scope
 from apps.cycles.enums import ApplicationState as S
 from apps.cycles.models import CycleStepPeriod
 from apps.cycles.selectors import applications_visible_to, cycles_visible_to
-from apps.evaluation.enums import SCORING_ROLES, RoundState, SheetState
+from apps.evaluation.enums import COUNTED_SHEET_STATES, SCORABLE_SHEET_STATES, SCORING_ROLES, RoundState
 from apps.evaluation.models import RecognitionDecision, RoundEntry, ScoreSheet
 from apps.evaluation.selectors import rounds_visible_to
 from apps.producers.models import ProducerDocument
@@ -90,15 +90,15 @@ def work_queue(user: Any, today: datetime.date | None = None) -> list[QueueItem]
             RoundEntry.objects.filter(
                 round__state=RoundState.OPEN, round__members__user=user, round__members__role__in=SCORING_ROLES
             )
-            .exclude(sheets__member__user=user, sheets__state=SheetState.SUBMITTED)
+            .exclude(sheets__member__user=user, sheets__state__in=COUNTED_SHEET_STATES)
             .exclude(conflicts__member__user=user)
             .count()
         )
         items.append(QueueItem(_("Score sheets to fill in"), to_score, _link("evaluation:round_list"), True))
     if role in OFFICERS and role != Role.COMMUNE_OFFICER:
         # One query over the rounds, each condition an EXISTS (no join of every entry with every sheet): ready to
-        # close = open, with entries, no draft sheet and at least one submitted; undecided = closed, with entries,
-        # and no recognition decision.
+        # close = open, with entries, no draft or reopened sheet and at least one submitted; undecided = closed, with
+        # entries, and no recognition decision.
         has_entries = Q(Exists(RoundEntry.objects.filter(round=OuterRef("pk"))))
         sheets = ScoreSheet.objects.filter(round=OuterRef("pk"))
         rounds = (
@@ -109,8 +109,8 @@ def work_queue(user: Any, today: datetime.date | None = None) -> list[QueueItem]
                     "pk",
                     filter=Q(state=RoundState.OPEN)
                     & has_entries
-                    & ~Q(Exists(sheets.filter(state=SheetState.DRAFT)))
-                    & Q(Exists(sheets.filter(state=SheetState.SUBMITTED))),
+                    & ~Q(Exists(sheets.filter(state__in=SCORABLE_SHEET_STATES)))
+                    & Q(Exists(sheets.filter(state__in=COUNTED_SHEET_STATES))),
                 ),
                 undecided=Count(
                     "pk",
