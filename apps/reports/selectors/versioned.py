@@ -15,7 +15,7 @@ import datetime
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import connection
 from django.utils import timezone, translation
 
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from apps.geo.models import AdministrativeUnit
 
 TIMEOUT = 10 * 60
+LOCAL_TIMEOUT = 60  # a process's own copy: a minute, so the bound above still holds within a minute
 SEQUENCE = "reports_figures_version"
 QUEUE_SEQUENCE = "reports_queue_version"
 T = TypeVar("T")
@@ -62,14 +63,23 @@ def data_versions() -> Versions | None:
 
 def _cached(key: str, compute: Callable[[], T], unchanged: Callable[[], bool]) -> tuple[T, str | None]:
     """(value, key): the cached value under ``key``, else ``compute()`` kept under ``key`` only when ``unchanged()``
-    (the version read again after computing equals the one in the key); key None when not kept."""
+    (the version read again after computing equals the one in the key); key None when not kept.
+
+    Looked up in this process's memory first (``caches["local"]``, kept ``LOCAL_TIMEOUT``), then in Redis (shared by
+    the processes, kept ``TIMEOUT``): the key carries the version, so the memory copy is exactly as fresh."""
+    local = caches["local"]
+    value = local.get(key)
+    if value is not None:
+        return value, key
     value = cache.get(key)
     if value is not None:
+        local.set(key, value, LOCAL_TIMEOUT)
         return value, key
     value = compute()
     if not unchanged():
         return value, None  # the data changed while we counted: do not keep what may be a mix
     cache.set(key, value, TIMEOUT)
+    local.set(key, value, LOCAL_TIMEOUT)
     return value, key
 
 
