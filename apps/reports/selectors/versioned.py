@@ -22,7 +22,7 @@ from django.utils import timezone, translation
 from apps.products.models import ProductGroup
 
 from .figures import unit_figures
-from .workqueue import QueueItem, closing_steps, work_queue
+from .workqueue import QueueItem, closing_steps, shows_certificates, work_queue
 
 if TYPE_CHECKING:
     from apps.geo.models import AdministrativeUnit
@@ -155,7 +155,7 @@ def dashboard_queue(
             user.role,
             user.unit_id or "",
             int(user.is_active),
-            int(user.has_perm("certificates.list_certificates")),
+            int(shows_certificates(user)),
             today.isoformat(),
             translation.get_language() or "",
         )
