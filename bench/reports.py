@@ -11,9 +11,9 @@
 3. prints, for the national (2025 list, old provinces rolled into their successors), the busiest province and a
    district: the median time of the figures (every table, all queries) and of the whole dashboard page (figures,
    work queue, charts, template), next to one hand-written SQL ``GROUP BY`` over the same certificates, and the
-   ratio; the figures from the dashboard's cache (selectors/versioned.py) and the page with that cache cleared
-   before each request (miss) and warm (hit); then the time to generate one province's PDF and XLSX. Drops the
-   database unless ``--keep``.
+   ratio; the figures from the dashboard's cache (selectors/versioned.py) and the page with the data version
+   advanced before each request, as a write would (miss: the figures and the user's work queue counted again), and
+   warm (hit); then the time to generate one province's PDF and XLSX. Drops the database unless ``--keep``.
 
 ``--reuse`` measures a database kept by an earlier ``--keep`` run (no loading); ``--profile N`` also prints the
 top N functions by cumulative time (cProfile) of the province and district dashboards and of the province PDF.

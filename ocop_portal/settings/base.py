@@ -211,6 +211,14 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Each process's own memory in front of Redis for entries keyed by a data version read from the database on every
+# request (the dashboard's figures, work queue and their rendered tables: apps/reports/selectors/versioned.py): a new
+# version is a new key, so no process can serve another's stale entry, and a hit costs no round trip to Redis.
+CACHES["local"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "ocop-versioned",
+    "OPTIONS": {"MAX_ENTRIES": 500},
+}
 
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
 # Without a broker (``make run`` on a bare machine) tasks run in-process.

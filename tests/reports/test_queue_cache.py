@@ -8,6 +8,7 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -227,6 +228,19 @@ def test_a_hit_counts_nothing_again(client, world):
     with CaptureQueriesContext(connection) as hit:
         assert queue_of(client) == first
     assert _queue_sql(hit.captured_queries) == []
+
+
+def test_a_hit_needs_no_round_trip_to_redis(client, world):
+    """The process keeps its own copy under the same versioned key: Redis emptied, the next request still counts
+    nothing, and after a write it counts again (a new version is a new key in memory too)."""
+    client.force_login(UserFactory(role=Role.PROVINCE_OFFICER, unit=world.p))
+    first = queue_of(client)
+    cache.clear()
+    with CaptureQueriesContext(connection) as hit:
+        assert queue_of(client) == first
+    assert _queue_sql(hit.captured_queries) == []
+    Certificate.objects.filter(product__commune=world.x).update(render_state=RenderState.FAILED)
+    assert queue_of(client)[0][_("Certificates whose PDF failed")] == 2
 
 
 def test_a_queue_counted_while_a_write_happened_is_not_kept(client, world, monkeypatch):

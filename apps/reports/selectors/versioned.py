@@ -15,19 +15,20 @@ import datetime
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import connection
 from django.utils import timezone, translation
 
 from apps.products.models import ProductGroup
 
 from .figures import unit_figures
-from .workqueue import QueueItem, closing_steps, work_queue
+from .workqueue import QueueItem, closing_steps, shows_certificates, work_queue
 
 if TYPE_CHECKING:
     from apps.geo.models import AdministrativeUnit
 
 TIMEOUT = 10 * 60
+LOCAL_TIMEOUT = 60  # a process's own copy: a minute, so the bound above still holds within a minute
 SEQUENCE = "reports_figures_version"
 QUEUE_SEQUENCE = "reports_queue_version"
 T = TypeVar("T")
@@ -62,14 +63,23 @@ def data_versions() -> Versions | None:
 
 def _cached(key: str, compute: Callable[[], T], unchanged: Callable[[], bool]) -> tuple[T, str | None]:
     """(value, key): the cached value under ``key``, else ``compute()`` kept under ``key`` only when ``unchanged()``
-    (the version read again after computing equals the one in the key); key None when not kept."""
+    (the version read again after computing equals the one in the key); key None when not kept.
+
+    Looked up in this process's memory first (``caches["local"]``, kept ``LOCAL_TIMEOUT``), then in Redis (shared by
+    the processes, kept ``TIMEOUT``): the key carries the version, so the memory copy is exactly as fresh."""
+    local = caches["local"]
+    value = local.get(key)
+    if value is not None:
+        return value, key
     value = cache.get(key)
     if value is not None:
+        local.set(key, value, LOCAL_TIMEOUT)
         return value, key
     value = compute()
     if not unchanged():
         return value, None  # the data changed while we counted: do not keep what may be a mix
     cache.set(key, value, TIMEOUT)
+    local.set(key, value, LOCAL_TIMEOUT)
     return value, key
 
 
@@ -145,7 +155,7 @@ def dashboard_queue(
             user.role,
             user.unit_id or "",
             int(user.is_active),
-            int(user.has_perm("certificates.list_certificates")),
+            int(shows_certificates(user)),
             today.isoformat(),
             translation.get_language() or "",
         )
