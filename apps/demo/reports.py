@@ -238,7 +238,8 @@ def _seed_products(by, today):
                 seed_application(cycle, product, ApplicationState.SENT_FOR_EVALUATION, i, actors)
         for decision in decisions.values():
             decision_import(**decision, by=by)
-    # A few revoked 40 days ago: a product that lost its standard (the province's officer revokes with a reason).
+    # A few revoked 40 days ago (or on the day their certificate began, when it is younger): a product that lost
+    # its standard (the province's officer revokes with a reason).
     for cert in Certificate.objects.filter(product__slug__startswith=SLUG_PREFIX, revoked_at__isnull=True).order_by(
         "pk"
     )[5::45]:
@@ -247,7 +248,10 @@ def _seed_products(by, today):
             certificate=cert,
             reason="Không duy trì chất lượng sản phẩm theo tiêu chuẩn đã công nhận (kiểm tra định kỳ).",
             by=unit_officer(role=Role.PROVINCE_OFFICER, unit=province),
-            at=timezone.now() - datetime.timedelta(days=40),
+            at=max(
+                timezone.now() - datetime.timedelta(days=40),
+                timezone.make_aware(datetime.datetime.combine(cert.valid_from, datetime.time(9))),
+            ),
         )
 
 
