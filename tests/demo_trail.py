@@ -15,7 +15,7 @@ from apps.certificates.models import Certificate
 from apps.cycles.enums import ApplicationState
 from apps.cycles.models import Application, ApplicationTransition
 from apps.evaluation.enums import RoundState, SheetState
-from apps.evaluation.models import EvaluationRound, ScoreSheet
+from apps.evaluation.models import EvaluationRound, RecognitionDecision, RecognitionItem, ScoreSheet
 from apps.reports.enums import ReportState
 from apps.reports.models import Report, ReportTransition
 from apps.traceability.enums import BatchState
@@ -70,7 +70,7 @@ def _trail_problems(label, state, initial, moves, audits):
 
 
 def untraced():
-    return [*_applications(), *_reports(), *_certificates(), *_councils(), *_stamp_batches()]
+    return [*_applications(), *_reports(), *_certificates(), *_decisions(), *_councils(), *_stamp_batches()]
 
 
 def _applications():
@@ -108,6 +108,25 @@ def _certificates():
         for pk, revoked_at in Certificate.objects.filter(revoked_at__isnull=False).values_list("pk", "revoked_at")
         if [datetime.datetime.fromisoformat(after["revoked_at"]) for after, _at in revoked[pk]] != [revoked_at]
     ]
+
+
+def _decisions():
+    """A decision of a round was recorded by ``decision_record``, one without a round loaded by ``decision_import``
+    (issued before the portal); only a recorded one lists applications, each recognised by it."""
+    recorded = _audited("evaluation.decision_recorded", RecognitionDecision)
+    imported = _audited("evaluation.decision_imported", RecognitionDecision)
+    problems = [
+        f"recognition decision {pk} was not recorded or loaded through its service"
+        for pk, round_id in RecognitionDecision.objects.values_list("pk", "round_id")
+        if (recorded[pk], imported[pk]) != ((1, 0) if round_id else (0, 1))
+    ]
+    items = RecognitionItem.objects.values_list("pk", "decision__round_id", "application__state")
+    problems += [
+        f"recognition item {pk} ({'round' if round_id else 'loaded'}) lists an application in state {state}"
+        for pk, round_id, state in items
+        if (state == ApplicationState.RECOGNISED) != bool(round_id)
+    ]
+    return problems
 
 
 def _councils():

@@ -64,17 +64,23 @@ RETURN_REASONS = {
     S.DOSSIER_SUBMITTED: "Thiếu phiếu kết quả kiểm nghiệm chất lượng sản phẩm còn hiệu lực.",
     S.DOSSIER_CHECKED: "Ảnh sản phẩm và nhãn bao bì chưa đúng với mẫu đăng ký; đề nghị chụp lại.",
 }
-# The day of YEAR each move is replayed on (plus the application's offset), inside its step's window (STEP_DATES).
+# When each move is replayed (plus the application's offset): days after the start of a step's window. In the
+# 2025 cycles (STEP_DATES): ideas registered on 10 February, accepted on 3 March, plans on 14 April and approved on
+# 12 May, dossiers on 4 August, checked on 11 August and sent up on 18 August.
 REPLAY_DAYS = {
-    S.IDEA_REGISTERED: (2, 10),
-    S.IDEA_ACCEPTED: (3, 3),
-    S.IDEA_REJECTED: (3, 3),
-    S.PLAN_SUBMITTED: (4, 14),
-    S.IMPLEMENTING: (5, 12),
-    S.DOSSIER_SUBMITTED: (8, 4),
-    S.DOSSIER_CHECKED: (8, 11),
-    S.SENT_FOR_EVALUATION: (8, 18),
+    S.IDEA_REGISTERED: (CycleStep.IDEAS, 9),
+    S.IDEA_ACCEPTED: (CycleStep.IDEAS, 30),
+    S.IDEA_REJECTED: (CycleStep.IDEAS, 30),
+    S.PLAN_SUBMITTED: (CycleStep.PLANS, 13),
+    S.IMPLEMENTING: (CycleStep.PLANS, 41),
+    S.DOSSIER_SUBMITTED: (CycleStep.EVALUATION, 3),
+    S.DOSSIER_CHECKED: (CycleStep.EVALUATION, 10),
+    S.SENT_FOR_EVALUATION: (CycleStep.EVALUATION, 17),
 }
+RETURN_AFTER_DAYS = 14
+# The days between the ideas and plans windows in STEP_DATES: a cycle whose windows are closer (this year's,
+# opened around the day of seeding) replays its moves with the offsets scaled down in proportion.
+IDEAS_TO_PLANS_DAYS = 59
 REJECT_REASON = "Sản phẩm trùng với ý tưởng đã đăng ký của cùng chủ thể."
 TARGETS = {
     TargetKind.IDEAS_PER_COMMUNE: 1,
@@ -168,15 +174,22 @@ def _fill_dossier(application, product, index, by):
     )
 
 
-def _replayed_at(state, index, previous):
-    """When the move to ``state`` is replayed: its day of YEAR (inside the step's window), 14 days after the move
-    before for a return; the application's own offset of up to two weeks keeps the moves in order."""
-    if state == S.RETURNED:
-        return previous + datetime.timedelta(days=14)
-    month, day = REPLAY_DAYS[state]
-    return datetime.datetime(YEAR, month, day, 9, 0, tzinfo=timezone.get_current_timezone()) + datetime.timedelta(
-        days=index % 15
-    )
+def _replay_clock(cycle):
+    """``replayed_at(state, index, previous)`` for ``cycle``: when its move to ``state`` is replayed, inside the
+    step's window of the cycle (``REPLAY_DAYS``), 14 days after the move before for a return; the application's own
+    offset of up to two weeks keeps the moves in order. Closer windows scale every offset down."""
+    starts = {step: datetime.date(cycle.year, *start) for step, (start, _end) in STEP_DATES.items()}
+    starts.update(cycle.steps.values_list("step", "starts_on"))
+    scale = min(1.0, (starts[CycleStep.PLANS] - starts[CycleStep.IDEAS]).days / IDEAS_TO_PLANS_DAYS)
+
+    def replayed_at(state, index, previous):
+        if state == S.RETURNED:
+            return previous + datetime.timedelta(days=RETURN_AFTER_DAYS * scale)
+        step, days = REPLAY_DAYS[state]
+        morning = datetime.datetime.combine(starts[step], datetime.time(9), tzinfo=timezone.get_current_timezone())
+        return morning + datetime.timedelta(days=(days + index % 15) * scale)
+
+    return replayed_at
 
 
 def replay_application(*, cycle, product, target, index, actors=None):
@@ -188,11 +201,12 @@ def replay_application(*, cycle, product, target, index, actors=None):
     has them.
     """
     actors = actors or _actors(product.commune, cycle)
-    at = _replayed_at(S.IDEA_REGISTERED, index, None)
+    replayed_at = _replay_clock(cycle)
+    at = replayed_at(S.IDEA_REGISTERED, index, None)
     application = application_create(cycle=cycle, product=product, by=actors["commune"], at=at, notify=False)
     state = S.IDEA_REGISTERED
     for to_state in _path_to(target):
-        at = _replayed_at(to_state, index, at)
+        at = replayed_at(to_state, index, at)
         tiers = TRANSITIONS[(state, to_state)]
         by = actors["commune"] if "commune" in tiers else actors["approving"]
         reason = RETURN_REASONS[state] if to_state == S.RETURNED else ""
@@ -204,7 +218,9 @@ def replay_application(*, cycle, product, target, index, actors=None):
     return application
 
 
-def _seed_application(cycle, product, target, index, actors):
+def seed_application(cycle, product, target, index, actors):
+    """``replay_application`` unless the product already has its application in ``cycle``; ``actors`` caches the
+    officers of each commune and cycle between calls."""
     if Application.objects.filter(cycle=cycle, product=product).exists():
         return None
     key = (product.commune_id, cycle.pk)
@@ -237,7 +253,7 @@ def seed():
             .order_by("pk")
         )
         for index, product in enumerate(products):
-            _seed_application(cycle, product, TARGET_STATES[index % len(TARGET_STATES)], index, actors)
+            seed_application(cycle, product, TARGET_STATES[index % len(TARGET_STATES)], index, actors)
     _seed_plans(cycles)
     for spec in CYCLES:
         _seed_current_cycle(*spec)

@@ -2,9 +2,11 @@
 two hundred certified products across the four seed provinces (some expiring within 90 days, a few expired or
 revoked), and monthly reports of the last months, Kon Rẫy's communes' partly submitted, one late, one returned.
 
-Runs after every other app's demo (last in INSTALLED_APPS). Producers, products, applications and recognition
-items are written in bulk (services would make seeding too slow on SQLite); certificates go through
-``certificates_create_for_decision`` (real serials, tokens and PDFs) and the reports through the reports services.
+Runs after every other app's demo (last in INSTALLED_APPS). Producers and products are written in bulk (services
+would make seeding too slow on SQLite); each product's application is replayed through the cycles services in its
+year's cycle (up to sent for evaluation, by the commune and approving officers); the recognition decisions are
+loaded as decisions issued before the portal (``decision_import``, which issues the certificates: real serials,
+tokens and PDFs) and the reports go through the reports services.
 Idempotent: a second run changes nothing.
 """
 
@@ -20,13 +22,15 @@ from apps.accounts.enums import Role
 from apps.accounts.models import User
 from apps.catalog.services import catalog_rebuild
 from apps.certificates.models import Certificate
-from apps.certificates.services import certificate_revoke, certificates_create_for_decision
+from apps.certificates.services import certificate_revoke
 from apps.core.enums import RuleSet
 from apps.core.text import fold
 from apps.cycles.enums import ApplicationState, TargetKind
-from apps.cycles.models import Application, Cycle, CycleStepPeriod, Plan, Target
+from apps.cycles.models import Cycle, CycleStepPeriod, Plan, Target
 from apps.demo.accounts import unit_officer
-from apps.evaluation.models import RecognitionDecision, RecognitionItem
+from apps.demo.cycles import seed_application
+from apps.demo.producers import seed_documents
+from apps.evaluation.services import ImportedRecognition, decision_import
 from apps.geo.enums import Edition, Level
 from apps.geo.models import AdministrativeUnit
 from apps.producers.enums import ProducerKind
@@ -139,6 +143,7 @@ def _seed_products(by, today):
     if not sets:
         return
     seq = itertools.count(1)
+    actors = {}
     for edition, code, rule_set, years in PROVINCES:
         province = _province(edition, code)
         if province is None:
@@ -175,6 +180,9 @@ def _seed_products(by, today):
             )
         Producer.objects.bulk_create(producers)
         producers = list(Producer.objects.filter(slug__in=[p.slug for p in producers]).order_by("pk"))
+        # The vault documents each producer's dossier needs (uploaded through the producers services).
+        for producer in producers:
+            seed_documents(producer, producer.pk, by)
         for i in range(PRODUCTS_PER_PROVINCE):
             n = next(seq)
             producer = producers[i % len(producers)]
@@ -194,11 +202,14 @@ def _seed_products(by, today):
                 )
             )
         Product.objects.bulk_create(products)
-        products = list(Product.objects.filter(slug__in=[p.slug for p in products]).order_by("pk"))
-        # One recognition decision per year and issuing unit (the district under 148 for 3★, else the province).
+        products = list(
+            Product.objects.filter(slug__in=[p.slug for p in products])
+            .select_related("commune__parent", "producer", "product_set")
+            .order_by("pk")
+        )
+        # One recognition decision per year, month and issuing unit (the district under 148 for 3★, else the
+        # province), loaded as decisions issued before the portal; each product's application is replayed.
         decisions = {}
-        items = []
-        applications = []
         for i, product in enumerate(products):
             year = years[i % len(years)]
             stars = 5 if i == 11 else STARS[i % len(STARS)]
@@ -207,37 +218,28 @@ def _seed_products(by, today):
             )
             issuer = product.commune.parent if district_issues else province
             on = _decision_date(year, i, today, edition)
-            key = (issuer.pk, year, on.month)
-            if key not in decisions:
-                decisions[key] = RecognitionDecision.objects.create(
-                    number=f"{700 + len(decisions)}/QĐ-UBND-{year}",
-                    date=on,
-                    issuing_unit=issuer,
-                    issuer_name=f"Ủy ban nhân dân {issuer.name}",
-                    signer_title="KT. Chủ tịch — Phó Chủ tịch",
-                    signer_name=["Nguyễn Văn Thắng", "Lê Thị Hạnh", "A Pớt"][i % 3],
-                    rule_set=rule_set,
-                    created_by=by,
-                )
-            decision = decisions[key]
-            items.append(
-                RecognitionItem(
-                    decision=decision,
-                    product=product,
-                    stars=stars,
-                    total_score=Decimal({3: 62, 4: 78, 5: 91}[stars]) + Decimal(i % 7),
-                )
+            decision = decisions.setdefault(
+                (issuer.pk, year, on.month),
+                {
+                    "number": f"{700 + len(decisions)}/QĐ-UBND-{year}",
+                    "date": on,
+                    "issuing_unit": issuer,
+                    "issuer_name": f"Ủy ban nhân dân {issuer.name}",
+                    "signer_title": "KT. Chủ tịch — Phó Chủ tịch",
+                    "signer_name": ["Nguyễn Văn Thắng", "Lê Thị Hạnh", "A Pớt"][i % 3],
+                    "rule_set": rule_set,
+                    "recognitions": [],
+                },
             )
+            total = Decimal({3: 62, 4: 78, 5: 91}[stars]) + Decimal(i % 7)
+            decision["recognitions"].append(ImportedRecognition(product=product, stars=stars, total_score=total))
             cycle = cycles.get(year)
             if cycle is not None:
-                applications.append(
-                    Application(cycle=cycle, product=product, state=ApplicationState.SENT_FOR_EVALUATION, created_by=by)
-                )
-        RecognitionItem.objects.bulk_create(items)
-        Application.objects.bulk_create(applications, ignore_conflicts=True)
+                seed_application(cycle, product, ApplicationState.SENT_FOR_EVALUATION, i, actors)
         for decision in decisions.values():
-            certificates_create_for_decision(decision=decision)
-    # A few revoked 40 days ago: a product that lost its standard (the province's officer revokes with a reason).
+            decision_import(**decision, by=by)
+    # A few revoked 40 days ago (or on the day their certificate began, when it is younger): a product that lost
+    # its standard (the province's officer revokes with a reason).
     for cert in Certificate.objects.filter(product__slug__startswith=SLUG_PREFIX, revoked_at__isnull=True).order_by(
         "pk"
     )[5::45]:
@@ -246,7 +248,10 @@ def _seed_products(by, today):
             certificate=cert,
             reason="Không duy trì chất lượng sản phẩm theo tiêu chuẩn đã công nhận (kiểm tra định kỳ).",
             by=unit_officer(role=Role.PROVINCE_OFFICER, unit=province),
-            at=timezone.now() - datetime.timedelta(days=40),
+            at=max(
+                timezone.now() - datetime.timedelta(days=40),
+                timezone.make_aware(datetime.datetime.combine(cert.valid_from, datetime.time(9))),
+            ),
         )
 
 

@@ -12,12 +12,14 @@ from apps.accounts.models import User
 from apps.catalog.models import CatalogEntry
 from apps.demo.producers import DEMO_PRODUCER_EMAIL, _demo_admin
 from apps.traceability import services
-from apps.traceability.enums import BatchState, CertificationKind, EventKind, SiteKind
-from apps.traceability.models import Lot, ProductionSite, SiteCertification, StampScan
+from apps.traceability.enums import BatchState, CertificationKind, EventKind, Signal, SiteKind
+from apps.traceability.models import Lot
 
 DEMO_PRODUCTS = 4
 DEMO_STAMPS = 20
 LOT_CODE = "DEMO-2026-01"
+COPIED_SCAN_COUNT = 36
+WARNED_SCANS = 10
 # Where the copied stamp was "scanned": (province, latitude, longitude).
 COPIED_SCANS = [
     ("Hà Nội", Decimal("21.0"), Decimal("105.8")),
@@ -38,16 +40,18 @@ def _products():
 
 @transaction.atomic
 def _seed_product(product, admin, today):
-    site = ProductionSite.objects.create(
+    site = services.site_save(
+        by=admin,
         producer=product.producer,
+        products=[product],
         name=f"Vùng nguyên liệu {product.producer.commune.name}",
         kind=SiteKind.GROWING_AREA,
         commune=product.producer.commune,
         address=product.producer.address,
         area_m2=25_000,
     )
-    site.products.add(product)
-    SiteCertification.objects.create(
+    services.site_certification_add(
+        by=admin,
         site=site,
         kind=CertificationKind.VIETGAP,
         number=f"VG-{product.pk:05d}",
@@ -97,20 +101,15 @@ def seed():
     if batches:
         copied = batches[0].stamps.order_by("serial").last()
         if copied is not None and not copied.scans.exists():
+            # 36 scans six hours apart, oldest first, through the scan service (the last ten showed the warning).
             now = timezone.now()
-            scans = [
-                StampScan(
+            for i in reversed(range(COPIED_SCAN_COUNT)):
+                region, latitude, longitude = COPIED_SCANS[i % len(COPIED_SCANS)]
+                services.scan_record(
                     stamp=copied,
-                    scanned_at=now - datetime.timedelta(hours=6 * i),
-                    region=region,
-                    latitude=lat,
-                    longitude=lon,
-                    signals="too_many_scans" if i < 10 else "",
+                    address=None,
+                    place={"region": region, "latitude": latitude, "longitude": longitude},
+                    signals=[Signal.TOO_MANY_SCANS] if i < WARNED_SCANS else [],
+                    at=now - datetime.timedelta(hours=6 * i),
                 )
-                for i in range(36)
-                for region, lat, lon in [COPIED_SCANS[i % len(COPIED_SCANS)]]
-            ]
-            StampScan.objects.bulk_create(scans)
-            type(copied).objects.filter(pk=copied.pk).update(
-                scan_count=len(scans), first_scanned_at=scans[-1].scanned_at
-            )
+            services.scans_flush()

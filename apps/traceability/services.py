@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.audit.services import audit_record
+from apps.core.moments import moment
 from apps.core.outbox import enqueue
 from apps.core.storage import private_storage
 from apps.core.validators import IMAGE_TYPES, validate_upload
@@ -490,14 +491,20 @@ def scan_count_next(stamp: Stamp) -> int:
 
 
 def scan_record(
-    *, stamp: Stamp, address: str | None, place: dict[str, Any] | None = None, signals: Iterable[str] = ()
+    *,
+    stamp: Stamp,
+    address: str | None,
+    place: dict[str, Any] | None = None,
+    signals: Iterable[str] = (),
+    at: datetime | None = None,
 ) -> StampScan | None:
     """Record a scan: time, address prefix, (when a GeoIP database placed it) a city-level place, the signals shown.
 
     Queued in Redis for the next bulk write when Redis is there (``scanbuffer``); written straight away otherwise.
-    Returns the new ``StampScan`` when it was written now, None when it was queued."""
+    Returns the new ``StampScan`` when it was written now, None when it was queued. ``at``: when it was scanned,
+    now unless the demo replays earlier scans (never in the future; replayed oldest first)."""
     place = place or {}
-    now = timezone.now()
+    now = moment(at)
     if scanbuffer.push(
         stamp=stamp, scanned_at=now, ip_prefix=ip_prefix(address), place=place, signals=",".join(signals)
     ):

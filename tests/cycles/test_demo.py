@@ -3,9 +3,11 @@
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from apps.accounts.enums import Role
 from apps.cycles.enums import ApplicationState as S
+from apps.cycles.enums import CycleStep
 from apps.cycles.models import Application, ApplicationTransition, Cycle, Plan
 from apps.cycles.services import TRANSITIONS
 from apps.demo import cycles as demo
@@ -74,3 +76,22 @@ def test_seed_without_admin_does_nothing(tree):
     UserFactory(role=Role.COMMUNE_OFFICER, unit=tree.x)
     demo.seed()
     assert Cycle.objects.count() == 0
+
+
+def test_a_replay_in_this_years_cycle_keeps_inside_its_closer_windows(tree, users):
+    """This year's cycle has windows ten days apart around today: the replayed moves are scaled into them, in order,
+    none in the future (the reports demo replays its 2026 applications there)."""
+    demo.seed()
+    cycle = Cycle.objects.get(unit=tree.p, year=timezone.localdate().year)
+    product = ProductFactory(commune=tree.x)
+    complete_vault(product.producer)
+    application = demo.replay_application(cycle=cycle, product=product, target=S.SENT_FOR_EVALUATION, index=14)
+    assert application.state == S.SENT_FOR_EVALUATION
+    application.refresh_from_db()
+    moments = [application.created_at, *application.transitions.order_by("pk").values_list("at", flat=True)]
+    assert moments == sorted(moments)
+    assert moments[-1] < timezone.now()
+    windows = dict(cycle.steps.values_list("step", "starts_on"))
+    assert timezone.localdate(moments[0]) >= windows[CycleStep.IDEAS]
+    assert timezone.localdate(moments[-1]) >= windows[CycleStep.EVALUATION]
+    assert untraced() == []

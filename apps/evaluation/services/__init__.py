@@ -1,7 +1,7 @@
 """Every write of the councils: rounds, members, conflicts, sheets, closing, pre-checks and recognition."""
 
 from ..eligibility import PREVIOUS_TIER
-from .decisions import decision_record
+from .decisions import ImportedRecognition, decision_import, decision_record
 from .entries import entries_remove_for_application, entry_add, entry_remove
 from .rounds import COUNCIL_ROLES, conflict_declare, may_create_round, member_add, round_close, round_create
 from .sheets import precheck_record, sheet_compute_total, sheet_open, sheet_reopen, sheet_save
@@ -10,7 +10,9 @@ from .transitions import round_transition, sheet_transition
 __all__ = [
     "COUNCIL_ROLES",
     "PREVIOUS_TIER",
+    "ImportedRecognition",
     "conflict_declare",
+    "decision_import",
     "decision_record",
     "entries_remove_for_application",
     "entry_add",

@@ -1,15 +1,21 @@
-"""Recognition decisions: record what a closed round recognised, forwarded or refused, and issue certificates."""
+"""Recognition decisions: record what a closed round recognised, forwarded or refused, and issue certificates;
+load a decision issued before the portal."""
 
 import datetime
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from apps.accounts.enums import Role
 from apps.audit.services import audit_record
 from apps.certificates.services import certificates_create_for_decision
+from apps.core.enums import RECOGNISED_STARS
 from apps.cycles.enums import ApplicationState as S
 from apps.cycles.models import Application
 from apps.cycles.services import application_transition
@@ -28,10 +34,12 @@ from ..models import (
     RecognitionItem,
     RoundEntry,
 )
-from ..stars import LOWEST_RECOGNISED_STARS, RECOGNITION_FLOOR, reaches_recognition
+from ..stars import LOWEST_RECOGNISED_STARS, RECOGNITION_FLOOR, reaches_recognition, star_band
 
 if TYPE_CHECKING:
     from apps.accounts.models import User
+    from apps.geo.models import AdministrativeUnit
+    from apps.products.models import Product
 
 
 def _refusal_reason(entry: RoundEntry, allowed: set[int]) -> str:
@@ -188,6 +196,83 @@ def decision_record(
             "forwarded": forwarded,
             "excluded": excluded,
         },
+    )
+    certificates_create_for_decision(decision=decision)
+    return decision
+
+
+@dataclass(frozen=True)
+class ImportedRecognition:
+    """One product of a decision issued before the portal: its stars and the council's total."""
+
+    product: "Product"
+    stars: int
+    total_score: Decimal
+
+
+@transaction.atomic
+def decision_import(
+    *,
+    number: str,
+    date: datetime.date,
+    issuing_unit: "AdministrativeUnit",
+    issuer_name: str,
+    signer_title: str,
+    signer_name: str,
+    rule_set: str,
+    recognitions: list[ImportedRecognition],
+    by: "User",
+) -> RecognitionDecision:
+    """Load a recognition decision issued before the portal (no round of it here), then issue its certificates.
+
+    A province's earlier decisions are loaded by a system administrator (the demo's history, 2023–2026): each
+    product lies in the issuing unit, at most once, with 3, 4 or 5 stars its total reaches; the decision is dated
+    today at the latest. Its items have no application (the certificates service issues them as they are).
+    """
+    if by.role != Role.SYSTEM_ADMIN or not by.is_active:
+        raise PermissionDenied(_("Only a system administrator may load the decisions issued before the portal."))
+    errors = []
+    if date > timezone.localdate():
+        errors.append(_("A decision cannot be dated in the future."))
+    if not recognitions:
+        errors.append(_("A decision lists at least one product."))
+    products = [r.product.pk for r in recognitions]
+    if len(set(products)) != len(products):
+        errors.append(_("A product is listed twice in this decision."))
+    for r in recognitions:
+        if not issuing_unit.covers(r.product.commune):
+            errors.append(_("%(product)s is not in %(unit)s.") % {"product": r.product, "unit": issuing_unit})
+        elif r.stars not in RECOGNISED_STARS or r.stars > star_band(r.total_score):
+            errors.append(
+                _("%(product)s: a total of %(total)s does not give %(stars)s★ (3★ to 5★ are recognised).")
+                % {"product": r.product, "total": number_format(r.total_score, 2), "stars": r.stars}
+            )
+    if errors:
+        raise ValidationError(errors)
+    decision = RecognitionDecision(
+        number=number,
+        date=date,
+        issuing_unit=issuing_unit,
+        issuer_name=issuer_name,
+        signer_title=signer_title,
+        signer_name=signer_name,
+        rule_set=rule_set,
+        created_by=by,
+    )
+    decision.full_clean()
+    decision.save()
+    items = [
+        RecognitionItem(decision=decision, product=r.product, stars=r.stars, total_score=r.total_score)
+        for r in recognitions
+    ]
+    for item in items:
+        item.full_clean(exclude=["decision"])
+    RecognitionItem.objects.bulk_create(items)
+    audit_record(
+        action="evaluation.decision_imported",
+        obj=decision,
+        by=by,
+        after={"number": number, "recognised": [{"product": r.product.name, "stars": r.stars} for r in recognitions]},
     )
     certificates_create_for_decision(decision=decision)
     return decision
