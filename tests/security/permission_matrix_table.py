@@ -145,7 +145,7 @@ TABLE = {
     "traceability:lot_create": ("DAAAAADDAAAA", "DAAAAADDAAAA"),
     "traceability:lot_detail": ("DAADADDDADAA", "DMMMMMMMMMMM"),
     "traceability:lot_event_add": ("DMMMMMMMMMMM", "DBBDDDDDDDDB"),
-    "traceability:lot_batch_request": ("DMMMMMMMMMMM", "DBBDBDDDBDBB"),
+    "traceability:lot_batch_request": ("DMMMMMMMMMMM", "DBBDDDDDDDDB"),
     "traceability:lot_export_epcis": ("DAADADDDADAA", "DMMMMMMMMMMM"),
     "traceability:lot_export_csv": ("DAADADDDADAA", "DMMMMMMMMMMM"),
     "traceability:batch_request": ("DAAAAADDAAAA", "DAAAAADDAAAA"),
