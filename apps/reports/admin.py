@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from apps.core.admin import PrivateFileAdminMixin
+
 from .models import Report, ReportTransition
 
 
@@ -11,7 +13,7 @@ class TransitionInline(admin.TabularInline):
 
 
 @admin.register(Report)
-class ReportAdmin(admin.ModelAdmin):
+class ReportAdmin(PrivateFileAdminMixin, admin.ModelAdmin):
     list_display = ["unit", "kind", "period", "state", "file_state", "generated_at"]
     list_filter = ["kind", "state", "file_state"]
     search_fields = ["unit__name", "period", "number"]

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from apps.core.admin import PrivateFileAdminMixin
+
 from .models import FakeReport, Lot, LotEvent, ProductionSite, SiteCertification, StampApprovalPolicy, StampBatch
 
 
@@ -37,7 +39,7 @@ class StampApprovalPolicyAdmin(admin.ModelAdmin):
 
 
 @admin.register(StampBatch)
-class StampBatchAdmin(admin.ModelAdmin):
+class StampBatchAdmin(PrivateFileAdminMixin, admin.ModelAdmin):
     list_display = ("pk", "product", "lot", "quantity", "state", "requested_at")
     list_filter = ("state",)
     raw_id_fields = ("product", "lot", "requested_by", "decided_by")
@@ -45,7 +47,7 @@ class StampBatchAdmin(admin.ModelAdmin):
 
 
 @admin.register(FakeReport)
-class FakeReportAdmin(admin.ModelAdmin):
+class FakeReportAdmin(PrivateFileAdminMixin, admin.ModelAdmin):
     list_display = ("created_at", "product", "code", "state")
     raw_id_fields = ("stamp", "product")
     readonly_fields = ("photo", "photo_content_type", "ip_prefix")

@@ -23,6 +23,14 @@ own_or_officer = is_producer_account | officer_of_subtree
 site_editor = is_producer_account | (has_role(Role.COMMUNE_OFFICER, Role.SYSTEM_ADMIN) & in_user_subtree)
 
 
+def q_site_editor(user, producer_field):
+    """Query form of ``site_editor`` (also who may request stamps) for rows whose producer is ``producer_field``."""
+    editor = q_when(has_role(Role.COMMUNE_OFFICER, Role.SYSTEM_ADMIN), user)
+    return q_is_producer_account(user, producer_field) | (
+        editor & q_in_user_subtree(user, f"{producer_field}__commune")
+    )
+
+
 def q_officer_of_subtree(user, producer_field):
     """Query form of ``officer_of_subtree`` for rows whose producer is ``producer_field``."""
     return q_when(is_officer, user) & q_in_user_subtree(user, f"{producer_field}__commune")
@@ -59,7 +67,9 @@ rules.add_perm("traceability.change_site", site_editor)
 rules.add_perm("traceability.view_lot", own_or_officer)
 rules.add_perm("traceability.change_lot", site_editor)
 rules.add_perm("traceability.view_batch", own_or_officer)
-rules.add_perm("traceability.request_stamps", own_or_officer)
+# Stamps are requested by those who keep the lot's record (the producer, the commune officer), not by the levels
+# above: the district has no part in it, and the province approves (it may not approve what it asked for).
+rules.add_perm("traceability.request_stamps", site_editor)
 rules.add_perm("traceability.approve_batch", is_officer & in_user_subtree & is_the_approving_level)
 rules.add_perm("traceability.void_stamps", own_or_officer)
 rules.add_perm("traceability.download_batch", own_or_officer)

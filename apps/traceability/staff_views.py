@@ -34,6 +34,7 @@ from .forms import (
     VoidRangeForm,
 )
 from .models import FakeReport, Lot, ProductionSite, StampBatch
+from .rules import q_site_editor
 from .selectors import (
     alerts_visible_to,
     batches_awaiting_decision,
@@ -270,7 +271,8 @@ def lot_export_csv(request, pk):
 def batch_request(request):
     """Stamps for a product without a lot."""
     _use(request)
-    form = ProductBatchRequestForm(request.POST or None, products=_products(request.user))
+    requestable = Product.objects.filter(q_site_editor(request.user, "producer")).order_by("name")
+    form = ProductBatchRequestForm(request.POST or None, products=requestable)
     if request.method == "POST" and form.is_valid():
         try:
             batch = services.stamp_batch_request(by=request.user, **form.cleaned_data)

@@ -3,8 +3,9 @@
 The table (``tests/security/permission_matrix_table.py``) names every pattern; a pattern the resolver knows and the
 table does not (a new view) fails, and so does a declared pattern that no longer exists. The records behind the
 URLs are real and belong to commune X (district d, province p; see ``tests.cast.build_world``), so "same" and
-"other" variants really stand on either side of the boundary; admin pages and records the world does not hold use
-an absent id (999999). The world is built once for the module and each role's run is rolled back afterwards.
+"other" variants really stand on either side of the boundary. The admin's object pages open a real record of each
+model (certificates, decision documents and the closed round with stored files); records the world does not hold
+use an absent id (999999). The world is built once for the module and each role's run is rolled back afterwards.
 
 Each row of the table is one pattern: one letter per role variant (order of :data:`VARIANTS`) for GET and for POST
 (an empty form). Legend of the letters:
@@ -25,15 +26,36 @@ import pprint
 import re
 
 import pytest
+from django.contrib import admin
+from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
 from django.db import connection, transaction
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import URLResolver, get_resolver, reverse
+from django.utils import timezone
+from django.utils.functional import empty
+from django_celery_beat import models as beat
 
 from apps.accounts.enums import Role
+from apps.audit.models import AuditEvent
+from apps.catalog.models import CatalogEntry, Fair
+from apps.catalog.services import catalog_entry_refresh
+from apps.certificates.models import Certificate, DecisionDocument
+from apps.core.enums import RenderState
+from apps.core.models import OutboxMessage
+from apps.core.rendering import sha256
+from apps.core.storage import private_storage
+from apps.cycles.models import Plan
+from apps.evaluation.models import EvaluationRound
 from apps.geo.enums import Level
+from apps.products.models import ProductPhoto
+from apps.reports.models import Report
+from apps.traceability.models import FakeReport, StampApprovalPolicy, StampBatch
 from tests.cast import build_world
 from tests.factories import UserFactory, commune, district, province
-from tests.factories.producers import DocumentFactory
+from tests.factories.audit import AuditEventFactory
+from tests.factories.catalog import make_fair
+from tests.factories.producers import DocumentFactory, png_upload
 
 from .permission_matrix_table import TABLE
 
@@ -112,12 +134,112 @@ def world(django_db_setup, django_db_blocker):
             world = build_world(_build_tree())
             world.document_x = DocumentFactory(producer=world.producer_x)
             world.entry_open = world.round_open.entries.get()
+            world.entry_closed = world.round_closed.entries.get()
             world.invitee = UserFactory(role=Role.PRODUCER, unit=world.tree.x, email="matrix.moi@ocop.example")
+            _give_files(world)
+            _admin_extras(world)
+            world.admin_objects = _admin_objects(world)
             assert world.tree.x.level == Level.COMMUNE
             yield world
         finally:
             transaction.set_rollback(True)
             atomic.__exit__(None, None, None)
+
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _own_private_storage(tmp_path_factory):
+    """The world's stored files go to a private root of this module's own (the storage is read lazily)."""
+    with override_settings(PRIVATE_STORAGE_ROOT=str(tmp_path_factory.mktemp("matrix-private"))):
+        private_storage._wrapped = empty
+        yield
+    private_storage._wrapped = empty
+
+
+def _give_files(world):
+    """Certificate X, its decision's document, the closed round, report X and batch X carry stored files, as they
+    do once rendered: the admin's change pages of such rows (once a 500) are opened with their files."""
+    ready = {"render_state": RenderState.READY, "checksum": sha256(PDF)}
+    cert = world.certificate_x
+    name = private_storage.save(f"certificates/matrix/{cert.serial}.pdf", ContentFile(PDF))
+    Certificate.objects.filter(pk=cert.pk).update(file=name, **ready)
+    decision = cert.recognition.decision
+    world.decision_document_x = DecisionDocument.objects.filter(decision=decision).first()
+    if world.decision_document_x is None:
+        world.decision_document_x = DecisionDocument.objects.create(decision=decision)
+    name = private_storage.save(f"certificates/matrix/decision-{decision.pk}.pdf", ContentFile(PDF))
+    DecisionDocument.objects.filter(pk=world.decision_document_x.pk).update(file=name, **ready)
+    name = private_storage.save(f"reports/matrix/report-{world.report_x.pk}.pdf", ContentFile(PDF))
+    Report.objects.filter(pk=world.report_x.pk).update(pdf=name, xlsx=name)
+    name = private_storage.save(f"traceability/matrix/batch-{world.batch_x.pk}.pdf", ContentFile(PDF))
+    StampBatch.objects.filter(pk=world.batch_x.pk).update(sheet_pdf=name, roll_pdf=name, codes_csv=name)
+    name = private_storage.save(f"minutes/matrix/round-{world.round_closed.pk}.pdf", ContentFile(PDF))
+    EvaluationRound.objects.filter(pk=world.round_closed.pk).update(
+        minutes=name, minutes_state=RenderState.READY, minutes_checksum=sha256(PDF)
+    )
+
+
+def _admin_extras(world):
+    """One row of each admin model the world holds none of (made only if missing), for its object pages."""
+    tree = world.tree
+    makers = {
+        Group: lambda: Group.objects.create(name="Nhóm thử ma trận"),
+        OutboxMessage: lambda: OutboxMessage.objects.create(task_name="core.outbox_flush", kwargs={}),
+        AuditEvent: lambda: AuditEventFactory(unit=tree.x),
+        beat.IntervalSchedule: lambda: beat.IntervalSchedule.objects.create(every=10, period="seconds"),
+        beat.CrontabSchedule: lambda: beat.CrontabSchedule.objects.create(minute="5"),
+        beat.SolarSchedule: lambda: beat.SolarSchedule.objects.create(event="sunrise", latitude=21, longitude=107),
+        beat.ClockedSchedule: lambda: beat.ClockedSchedule.objects.create(clocked_time=timezone.now()),
+        beat.PeriodicTask: lambda: beat.PeriodicTask.objects.create(
+            name="ma-tran", task="core.outbox_flush", interval=beat.IntervalSchedule.objects.first()
+        ),
+        ProductPhoto: lambda: ProductPhoto.objects.create(product=world.product_x, image=png_upload(size=(8, 8))),
+        Plan: lambda: Plan.objects.create(unit=tree.p, year=2026, title="Kế hoạch OCOP 2026"),
+        Fair: lambda: make_fair(unit=tree.p, products=[world.product_x]),
+        CatalogEntry: lambda: catalog_entry_refresh(product_id=world.product_x.pk),
+        StampApprovalPolicy: lambda: StampApprovalPolicy.objects.create(province=tree.p, level="province"),
+        FakeReport: lambda: FakeReport.objects.create(
+            product=world.product_x, photo=ContentFile(PDF, name="anh.pdf"), photo_content_type="application/pdf"
+        ),
+    }
+    for model, make in makers.items():
+        if not model._default_manager.exists():
+            assert make() is not None, model
+
+
+# The admin's object pages are opened on these records (the rest of each admin's model: its first row).
+ADMIN_RECORDS = {
+    "certificates.certificate": "certificate_x",
+    "certificates.decisiondocument": "decision_document_x",
+    "evaluation.evaluationround": "round_closed",
+    "evaluation.roundentry": "entry_closed",
+    "producers.producer": "producer_x",
+    "producers.producerdocument": "document_x",
+    "products.product": "product_x",
+    "cycles.application": "application_x",
+    "cycles.cycle": "cycle_x",
+    "accounts.user": "invitee",
+    "reports.report": "report_x",
+    "traceability.stampbatch": "batch_x",
+}
+
+
+def _admin_objects(world):
+    """A real record for the object pages (change, history, delete, password) of every model in the admin: the
+    world's (``ADMIN_RECORDS``) or the model's first row; a model with no row in the world fails here."""
+    found = {}
+    for model in admin.site._registry:
+        label = model._meta.label_lower
+        obj = getattr(world, ADMIN_RECORDS[label]) if label in ADMIN_RECORDS else model._default_manager.first()
+        assert obj is not None, f"the matrix world has no {label} for its admin pages"
+        prefix = f"admin:{model._meta.app_label}_{model._meta.model_name}"
+        for page in ("change", "history", "delete"):
+            found[f"{prefix}_{page}"] = {"object_id": obj.pk}
+        if label == "accounts.user":
+            found["admin:auth_user_password_change"] = {"id": obj.pk}
+    return found
 
 
 def _objects(world):
@@ -170,8 +292,9 @@ def _objects(world):
         "catalog:producer_detail": {"slug": world.producer_x.slug},
         "catalog:point_of_sale_detail": {"slug": world.point_of_sale_p.slug},
         "catalog:fair_detail": {"slug": "khong-co"},
-        # Django admin: absent objects, one real app label.
+        # Django admin: one real app label, and a real record for every model's object pages.
         "admin": {"app_label": "accounts", "object_id": ABSENT},
+        **world.admin_objects,
     }
 
 

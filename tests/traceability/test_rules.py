@@ -2,6 +2,8 @@
 
 import pytest
 
+from apps.traceability.models import Lot
+from apps.traceability.rules import q_site_editor
 from apps.traceability.selectors import batches_visible_to, lots_visible_to, sites_visible_to
 from tests.cast import build_world, mismatches, table
 
@@ -39,3 +41,14 @@ def test_screens_truth_table(world):
     assert mismatches(world, "traceability.use_traceability", {None: table(".YYYYYY..YYYY")}) == []
     # The fake-product reports: officers only (producers use the traceability screens but not this one).
     assert mismatches(world, "traceability.list_reports", {None: table("...YYYY..YYYY")}) == []
+
+
+def lots_requestable_by(user):
+    return Lot.objects.filter(q_site_editor(user, "product__producer"))
+
+
+def test_request_stamps_truth_table_and_query_agree(world):
+    # The lot's keepers (the producer, the commune officer) and the admin; not the district, nor the province that
+    # approves the request, nor the central level.
+    expected = {"lot_x": table(".Y.Y........Y"), "lot_z": table("............Y")}
+    assert mismatches(world, "traceability.request_stamps", expected, lots_requestable_by) == []

@@ -236,3 +236,19 @@ def test_alerts_and_statistics_query_counts_do_not_grow_with_rows(
         client.get(reverse("traceability:alerts"))
     with django_assert_max_num_queries(16):
         client.get(reverse("traceability:statistics"))
+
+
+@pytest.mark.parametrize("who", ["district", "province"])
+def test_the_levels_above_the_commune_may_not_request_stamps_and_nothing_is_created(world, users, login, who):
+    # The province approves stamp requests (the default level): it may not be the one asking, nor may the district.
+    client = login(getattr(users, who))
+    lot_request = reverse("traceability:lot_batch_request", args=[world.lot.pk])
+    assert client.post(lot_request, {"quantity": 10}).status_code == 403
+    page = client.get(reverse("traceability:batch_request"))
+    assert list(page.context["form"].fields["product"].queryset) == []
+    refused = client.post(reverse("traceability:batch_request"), {"product": world.product.pk, "quantity": 10})
+    assert refused.status_code == 200 and "product" in refused.context["form"].errors
+    assert not StampBatch.objects.exists()
+    # The commune officer, who keeps the lot's record, still may.
+    assert login(users.commune_x).post(lot_request, {"quantity": 10}).status_code == 302
+    assert StampBatch.objects.filter(requested_by=users.commune_x, lot=world.lot).count() == 1
