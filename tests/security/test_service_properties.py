@@ -42,7 +42,7 @@ from apps.catalog.models import Fair, PointOfSale
 from apps.certificates.forms import RevokeForm
 from apps.certificates.models import Certificate
 from apps.cycles.enums import ApplicationState
-from apps.cycles.forms import DossierForm, EvidenceForm, IdeaForm, PlanForm
+from apps.cycles.forms import DossierForm, EvidenceForm, IdeaForm, PlanForm, StepExtendForm
 from apps.cycles.models import Application, EvidenceFile, Plan
 from apps.cycles.services import self_assessment_template
 from apps.evaluation.enums import Tier
@@ -57,8 +57,10 @@ from apps.evaluation.models import (
     SheetTemplate,
 )
 from apps.evaluation.services import entry_add, round_close
-from apps.products.forms import ProductForm
-from apps.products.models import Product, ProductSet
+from apps.producers.forms import DocumentForm
+from apps.producers.models import ProducerDocument
+from apps.products.forms import PhotoForm, ProductForm
+from apps.products.models import Product, ProductPhoto, ProductSet
 from apps.reports.forms import NarrativeForm
 from apps.reports.models import Report
 from apps.traceability.enums import BatchState
@@ -451,7 +453,10 @@ content_type = st.sampled_from(["application/pdf", "text/html", "image/svg+xml",
 
 
 def _upload(name, body, kind):
-    return SimpleUploadedFile(name or "x", body, content_type=kind or "application/octet-stream")
+    # The test client sends the base name; Django refuses to build a file named "", "." or ".." at all.
+    if os.path.basename(name) in {"", ".", ".."}:
+        name = f"x{name}"
+    return SimpleUploadedFile(name, body, content_type=kind or "application/octet-stream")
 
 
 def post_evidence_upload(world, title, name, body, kind):
@@ -470,6 +475,67 @@ def post_evidence_upload(world, title, name, body, kind):
 @given(title=hostile_text, name=file_name, body=file_body, kind=content_type)
 def test_evidence_upload(world, title, name, body, kind):
     example(post_evidence_upload)(world, title, name, body, kind)
+
+
+def post_document_upload(world, field, value, name, body):
+    client = _as(world, "producer_own")
+    data = {"kind": "test_report", "title": "Phiếu kiểm nghiệm", "issued_on": "2025-01-05", "expires_on": ""}
+    data[field] = value
+    data["file"] = _upload(name, body, "application/pdf")
+    answer = submit(client, reverse("producers:document_upload", args=[world.producer_x.pk]), data)
+    if not answer.refused:
+        document = ProducerDocument.objects.filter(producer=world.producer_x).latest("pk")
+        assert_clean(document.title, DocumentForm.base_fields["title"])
+        assert document.file.name.rsplit(".", 1)[-1] in ("pdf", "png", "jpg")
+        assert document.expires_on is None or document.issued_on is None or document.issued_on <= document.expires_on
+    return answer
+
+
+@settings(max_examples=12)
+@given(
+    field=st.sampled_from(["title", "issued_on", "expires_on", "kind"]),
+    value=st.one_of(hostile_text, hostile_date),
+    name=file_name,
+    body=st.one_of(st.just(PDF), file_body),
+)
+def test_document_upload(world, field, value, name, body):
+    example(post_document_upload)(world, field, value, name, body)
+
+
+def post_photo_upload(world, alt, name, body):
+    client = _as(world, "commune_same")
+    data = {"alt": alt, "image": _upload(name, body, "image/png")}
+    answer = submit(client, reverse("products:photo_upload", args=[world.product_x.pk]), data)
+    if not answer.refused:
+        photo = ProductPhoto.objects.filter(product=world.product_x).latest("pk")
+        assert_clean(photo.alt, PhotoForm.base_fields["alt"])
+    return answer
+
+
+@settings(max_examples=12)
+@given(alt=hostile_text, name=file_name, body=st.one_of(st.just(PNG), file_body))
+def test_photo_upload(world, alt, name, body):
+    example(post_photo_upload)(world, alt, name, body)
+
+
+def post_step_extend(world, field, value):
+    client = _as(world, "province_same")
+    today = timezone.localdate()
+    data = {"step": "3", "ends_on": (today + datetime.timedelta(days=60)).isoformat(), "reason": "Thêm thời gian"}
+    data[field] = value
+    answer = submit(client, reverse("cycles:step_extend", args=[world.cycle_x.pk]), data)
+    if not answer.refused:
+        recorded = AuditEvent.objects.filter(action="cycle.step_extended").latest("pk")
+        assert_clean(recorded.reason, StepExtendForm.base_fields["reason"])
+    return answer
+
+
+@settings(max_examples=12)
+@given(
+    field=st.sampled_from(["step", "ends_on", "reason"]), value=st.one_of(hostile_text, hostile_date, hostile_number)
+)
+def test_step_extend(world, field, value):
+    example(post_step_extend)(world, field, value)
 
 
 # --- Score sheets: the applicant's self-assessment and a council member's sheet. A field per criterion whose value
@@ -978,6 +1044,9 @@ BASELINES = [
     (post_business_plan, ("target_new_3_star", "3")),
     (post_dossier_edit, ("applicant_name", "Lê Văn Tám")),
     (post_evidence_upload, ("Giấy chứng nhận", "giay.pdf", PDF, "application/pdf")),
+    (post_document_upload, ("title", "Phiếu kiểm nghiệm số 12", "phieu.pdf", PDF)),
+    (post_photo_upload, ("Hộp chả mực", "anh.png", PNG)),
+    (post_step_extend, ("reason", "Các xã cần thêm thời gian")),
     (post_self_assessment, "self_assessment_criteria"),
     (post_council_sheet, "sheet_criteria"),
     (post_round_create, ("name", "Đợt đánh giá 3")),
