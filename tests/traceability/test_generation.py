@@ -129,7 +129,7 @@ def test_short_url_qr_is_version_4_or_lower(settings):
     for _ in range(50):
         url = labels.short_url(services.new_stamp_code())
         assert url.startswith("https://ocop.quangninh.gov.vn/t/")
-        assert labels.qr_code(url).version <= 4
+        assert len(labels.qr_rows(url)) <= 33  # version 4
 
 
 def test_gtin_product_stamps_carry_a_digital_link(world, users, settings):
