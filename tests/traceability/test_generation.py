@@ -182,6 +182,7 @@ def _labels_read_back(pdf_path, page, layout, tmp_path, dpi=300):
     ).stdout
     words = re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)"[^>]*>([^<]+)</word>', html)
     codes = [(float(x), float(y), text) for x, y, text in words if PRINTED.match(text)]
+    assert codes, "no printed code found on the page"
     subprocess.run(
         ["pdftoppm", "-r", str(dpi), "-png", "-f", str(page), "-l", str(page), str(pdf_path), str(tmp_path / "p")],
         check=True,
