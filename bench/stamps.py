@@ -113,15 +113,16 @@ def bench_generation(admin, product, count):
     assert services._assemble(batch, claim)
     clock.lap("PDFs streamed from parts + CSV")
     batch.refresh_from_db()
+    rss_after = peak_rss_mb()  # before the read-back below, which loads a whole PDF
     print(f"new renderer (vector PDF), {count} stamps:")
     clock.show(count)
+    print(f"  peak RSS: {rss_after:.0f} MB (before generating: {rss_before:.0f} MB)")
     sizes = {f: private_storage.size(getattr(batch, f).name) for f in ("sheet_pdf", "roll_pdf", "codes_csv")}
     print("  sizes: " + ", ".join(f"{k} {v / 1_048_576:.1f} MB" for k, v in sizes.items()))
     pages = {
         f: len(PdfReader(private_storage.open(getattr(batch, f).name, "rb")).pages) for f in ("sheet_pdf", "roll_pdf")
     }
     print("  pages: " + ", ".join(f"{k} {v}" for k, v in pages.items()))
-    print(f"  peak RSS: {peak_rss_mb():.0f} MB (before generating: {rss_before:.0f} MB)")
     return batch, clock
 
 

@@ -129,7 +129,7 @@ def test_short_url_qr_is_version_4_or_lower(settings):
     for _ in range(50):
         url = labels.short_url(services.new_stamp_code())
         assert url.startswith("https://ocop.quangninh.gov.vn/t/")
-        assert labels.qr_code(url).version <= 4
+        assert len(labels.qr_rows(url)) <= 33  # version 4
 
 
 def test_gtin_product_stamps_carry_a_digital_link(world, users, settings):
@@ -182,6 +182,7 @@ def _labels_read_back(pdf_path, page, layout, tmp_path, dpi=300):
     ).stdout
     words = re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)"[^>]*>([^<]+)</word>', html)
     codes = [(float(x), float(y), text) for x, y, text in words if PRINTED.match(text)]
+    assert codes, "no printed code found on the page"
     subprocess.run(
         ["pdftoppm", "-r", str(dpi), "-png", "-f", str(page), "-l", str(page), str(pdf_path), str(tmp_path / "p")],
         check=True,
