@@ -1,0 +1,16 @@
+"""Answers to the signals of the apps below evaluation (connected in ``EvaluationConfig.ready``)."""
+
+from django.dispatch import receiver
+
+from apps.producers.signals import products_in_progress
+
+from .enums import RoundState
+from .models import RoundEntry
+
+
+@receiver(products_in_progress, dispatch_uid="evaluation_products_in_progress")
+def products_in_progress_received(sender, products, **kwargs):
+    """The products among ``products`` entered in an open council round (the re-homing waits for it to close)."""
+    return RoundEntry.objects.filter(round__state=RoundState.OPEN, application__product__in=products).values(
+        "application__product_id"
+    )
