@@ -21,6 +21,16 @@ from .enums import CatalogSort
 from .filters import RECOGNISED_STARS
 from .seo import product_json_ld
 
+
+def home(request):
+    """The public front page (``core:home``): search, the catalogue's figures and featured certified products."""
+    return render(
+        request,
+        "core/home.html",
+        {"featured": list(selectors.featured_entries(limit=8)), "stats": selectors.catalog_statistics()},
+    )
+
+
 PAGE_SIZE = 24
 
 

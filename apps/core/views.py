@@ -1,21 +1,12 @@
-"""Home page and the error pages (the staff dashboard at /quan-ly/ is apps.reports.views.dashboard)."""
+"""The error pages and the media fallback. The home page (``core:home``) is ``apps.catalog.views.home`` and the staff
+dashboard (``core:dashboard``) ``apps.reports.views.dashboard``; ``ocop_portal/urls.py`` names both in the ``core``
+namespace, so core imports neither app."""
 
 from http import HTTPStatus
 
 from django.conf import settings
 from django.shortcuts import render
 from django.views.static import serve as static_serve
-
-from apps.catalog.selectors import catalog_statistics, featured_entries
-
-
-def home(request):
-    """The public front page: search, the catalogue's figures and featured certified products."""
-    return render(
-        request,
-        "core/home.html",
-        {"featured": list(featured_entries(limit=8)), "stats": catalog_statistics()},
-    )
 
 
 def error_403(request, exception=None):

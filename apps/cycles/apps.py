@@ -7,4 +7,4 @@ class CyclesConfig(AppConfig):
     verbose_name = _("OCOP cycles")
 
     def ready(self):
-        from . import signals  # noqa: F401, PLC0415 — signal receivers connect once the app registry is ready
+        from . import receivers  # noqa: F401, PLC0415 — signal receivers connect once the app registry is ready

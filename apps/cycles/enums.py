@@ -42,6 +42,11 @@ FINAL_STATES = (
 )
 
 
+# Applications in these states pin nothing for the 2025 re-homing: a producer whose products have only these may move
+# (producers asks through ``producers.signals.products_in_progress``, answered in apps/cycles/receivers.py).
+SETTLED_APPLICATION_STATES = (ApplicationState.IDEA_REJECTED, ApplicationState.SENT_FOR_EVALUATION)
+
+
 class ApplicationPurpose(models.TextChoices):
     """Why a product enters a cycle: a new idea, or an existing product evaluated again."""
 

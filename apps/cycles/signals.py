@@ -1,12 +1,11 @@
-"""Answers to the signals of the apps below cycles (connected in ``CyclesConfig.ready``)."""
+"""Signals the cycles app sends, for apps above it to answer (cycles never imports them).
 
-from django.dispatch import receiver
+``application_left_rounds`` is sent by ``application_transition`` inside its transaction when an application is
+returned or withdrawn, with ``application``, ``by`` and ``reason``: the evaluation app removes it from every open
+round it was entered in (audited as ``evaluation.entry_removed``). The answers to the signals of the apps below
+cycles are in :mod:`apps.cycles.receivers`.
+"""
 
-from apps.producers.signals import vault_kinds_relied_on
+from django.dispatch import Signal
 
-from .services import vault_kinds_relied_on as dossier_vault_kinds
-
-
-@receiver(vault_kinds_relied_on, dispatch_uid="cycles_vault_kinds_relied_on")
-def vault_kinds_relied_on_received(sender, producer, **kwargs):
-    return dossier_vault_kinds(producer=producer)
+application_left_rounds = Signal()

@@ -9,14 +9,16 @@ from typing import TYPE_CHECKING, Any, cast
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from apps.core.policy import scope
+from apps.core.policy import NOTHING, scope
 from apps.core.text import fold
 from apps.geo.enums import Edition, Level
 from apps.geo.models import AdministrativeUnit
+from apps.products.models import Product
 
 from .enums import DocumentKind
 from .models import BulkRehoming, Producer, ProducerDocument
 from .rules import q_can_view
+from .signals import products_in_progress
 
 if TYPE_CHECKING:
     from apps.accounts.models import User
@@ -107,11 +109,29 @@ class RehomingPreview:
         return hashlib.sha256(f"{self.unit.pk}|{text}".encode()).hexdigest()[:32]
 
 
+def busy_products(products: "QuerySet[Product]") -> "QuerySet[Product]":
+    """The products among ``products`` that may not move to another commune yet: the apps above answer for their
+    records (``products_in_progress``: an application still moving, an entry in an open council round)."""
+    pinned = NOTHING
+    for _receiver, ids in products_in_progress.send(sender=Product, products=products):
+        if ids is not None:
+            pinned |= Q(pk__in=ids)
+    return products.filter(pinned)
+
+
+def busy_product_names(products: Iterable[Product]) -> set[str]:
+    return set(busy_products(Product.objects.filter(pk__in=[p.pk for p in products])).values_list("name", flat=True))
+
+
+def busy_producer_ids(producers: "QuerySet[Producer]") -> set[int]:
+    """The ids of the producers (a queryset) with a product registered before the reform that may not move yet."""
+    old_products = Product.objects.filter(producer__in=producers, commune__edition=Edition.THREE_TIER_2024)
+    return set(busy_products(old_products).values_list("producer_id", flat=True))
+
+
 def rehoming_preview(unit: AdministrativeUnit) -> RehomingPreview:
     """The producers of the pre-2025 ``unit`` still registered in pre-2025 communes, sorted into what moves to its
     2025 commune, what is blocked, and the split cases (2 queries whatever the number of producers)."""
-    from .services import busy_producer_ids  # noqa: PLC0415 — breaks the cycle services → selectors (busy checks are a service today)
-
     producers = Producer.objects.filter(commune__path__startswith=unit.path, commune__edition=Edition.THREE_TIER_2024)
     rows = list(producers.select_related("commune__successor").order_by("commune__path", "name", "pk"))
     busy = busy_producer_ids(producers) if rows else set()

@@ -19,9 +19,6 @@ from apps.core.policy import user_covers_unit
 from apps.core.storage import delete_file_on_commit
 from apps.core.text import fold, save_with_unique_slug, unique_slug
 from apps.core.validators import DOCUMENT_TYPES, extension_for, validate_upload
-from apps.cycles.enums import ApplicationState
-from apps.cycles.models import Application
-from apps.evaluation.enums import RoundState
 from apps.geo.enums import Edition, Level
 from apps.geo.models import AdministrativeUnit
 from apps.products.models import Product
@@ -29,7 +26,7 @@ from apps.products.services import products_refresh_search_text
 
 from .enums import ACTIVE_REHOMING_STATES, RehomingState
 from .models import BulkRehoming, Producer, ProducerDocument
-from .selectors import rehoming_preview
+from .selectors import busy_product_names, rehoming_preview
 from .signals import vault_kinds_relied_on
 
 if TYPE_CHECKING:
@@ -315,9 +312,6 @@ def document_replace(
 
 # --- The 2025 reform: moving a producer registered under a pre-2025 commune to a 2025 commune ----------------
 
-# Applications in these states are finished with: a producer whose products have only these may move.
-SETTLED_APPLICATION_STATES = (ApplicationState.IDEA_REJECTED, ApplicationState.SENT_FOR_EVALUATION)
-
 
 def rehome_targets(producer: Producer) -> QuerySet[AdministrativeUnit]:
     """The 2025 communes a producer of a pre-2025 commune may move to: those of its old province's successor."""
@@ -362,26 +356,6 @@ def _lock_old_products(producer: Producer) -> list[Product]:
         .filter(producer=producer, commune__edition=Edition.THREE_TIER_2024)
         .select_related("commune")
         .order_by("pk")
-    )
-
-
-def _busy_applications() -> QuerySet[Application]:
-    """Applications that pin a product where it is: still moving, or entered in an open council round."""
-    return Application.objects.filter(
-        ~Q(state__in=SETTLED_APPLICATION_STATES) | Q(round_entries__round__state=RoundState.OPEN)
-    )
-
-
-def busy_product_names(products: Iterable[Product]) -> set[str]:
-    return set(_busy_applications().filter(product__in=products).values_list("product__name", flat=True))
-
-
-def busy_producer_ids(producers: QuerySet[Producer]) -> set[int]:
-    """The ids of the producers (a queryset) with a product registered before the reform that may not move yet."""
-    return set(
-        _busy_applications()
-        .filter(product__producer__in=producers, product__commune__edition=Edition.THREE_TIER_2024)
-        .values_list("product__producer_id", flat=True)
     )
 
 

@@ -25,6 +25,7 @@ from ..enums import ApplicationState, Tier
 from ..models import Application, ApplicationTransition
 from ..rules import user_tiers
 from ..selectors import next_actors
+from ..signals import application_left_rounds
 from ..workflow import legal_tiers
 from .checks import dossier_problems
 from .windows import STEP_OF_MOVE, step_window_problem
@@ -153,10 +154,8 @@ def application_transition(
         reason=reason,
     )
     if to_state in (S.RETURNED, S.WITHDRAWN):
-        # Imported here: the councils' app builds on this one.
-        from apps.evaluation.services.entries import entries_remove_for_application  # noqa: PLC0415 — debt: breaks the cycle evaluation.services → cycles.services (README, Architecture)
-
-        entries_remove_for_application(application=locked, by=by, reason=reason)
+        # The councils' app (above this one) takes it out of its open rounds, in this transaction.
+        application_left_rounds.send(sender=Application, application=locked, by=by, reason=reason)
     if notify:
         _notify_on_commit(locked, to_state, by=by, reason=reason)
     application.state = locked.state
