@@ -40,7 +40,7 @@ from apps.traceability.enums import BatchState  # noqa: E402
 from apps.traceability.models import Lot  # noqa: E402
 from tests.factories.certificates import decision_with_products  # noqa: E402
 
-DB_NAME = "ocop_bench_stamps"
+DB_NAME = os.environ.get("OCOP_BENCH_DB", "ocop_bench_stamps")  # helpers running side by side each name their own
 
 
 def _world():
@@ -97,10 +97,27 @@ def requests_per_second(client, path, n):
     return n / (time.perf_counter() - start)
 
 
+def profile(client, path, n):
+    """The scan requests under cProfile: the 30 most expensive functions by cumulative and by own time."""
+    import cProfile  # noqa: PLC0415 — only with --profile
+    import pstats  # noqa: PLC0415
+
+    client.get(path)
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(n):
+        client.get(path)
+    profiler.disable()
+    stats = pstats.Stats(profiler).strip_dirs()
+    stats.sort_stats("cumulative").print_stats(45)
+    stats.sort_stats("tottime").print_stats(25)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--stamps", type=int, default=100_000)
     parser.add_argument("--requests", type=int, default=300)
+    parser.add_argument("--profile", action="store_true", help="print a cProfile of the scan requests")
     args = parser.parse_args()
     setup_test_environment()
     connection.settings_dict.setdefault("TEST", {})["NAME"] = DB_NAME
@@ -111,6 +128,8 @@ def main():
         batch = bench_generation(admin, product, args.stamps)
         stamp = batch.stamps.order_by("serial").first()
         client = Client()
+        if args.profile:
+            profile(client, f"/t/{stamp.code}/", args.requests)
         scan = requests_per_second(client, f"/t/{stamp.code}/", args.requests)
         trivial = requests_per_second(client, "/robots.txt", args.requests)
         print(f"scan page /t/<code>/: {scan:7.1f} req/s   /robots.txt: {trivial:7.1f} req/s")

@@ -2,11 +2,14 @@
 
 A scan on the public page costs one Redis pipeline instead of an INSERT, an UPDATE and their commit:
 
-- ``trace:scan-count:<stamp id>`` is the live scan count the counterfeit rule reads. It starts from the stamp's
+- ``trace:scan-count:<stamp code>`` is the live scan count the counterfeit rule reads. It starts from the stamp's
   database count the first time (``SET NX``) and is incremented by each scan, so the count a shopper sees includes
   the scans still waiting in the buffer.
-- ``trace:scan-place:<stamp id>`` keeps the latest scan that had a place (for the distance rule).
+- ``trace:scan-place:<stamp code>`` keeps the latest scan that had a place (for the distance rule).
 - ``trace:scans`` is the list of waiting scan rows (JSON), each with its own ``record_id`` (UUID).
+
+The counter and the place are named by the stamp's code (the one thing in the scan URL), so that ``scan_read`` can
+take them in the same round trip as the cached page, before the stamp is known (see ``views``).
 
 ``flush`` (the beat task ``traceability.flush_scans``, every minute) moves the
 list aside under a unique name with ``RENAME`` (atomic), inserts its rows with ``ignore_conflicts`` on
@@ -21,7 +24,9 @@ the scan is written to the database straight away, as before.
 import json
 import logging
 import uuid
+from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
@@ -71,7 +76,7 @@ def next_count(stamp):
         client = _client()
         if client is None:
             return None
-        key = COUNT_KEY.format(stamp.pk)
+        key = COUNT_KEY.format(stamp.code)
         pipe = client.pipeline(transaction=False)
         pipe.set(key, stamp.scan_count, nx=True, ex=COUNTER_SECONDS)
         pipe.incr(key)
@@ -86,9 +91,14 @@ def previous_place(stamp):
     """The latest placed scan kept in Redis: (latitude, longitude, scanned_at), or None."""
     try:
         client = _client()
-        raw = client.get(PLACE_KEY.format(stamp.pk)) if client is not None else None
+        raw = client.get(PLACE_KEY.format(stamp.code)) if client is not None else None
     except UNREACHABLE:
         return None
+    return parse_place(raw)
+
+
+def parse_place(raw):
+    """(latitude, longitude, scanned_at) of a place kept by ``push``, or None."""
     if not raw:
         return None
     data = json.loads(raw)
@@ -106,12 +116,68 @@ def push(*, stamp, scanned_at, ip_prefix, place, signals):
         pipe.rpush(QUEUE, json.dumps(row))
         if row["latitude"] is not None:
             place_row = {k: row[k] for k in ("latitude", "longitude", "scanned_at")}
-            pipe.set(PLACE_KEY.format(stamp.pk), json.dumps(place_row), ex=COUNTER_SECONDS)
+            pipe.set(PLACE_KEY.format(stamp.code), json.dumps(place_row), ex=COUNTER_SECONDS)
         pipe.execute()
         return True
     except UNREACHABLE as exc:
         logger.warning("scan buffer unreachable (%s); writing the scan to the database", exc)
         return False
+
+
+# One round trip for a repeat scan (``scan_read``): the two versions, the cached page, the stamp's live counter
+# (counted only when the page is there, i.e. the code is a stamp's: random codes create no counter), its last place
+# and its cached regions count. A counter Redis lost is left alone (false): ``next_count`` starts it from the
+# database count, as on a first scan.
+_READ_LUA = """
+local page = redis.call('GET', KEYS[3])
+local count = false
+if page and ARGV[1] == '1' and redis.call('EXISTS', KEYS[4]) == 1 then
+  count = redis.call('INCR', KEYS[4])
+  redis.call('EXPIRE', KEYS[4], ARGV[2])
+end
+return {redis.call('GET', KEYS[1]), redis.call('GET', KEYS[2]), page, count,
+        redis.call('GET', KEYS[5]), redis.call('GET', KEYS[6])}
+"""
+_scripts = {}
+
+
+@dataclass(frozen=True)
+class ScanRead:
+    trace_version: Any
+    catalog_version: Any
+    page: Any
+    count: int | None  # this scan counted already (None: not counted; a HEAD, no page, or no counter yet)
+    place: Any  # parsed like ``previous_place``
+    regions: int | None
+
+
+def scan_read(*, code, trace_key, catalog_key, page_key, regions_key, count):
+    """What a scan of ``code`` needs from Redis, in one round trip; None without a reachable Redis.
+
+    The ``*_key`` are the cache's keys (``cache.make_key``) of the two versions, the page and the regions count,
+    decoded with the cache's serializer; ``count`` says whether to count this scan (GET) or not (HEAD)."""
+    default = caches["default"]
+    try:
+        client = _client()
+        if client is None:
+            return None
+        script = _scripts.get(id(client))
+        if script is None:
+            script = _scripts[id(client)] = client.register_script(_READ_LUA)
+        keys = [trace_key, catalog_key, page_key, COUNT_KEY.format(code), PLACE_KEY.format(code), regions_key]
+        trace, catalog, page, counted, place, regions = script(keys=keys, args=[int(count), COUNTER_SECONDS])
+    except UNREACHABLE as exc:
+        logger.warning("scan buffer unreachable (%s); the scan page takes the long way", exc)
+        return None
+    loads = default._cache._serializer.loads
+    return ScanRead(
+        trace_version=None if trace is None else loads(trace),
+        catalog_version=None if catalog is None else loads(catalog),
+        page=None if page is None else loads(page),
+        count=None if counted is None else int(counted),
+        place=parse_place(place),
+        regions=None if regions is None else loads(regions),
+    )
 
 
 def _take(client):
