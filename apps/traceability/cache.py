@@ -18,6 +18,8 @@ from apps.catalog import cache as catalog_cache
 from apps.catalog.cache import cache_key
 from apps.core.cache_versions import cache_version, cache_version_bump
 
+from . import scanbuffer
+
 VERSION_KEY = "traceability:version"
 RECORD_SECONDS = 60 * 60
 PAGE_SECONDS = 60 * 60
@@ -113,7 +115,7 @@ def page_key(*, path, language, today):
     without its live part (``views``). Stored next to the two versions it was built under: a page of an older
     version is a miss, so the current versions and the page come in one round trip (``scanbuffer.scan_read``)."""
     digest = hashlib.sha256(f"{language}|{path}".encode()).hexdigest()[:24]
-    return f"trace:page:{today.isoformat()}:{digest}"
+    return f"trace:scan-page:{today.isoformat()}:{digest}"
 
 
 def scan_read_keys(*, path, language, today, code):
@@ -126,5 +128,14 @@ def scan_read_keys(*, path, language, today, code):
     }
 
 
-def cache_page(*, path, language, today, versions, page):
-    cache.set(page_key(path=path, language=language, today=today), (versions, page), timeout=PAGE_SECONDS)
+def cache_page(*, path, language, today, versions, page, stamp, signals):
+    """Keep the page for ``scanbuffer.scan_read`` (a Redis hash, not a cached value: the read script compares its
+    versions and reads the stamp's id and static signals)."""
+    scanbuffer.store_page(
+        key=cache.make_key(page_key(path=path, language=language, today=today)),
+        versions=versions,
+        page=page,
+        stamp=stamp,
+        signals=signals,
+        seconds=PAGE_SECONDS,
+    )

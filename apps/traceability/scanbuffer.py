@@ -57,15 +57,22 @@ def _client():
     return default._cache.get_client(write=True)
 
 
-def _row(*, stamp, scanned_at, ip_prefix, place, signals):
+def row_fields(*, scanned_at, ip_prefix, place):
+    """A queued scan row but its stamp and signals."""
     return {
         "record_id": str(uuid.uuid4()),
-        "stamp_id": stamp.pk,
         "scanned_at": scanned_at.isoformat(),
         "ip_prefix": ip_prefix,
         "region": (place.get("region") or "")[:128],
         "latitude": None if place.get("latitude") is None else str(place["latitude"]),
         "longitude": None if place.get("longitude") is None else str(place["longitude"]),
+    }
+
+
+def _row(*, stamp, scanned_at, ip_prefix, place, signals):
+    return {
+        **row_fields(scanned_at=scanned_at, ip_prefix=ip_prefix, place=place),
+        "stamp_id": stamp.pk,
         "signals": signals,
     }
 
@@ -124,19 +131,39 @@ def push(*, stamp, scanned_at, ip_prefix, place, signals):
         return False
 
 
-# One round trip for a repeat scan (``scan_read``): the two versions, the cached page, the stamp's live counter
-# (counted only when the page is there, i.e. the code is a stamp's: random codes create no counter), its last place
-# and its cached regions count. A counter Redis lost is left alone (false): ``next_count`` starts it from the
-# database count, as on a first scan.
+# One round trip for a repeat scan (``scan_read``). The cached page is a hash: the page itself, the raw values of the
+# two versions it was built under, the stamp's id and the signals that do not depend on the scans (``counterfeit.
+# static_signals``: they change only with a version or the date, both in the page's name or fields). When the page
+# is fresh, the script counts the scan (random codes have no page, so they create no counter) and, when the caller
+# gave the row (no place: the distance rule cannot apply), pushes it with those signals plus "too many scans" when
+# the new count is over the limit: the same rule as ``counterfeit.too_many_scans``, and a test holds the stored
+# signals to the page's verdict at the limit. A counter Redis lost is left alone (false): ``next_count`` starts it
+# from the database count, and the caller pushes the row, as on a first scan.
 _READ_LUA = """
-local page = redis.call('GET', KEYS[3])
+local p = redis.call('HMGET', KEYS[3], 'trace', 'catalog', 'page', 'stamp', 'signals')
+local trace = redis.call('GET', KEYS[1])
+local catalog = redis.call('GET', KEYS[2])
+local fresh = p[3] and trace and catalog and p[1] == trace and p[2] == catalog
 local count = false
-if page and ARGV[1] == '1' and redis.call('EXISTS', KEYS[4]) == 1 then
+local pushed = 0
+if fresh and ARGV[1] == '1' and redis.call('EXISTS', KEYS[4]) == 1 then
   count = redis.call('INCR', KEYS[4])
   redis.call('EXPIRE', KEYS[4], ARGV[2])
+  if ARGV[3] ~= '' then
+    local row = cjson.decode(ARGV[3])
+    local signals = p[5]
+    if count > tonumber(ARGV[4]) then
+      if signals == '' then signals = ARGV[5] else signals = signals .. ',' .. ARGV[5] end
+    end
+    row['stamp_id'] = tonumber(p[4])
+    row['signals'] = signals
+    redis.call('RPUSH', KEYS[7], cjson.encode(row))
+    pushed = 1
+  end
 end
-return {redis.call('GET', KEYS[1]), redis.call('GET', KEYS[2]), page, count,
-        redis.call('GET', KEYS[5]), redis.call('GET', KEYS[6])}
+local page = false
+if fresh then page = p[3] end
+return {trace, catalog, page, count, redis.call('GET', KEYS[5]), redis.call('GET', KEYS[6]), pushed}
 """
 _scripts = {}
 
@@ -145,17 +172,21 @@ _scripts = {}
 class ScanRead:
     trace_version: Any
     catalog_version: Any
-    page: Any
-    count: int | None  # this scan counted already (None: not counted; a HEAD, no page, or no counter yet)
+    page: Any  # the cached page when it is fresh (built under the current versions), else None
+    count: int | None  # this scan counted already (None: not counted; a HEAD, no fresh page, or no counter yet)
+    pushed: bool  # this scan's row queued already
     place: Any  # parsed like ``previous_place``
     regions: int | None
 
 
-def scan_read(*, code, trace_key, catalog_key, page_key, regions_key, count):
-    """What a scan of ``code`` needs from Redis, in one round trip; None without a reachable Redis.
+def scan_read(*, code, trace_key, catalog_key, page_key, regions_key, count, row, limit, too_many):
+    """What a scan of ``code`` needs from Redis, and the scan itself, in one round trip; None without a reachable
+    Redis.
 
-    The ``*_key`` are the cache's keys (``cache.make_key``) of the two versions, the page and the regions count,
-    decoded with the cache's serializer; ``count`` says whether to count this scan (GET) or not (HEAD)."""
+    The ``*_key`` are the cache's keys (``cache.make_key``) of the two versions, the page (``store_page``) and the
+    regions count, decoded with the cache's serializer; ``count`` says whether to count this scan (GET) or not
+    (HEAD); ``row`` is this scan's row without stamp and signals (``row_fields``), or None to push it oneself;
+    ``limit`` and ``too_many`` the "too many scans" rule's limit and signal."""
     default = caches["default"]
     try:
         client = _client()
@@ -164,8 +195,9 @@ def scan_read(*, code, trace_key, catalog_key, page_key, regions_key, count):
         script = _scripts.get(id(client))
         if script is None:
             script = _scripts[id(client)] = client.register_script(_READ_LUA)
-        keys = [trace_key, catalog_key, page_key, COUNT_KEY.format(code), PLACE_KEY.format(code), regions_key]
-        trace, catalog, page, counted, place, regions = script(keys=keys, args=[int(count), COUNTER_SECONDS])
+        keys = [trace_key, catalog_key, page_key, COUNT_KEY.format(code), PLACE_KEY.format(code), regions_key, QUEUE]
+        args = [int(count), COUNTER_SECONDS, "" if row is None else json.dumps(row), limit, too_many]
+        trace, catalog, page, counted, place, regions, pushed = script(keys=keys, args=args)
     except UNREACHABLE as exc:
         logger.warning("scan buffer unreachable (%s); the scan page takes the long way", exc)
         return None
@@ -175,9 +207,27 @@ def scan_read(*, code, trace_key, catalog_key, page_key, regions_key, count):
         catalog_version=None if catalog is None else loads(catalog),
         page=None if page is None else loads(page),
         count=None if counted is None else int(counted),
+        pushed=bool(pushed),
         place=parse_place(place),
         regions=None if regions is None else loads(regions),
     )
+
+
+def store_page(*, key, versions, page, stamp, signals, seconds):
+    """Keep a scan page for ``scan_read`` under the cache's key ``key``: the versions as the cache stores them (so
+    the script compares bytes), the page pickled like any cached value. Nothing without a reachable Redis."""
+    dumps = caches["default"]._cache._serializer.dumps
+    try:
+        client = _client()
+        if client is None:
+            return
+        pipe = client.pipeline(transaction=True)
+        fields = {"trace": dumps(versions[0]), "catalog": dumps(versions[1]), "page": dumps(page)}
+        pipe.hset(key, mapping={**fields, "stamp": stamp.pk, "signals": ",".join(signals)})
+        pipe.expire(key, seconds)
+        pipe.execute()
+    except UNREACHABLE as exc:
+        logger.warning("scan buffer unreachable (%s); the scan page is not kept", exc)
 
 
 def _take(client):

@@ -109,24 +109,20 @@ def _static_parts(request, stamp, certificate, status, today):
     return before.encode(), after.encode()
 
 
-def _scan_page(request, stamp, certificate, *, today, counted=None, place=selectors.UNREAD, regions=None, parts=None):
+def _scan_page(request, stamp, certificate, *, today, scan, read=None, parts=None):
     """The page with its live part: the certificate's status today, the counters and the signals, on every request.
 
-    ``counted``: this scan's count when ``scanbuffer.scan_read`` counted it already; ``place`` the stamp's last
-    place it read; ``regions`` the cached regions count; ``parts`` the cached rest of the page. Returns the response
-    and the parts."""
+    ``scan``: this scan (address, place, time), None for a HEAD (link checkers are not scans); ``read``: what
+    ``scanbuffer.scan_read`` found (the count and the row when it took the scan already, the last place, the
+    regions count); ``parts``: the cached rest of the page. Returns the response, the parts and the verdict."""
     batch, lot = stamp.batch, stamp.batch.lot
     status = certificate.status(today) if certificate else None
-    count, previous, current, place_here, address = stamp.scan_count, None, None, None, ""
-    if request.method == "GET":  # HEAD requests (link checkers) are not scans
-        address = client_address(request)
-        place_here = locate(address)
-        count = counted if counted is not None else services.scan_count_next(stamp)
-        if place_here:
-            current = SimpleNamespace(
-                scanned_at=timezone.now(), **{k: place_here[k] for k in ("latitude", "longitude")}
-            )
-            previous = selectors.previous_placed_scan(stamp, buffered=place)
+    count, previous, current = stamp.scan_count, None, None
+    if scan is not None:
+        count = read.count if read is not None and read.count is not None else services.scan_count_next(stamp)
+        if scan.here:
+            current = SimpleNamespace(scanned_at=scan.now, **{k: scan.here[k] for k in ("latitude", "longitude")})
+            previous = selectors.previous_placed_scan(stamp, buffered=read.place if read else selectors.UNREAD)
     verdict = counterfeit.assess(
         stamp=stamp,
         batch=batch,
@@ -137,8 +133,9 @@ def _scan_page(request, stamp, certificate, *, today, counted=None, place=select
         current_scan=current,
         today=today,
     )
-    if request.method == "GET":
-        services.scan_record(stamp=stamp, address=address, place=place_here, signals=verdict.signals)
+    if scan is not None and not (read is not None and read.pushed):
+        services.scan_record(stamp=stamp, address=scan.address, place=scan.here, signals=verdict.signals)
+    regions = read.regions if read is not None else None
     if Signal.TOO_MANY_SCANS in verdict and regions is None:
         regions = cached_regions_count(stamp=stamp, count=lambda: selectors.scan_regions_count(stamp))
     live = render_to_string(
@@ -158,55 +155,53 @@ def _scan_page(request, stamp, certificate, *, today, counted=None, place=select
     )
     if parts is None:
         parts = _static_parts(request, stamp, certificate, status, today)
-    return HttpResponse(b"".join((parts[0], live.encode(), parts[1]))), parts
+    return HttpResponse(b"".join((parts[0], live.encode(), parts[1]))), parts, status
 
 
 def _scan(request, code, find):
-    """A scan of ``code`` at this path. An anonymous visitor's repeat scan is one Redis round trip (the cached
-    page, both versions, the counter) and the write of the scan; no database connection at all. Otherwise the
-    stamp and its certificate are found with ``find`` (cached per code, or a Digital Link's check) and the page is
-    built, and cached for the next visitor. ``find`` returns ``(stamp, certificate)`` or a response (404, redirect).
-    """
+    """A scan of ``code`` at this path. An anonymous visitor's repeat scan is one Redis round trip: the cached page,
+    both versions, the counter, and the scan queued (``scanbuffer.scan_read``); no database connection at all.
+    Otherwise the stamp and its certificate are found with ``find`` (cached per code, or a Digital Link's checks)
+    and the page is built, and kept for the next visitor. ``find`` returns ``(stamp, certificate)`` or a response
+    (404, redirect)."""
     today, language = timezone.localdate(), get_language()
-    cacheable = _cacheable(request)
+    scan = None
+    if request.method == "GET":
+        address = client_address(request)
+        scan = SimpleNamespace(address=address, here=locate(address), now=timezone.now())
     read = None
-    if cacheable:
+    if _cacheable(request):
         read = scanbuffer.scan_read(
             code=code,
             **scan_read_keys(path=request.path, language=language, today=today, code=code),
-            count=request.method == "GET",
+            count=scan is not None,
+            # Without a place the distance rule cannot apply: the script may queue the row itself.
+            row=None
+            if scan is None or scan.here
+            else scanbuffer.row_fields(scanned_at=scan.now, ip_prefix=services.ip_prefix(scan.address), place={}),
+            limit=settings.OCOP_STAMP_SCAN_LIMIT,
+            too_many=Signal.TOO_MANY_SCANS.value,
         )
-    if read is not None and read.page is not None and read.trace_version is not None:
-        versions, (stamp, certificate, parts) = read.page
-        if versions == (read.trace_version, read.catalog_version):
-            response, _ = _scan_page(
-                request,
-                stamp,
-                certificate,
-                today=today,
-                counted=read.count,
-                place=read.place,
-                regions=read.regions,
-                parts=parts,
-            )
-            return response
+    if read is not None and read.page is not None:
+        stamp, certificate, parts = read.page
+        return _scan_page(request, stamp, certificate, today=today, scan=scan, read=read, parts=parts)[0]
     with versions_pinned(trace=read and read.trace_version, catalog=read and read.catalog_version) as versions:
         found = find()
         if isinstance(found, HttpResponse):
             return found
         stamp, certificate = found
-        response, parts = _scan_page(
-            request,
-            stamp,
-            certificate,
-            today=today,
-            counted=read and read.count,
-            place=read.place if read is not None else selectors.UNREAD,
-            regions=read and read.regions,
-        )
+        response, parts, status = _scan_page(request, stamp, certificate, today=today, scan=scan, read=read)
         if read is not None:  # only where the page can be read back: a Redis that answered
             cache_page(
-                path=request.path, language=language, today=today, versions=versions, page=(stamp, certificate, parts)
+                path=request.path,
+                language=language,
+                today=today,
+                versions=versions,
+                page=(stamp, certificate, parts),
+                stamp=stamp,
+                signals=counterfeit.static_signals(
+                    stamp=stamp, lot=stamp.batch.lot, certificate_status=status, today=today
+                ),
             )
         return response
 

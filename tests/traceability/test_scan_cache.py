@@ -57,7 +57,7 @@ def no_database(monkeypatch):
     return guard
 
 
-def test_a_repeat_scan_is_one_redis_read_one_write_and_no_query(
+def test_a_repeat_scan_is_one_redis_round_trip_and_no_query(
     stamp, client, round_trips, django_assert_num_queries, no_database
 ):
     client.get(_url(stamp))  # builds and caches the page
@@ -66,7 +66,7 @@ def test_a_repeat_scan_is_one_redis_read_one_write_and_no_query(
         response = client.get(_url(stamp))
     assert response.status_code == 200 and response.context["verdict"].genuine
     assert response.context["scan_count"] == 2
-    assert len(round_trips) == 2, round_trips  # EVALSHA (page, versions, counter) and the push of the scan row
+    assert len(round_trips) == 1, round_trips  # one EVALSHA: page, versions, counter, and the scan row queued
     assert b"EVALSHA" in round_trips[0]
     assert services.scans_flush() == 2
     stamp.refresh_from_db()
@@ -107,6 +107,21 @@ def test_the_live_count_and_warning_move_on_a_cached_page(stamp, client, setting
     assert "Tem này đã được quét 3 lần — có thể là tem giả" in html and "Tem OCOP chính thức" not in html
     assert "Tem này đã được quét 4 lần — có thể là tem giả" in client.get(_url(stamp)).content.decode()
     assert "Tem này đã được quét 5 lần — có thể là tem giả" in client.get(_url(stamp)).content.decode()
+
+
+@pytest.mark.parametrize("voided", [False, True])
+def test_the_signals_queued_by_the_read_are_the_ones_shown(stamp, client, users, settings, voided):
+    """The read script queues the row with the page's static signals and "too many scans" over the limit; the
+    page computes its verdict in Python: the two agree below, at and over the limit, with a static signal too."""
+    settings.OCOP_STAMP_SCAN_LIMIT = 3
+    if voided:
+        services.stamps_void_range(batch=stamp.batch, first=1, last=1, reason="Mất cuộn tem", by=users.producer)
+    shown = [",".join(client.get(_url(stamp)).context["verdict"].signals) for _ in range(5)]
+    static = [Signal.VOIDED] if voided else []
+    assert shown == [",".join(static + ([Signal.TOO_MANY_SCANS] if n > 3 else [])) for n in range(1, 6)]
+    services.scans_flush()
+    stored = list(StampScan.objects.filter(stamp=stamp).order_by("scanned_at").values_list("signals", flat=True))
+    assert stored == shown
 
 
 def test_revocation_after_caching_shows_at_once_with_the_live_status(stamp, client, world, users):
