@@ -1,14 +1,15 @@
 """Benchmark of e-stamps: generating a batch (codes, label PDFs, CSV) and the public scan page.
 
-    .venv/bin/python bench/stamps.py [--stamps 100000] [--requests 300]
+    .venv/bin/python bench/stamps.py [--stamps 100000] [--requests 300] [--profile]
 
-Runs on the test settings in a throw-away database ``ocop_bench_stamps`` on the server of DATABASE_URL (created
-and migrated first, dropped at the end). It prints:
+Runs on the test settings in a throw-away database ``ocop_bench_stamps`` (``OCOP_BENCH_DB`` names another, for
+runs side by side) on the server of DATABASE_URL (created and migrated first, dropped at the end). It prints:
 
 1. seconds to create the codes (``bulk_create``, 1,000 per query), to render the label parts (A4 sheets and
    roll), to merge them with pypdf and write the CSV, and the resulting PDF sizes;
 2. requests per second of ``/t/<code>/`` (each request records a scan) next to ``/robots.txt`` (a trivial view on
-   the same stack), both through Django's in-process test client (no network, one process), and their ratio.
+   the same stack), both through Django's in-process test client (no network, one process), and their ratio;
+   with ``--profile``, a cProfile of the scan requests first.
 """
 
 import argparse
