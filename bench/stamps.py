@@ -1,9 +1,9 @@
 """Benchmark of e-stamps: generating a batch (codes, label PDFs, CSV) and the public scan page.
 
-    .venv/bin/python bench/stamps.py [--generate 100000] [--legacy 2000] [--requests 300]
+    .venv/bin/python bench/stamps.py [--generate 100000] [--legacy 2000] [--requests 300] [--profile]
 
-Runs on the test settings in a throw-away database ``ocop_bench_stamps`` on the server of DATABASE_URL (created
-and migrated first, dropped at the end). It prints:
+Runs on the test settings in a throw-away database ``ocop_bench_stamps`` (``OCOP_BENCH_DB`` names another, for
+runs side by side) on the server of DATABASE_URL (created and migrated first, dropped at the end). It prints:
 
 1. for a batch of ``--generate`` stamps: wall and CPU seconds to create the codes (``bulk_create``, 1,000 per
    query), to render the label parts (A4 sheets and roll), to stream them into the two PDFs and write the CSV, the
@@ -11,7 +11,8 @@ and migrated first, dropped at the end). It prints:
 2. the same for the renderer before (WeasyPrint, ``bench/legacy_labels.py``) on ``--legacy`` stamps of the same
    batch (parts of the same size, merged with pypdf), extrapolated to ``--generate`` stamps, and the ratio;
 3. requests per second of ``/t/<code>/`` (each request records a scan) next to ``/robots.txt`` (a trivial view on
-   the same stack), both through Django's in-process test client (no network, one process), and their ratio.
+   the same stack), both through Django's in-process test client (no network, one process), and their ratio;
+   with ``--profile``, a cProfile of the scan requests first.
 """
 
 import argparse
@@ -49,7 +50,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import legacy_labels  # noqa: E402
 from pypdf import PdfReader, PdfWriter  # noqa: E402
 
-DB_NAME = "ocop_bench_stamps"
+DB_NAME = os.environ.get("OCOP_BENCH_DB", "ocop_bench_stamps")  # helpers running side by side each name their own
 
 
 def _world():
@@ -166,11 +167,28 @@ def requests_per_second(client, path, n):
     return n / (time.perf_counter() - start)
 
 
+def profile(client, path, n):
+    """The scan requests under cProfile: the 30 most expensive functions by cumulative and by own time."""
+    import cProfile  # noqa: PLC0415 — only with --profile
+    import pstats  # noqa: PLC0415
+
+    client.get(path)
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(n):
+        client.get(path)
+    profiler.disable()
+    stats = pstats.Stats(profiler).strip_dirs()
+    stats.sort_stats("cumulative").print_stats(45)
+    stats.sort_stats("tottime").print_stats(25)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--generate", "--stamps", type=int, default=100_000, help="stamps in the batch")
     parser.add_argument("--legacy", type=int, default=2_000, help="stamps rendered with the old renderer (0: none)")
     parser.add_argument("--requests", type=int, default=300)
+    parser.add_argument("--profile", action="store_true", help="print a cProfile of the scan requests")
     args = parser.parse_args()
     setup_test_environment()
     connection.settings_dict.setdefault("TEST", {})["NAME"] = DB_NAME
@@ -192,6 +210,8 @@ def main():
             )
         stamp = batch.stamps.order_by("serial").first()
         client = Client()
+        if args.profile:
+            profile(client, f"/t/{stamp.code}/", args.requests)
         scan = requests_per_second(client, f"/t/{stamp.code}/", args.requests)
         trivial = requests_per_second(client, "/robots.txt", args.requests)
         print(f"scan page /t/<code>/: {scan:7.1f} req/s   /robots.txt: {trivial:7.1f} req/s")

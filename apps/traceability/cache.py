@@ -1,12 +1,15 @@
 """The traceability record's version: bumped after every write to sites, lots, events and certifications.
 
 The scan page caches the rendered record of a lot (product, producer, sites, events, points of sale) under this
-version, the catalogue's version (photos, points of sale, certificates) and today's date; what must be live (the
-stamp's own state, the certificate's status, the scan counters) is read on every request.
+version, the catalogue's version (photos, points of sale, certificates) and today's date, and for anonymous
+visitors the whole page but its live part (the verdict and the counters) per path and language, next to the two
+versions it was built under. The stamp's own state and the certificate change only with a version bump (void,
+revocation) or with the date (expiry), so the verdict is computed from them on every scan with the live counters.
 """
 
 import contextlib
 import contextvars
+import hashlib
 
 from django.core.cache import cache
 from django.db import transaction
@@ -15,8 +18,11 @@ from apps.catalog import cache as catalog_cache
 from apps.catalog.cache import cache_key
 from apps.core.cache_versions import cache_version, cache_version_bump
 
+from . import scanbuffer
+
 VERSION_KEY = "traceability:version"
 RECORD_SECONDS = 60 * 60
+PAGE_SECONDS = 60 * 60
 
 
 REGIONS_SECONDS = 60  # the regions come from written scans, which lag by up to a minute anyway
@@ -30,19 +36,22 @@ def trace_version():
 
 
 @contextlib.contextmanager
-def versions_pinned():
-    """Read the traceability and catalogue versions in one round trip and use them for the whole request (the scan
-    page builds three keys from them). A version the cache lost is read (and set) the usual way."""
-    found = cache.get_many([VERSION_KEY, catalog_cache.VERSION_KEY])
-    trace = _request_version.set(found.get(VERSION_KEY) or cache_version(VERSION_KEY))
-    catalog = catalog_cache._request_version.set(
-        found.get(catalog_cache.VERSION_KEY) or catalog_cache.catalog_version()
-    )
+def versions_pinned(*, trace=None, catalog=None):
+    """Use one traceability and one catalogue version for the whole request (the scan page builds several keys
+    from them): the ones given (already read with the cached page), else both read in one round trip. A version
+    the cache lost is read (and set) the usual way. Yields the pair, which the cached page is stored under."""
+    if trace is None or catalog is None:
+        found = cache.get_many([VERSION_KEY, catalog_cache.VERSION_KEY])
+        trace, catalog = found.get(VERSION_KEY), found.get(catalog_cache.VERSION_KEY)
+    trace = trace or cache_version(VERSION_KEY)
+    catalog = catalog or catalog_cache.catalog_version()
+    trace_token = _request_version.set(trace)
+    catalog_token = catalog_cache._request_version.set(catalog)
     try:
-        yield
+        yield trace, catalog
     finally:
-        catalog_cache._request_version.reset(catalog)
-        _request_version.reset(trace)
+        catalog_cache._request_version.reset(catalog_token)
+        _request_version.reset(trace_token)
 
 
 def _bump():
@@ -87,11 +96,46 @@ def cached_stamp(*, today, code, lookup):
     return found
 
 
+def regions_key(code):
+    return f"trace:regions:{code}"
+
+
 def cached_regions_count(*, stamp, count):
     """How many provinces a stamp was scanned in (the "too many scans" warning), cached for a minute per stamp."""
-    key = f"trace:regions:{stamp.pk}"
+    key = regions_key(stamp.code)
     value = cache.get(key)
     if value is None:
         value = count()
         cache.set(key, value, timeout=REGIONS_SECONDS)
     return value
+
+
+def page_key(*, path, language, today):
+    """The scan page of one path (``/t/<code>/``, ``/en/t/<code>/``, a Digital Link) in one language on one day,
+    without its live part (``views``). Stored next to the two versions it was built under: a page of an older
+    version is a miss, so the current versions and the page come in one round trip (``scanbuffer.scan_read``)."""
+    digest = hashlib.sha256(f"{language}|{path}".encode()).hexdigest()[:24]
+    return f"trace:scan-page:{today.isoformat()}:{digest}"
+
+
+def scan_read_keys(*, path, language, today, code):
+    """The cache's own names (``cache.make_key``: prefix and version) of what ``scanbuffer.scan_read`` reads."""
+    return {
+        "trace_key": cache.make_key(VERSION_KEY),
+        "catalog_key": cache.make_key(catalog_cache.VERSION_KEY),
+        "page_key": cache.make_key(page_key(path=path, language=language, today=today)),
+        "regions_key": cache.make_key(regions_key(code)),
+    }
+
+
+def cache_page(*, path, language, today, versions, page, stamp, signals):
+    """Keep the page for ``scanbuffer.scan_read`` (a Redis hash, not a cached value: the read script compares its
+    versions and reads the stamp's id and static signals)."""
+    scanbuffer.store_page(
+        key=cache.make_key(page_key(path=path, language=language, today=today)),
+        versions=versions,
+        page=page,
+        stamp=stamp,
+        signals=signals,
+        seconds=PAGE_SECONDS,
+    )

@@ -56,16 +56,23 @@ class Verdict:
         return signal in self.signals
 
 
-def assess(*, stamp, batch, lot, certificate_status, scan_count, previous_scan=None, current_scan=None, today=None):
-    """The signals to show, most serious first."""
-    today = today or timezone.localdate()
-    verdict = Verdict()
+def static_signals(*, stamp, lot, certificate_status, today):
+    """The signals that do not depend on the scans: they change only with the stamp's, the lot's and the
+    certificate's rows and with the date (the cached scan page keeps them, see ``scanbuffer.scan_read``)."""
+    signals = []
     if stamp.voided_at is not None:
-        verdict.signals.append(Signal.VOIDED)
+        signals.append(Signal.VOIDED)
     if certificate_status != CertificateStatus.VALID:
-        verdict.signals.append(Signal.CERTIFICATE_INVALID)
+        signals.append(Signal.CERTIFICATE_INVALID)
     if lot is not None and lot.is_expired(today):
-        verdict.signals.append(Signal.LOT_EXPIRED)
+        signals.append(Signal.LOT_EXPIRED)
+    return signals
+
+
+def assess(*, stamp, batch, lot, certificate_status, scan_count, previous_scan=None, current_scan=None, today=None):
+    """The signals to show, most serious first: the static ones, then those of the scans."""
+    today = today or timezone.localdate()
+    verdict = Verdict(signals=static_signals(stamp=stamp, lot=lot, certificate_status=certificate_status, today=today))
     if too_many_scans(scan_count):
         verdict.signals.append(Signal.TOO_MANY_SCANS)
     if too_far_too_fast(previous_scan, current_scan):

@@ -2,11 +2,14 @@
 
 A scan on the public page costs one Redis pipeline instead of an INSERT, an UPDATE and their commit:
 
-- ``trace:scan-count:<stamp id>`` is the live scan count the counterfeit rule reads. It starts from the stamp's
+- ``trace:scan-count:<stamp code>`` is the live scan count the counterfeit rule reads. It starts from the stamp's
   database count the first time (``SET NX``) and is incremented by each scan, so the count a shopper sees includes
   the scans still waiting in the buffer.
-- ``trace:scan-place:<stamp id>`` keeps the latest scan that had a place (for the distance rule).
+- ``trace:scan-place:<stamp code>`` keeps the latest scan that had a place (for the distance rule).
 - ``trace:scans`` is the list of waiting scan rows (JSON), each with its own ``record_id`` (UUID).
+
+The counter and the place are named by the stamp's code (the one thing in the scan URL), so that ``scan_read`` can
+take them in the same round trip as the cached page, before the stamp is known (see ``views``).
 
 ``flush`` (the beat task ``traceability.flush_scans``, every minute) moves the
 list aside under a unique name with ``RENAME`` (atomic), inserts its rows with ``ignore_conflicts`` on
@@ -21,7 +24,9 @@ the scan is written to the database straight away, as before.
 import json
 import logging
 import uuid
+from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
@@ -52,15 +57,22 @@ def _client():
     return default._cache.get_client(write=True)
 
 
-def _row(*, stamp, scanned_at, ip_prefix, place, signals):
+def row_fields(*, scanned_at, ip_prefix, place):
+    """A queued scan row but its stamp and signals."""
     return {
         "record_id": str(uuid.uuid4()),
-        "stamp_id": stamp.pk,
         "scanned_at": scanned_at.isoformat(),
         "ip_prefix": ip_prefix,
         "region": (place.get("region") or "")[:128],
         "latitude": None if place.get("latitude") is None else str(place["latitude"]),
         "longitude": None if place.get("longitude") is None else str(place["longitude"]),
+    }
+
+
+def _row(*, stamp, scanned_at, ip_prefix, place, signals):
+    return {
+        **row_fields(scanned_at=scanned_at, ip_prefix=ip_prefix, place=place),
+        "stamp_id": stamp.pk,
         "signals": signals,
     }
 
@@ -71,7 +83,7 @@ def next_count(stamp):
         client = _client()
         if client is None:
             return None
-        key = COUNT_KEY.format(stamp.pk)
+        key = COUNT_KEY.format(stamp.code)
         pipe = client.pipeline(transaction=False)
         pipe.set(key, stamp.scan_count, nx=True, ex=COUNTER_SECONDS)
         pipe.incr(key)
@@ -86,9 +98,14 @@ def previous_place(stamp):
     """The latest placed scan kept in Redis: (latitude, longitude, scanned_at), or None."""
     try:
         client = _client()
-        raw = client.get(PLACE_KEY.format(stamp.pk)) if client is not None else None
+        raw = client.get(PLACE_KEY.format(stamp.code)) if client is not None else None
     except UNREACHABLE:
         return None
+    return parse_place(raw)
+
+
+def parse_place(raw):
+    """(latitude, longitude, scanned_at) of a place kept by ``push``, or None."""
     if not raw:
         return None
     data = json.loads(raw)
@@ -106,12 +123,111 @@ def push(*, stamp, scanned_at, ip_prefix, place, signals):
         pipe.rpush(QUEUE, json.dumps(row))
         if row["latitude"] is not None:
             place_row = {k: row[k] for k in ("latitude", "longitude", "scanned_at")}
-            pipe.set(PLACE_KEY.format(stamp.pk), json.dumps(place_row), ex=COUNTER_SECONDS)
+            pipe.set(PLACE_KEY.format(stamp.code), json.dumps(place_row), ex=COUNTER_SECONDS)
         pipe.execute()
         return True
     except UNREACHABLE as exc:
         logger.warning("scan buffer unreachable (%s); writing the scan to the database", exc)
         return False
+
+
+# One round trip for a repeat scan (``scan_read``). The cached page is a hash: the page itself, the raw values of the
+# two versions it was built under, the stamp's id and the signals that do not depend on the scans (``counterfeit.
+# static_signals``: they change only with a version or the date, both in the page's name or fields). When the page
+# is fresh, the script counts the scan (random codes have no page, so they create no counter) and, when the caller
+# gave the row (no place: the distance rule cannot apply), pushes it with those signals plus "too many scans" when
+# the new count is over the limit: the same rule as ``counterfeit.too_many_scans``, and a test holds the stored
+# signals to the page's verdict at the limit. A counter Redis lost is left alone (false): ``next_count`` starts it
+# from the database count, and the caller pushes the row, as on a first scan.
+_READ_LUA = """
+local p = redis.call('HMGET', KEYS[3], 'trace', 'catalog', 'page', 'stamp', 'signals')
+local trace = redis.call('GET', KEYS[1])
+local catalog = redis.call('GET', KEYS[2])
+local fresh = p[3] and trace and catalog and p[1] == trace and p[2] == catalog
+local count = false
+local pushed = 0
+if fresh and ARGV[1] == '1' and redis.call('EXISTS', KEYS[4]) == 1 then
+  count = redis.call('INCR', KEYS[4])
+  redis.call('EXPIRE', KEYS[4], ARGV[2])
+  if ARGV[3] ~= '' then
+    local row = cjson.decode(ARGV[3])
+    local signals = p[5]
+    if count > tonumber(ARGV[4]) then
+      if signals == '' then signals = ARGV[5] else signals = signals .. ',' .. ARGV[5] end
+    end
+    row['stamp_id'] = tonumber(p[4])
+    row['signals'] = signals
+    redis.call('RPUSH', KEYS[7], cjson.encode(row))
+    pushed = 1
+  end
+end
+local page = false
+if fresh then page = p[3] end
+return {trace, catalog, page, count, redis.call('GET', KEYS[5]), redis.call('GET', KEYS[6]), pushed}
+"""
+_scripts = {}
+
+
+@dataclass(frozen=True)
+class ScanRead:
+    trace_version: Any
+    catalog_version: Any
+    page: Any  # the cached page when it is fresh (built under the current versions), else None
+    count: int | None  # this scan counted already (None: not counted; a HEAD, no fresh page, or no counter yet)
+    pushed: bool  # this scan's row queued already
+    place: Any  # parsed like ``previous_place``
+    regions: int | None
+
+
+def scan_read(*, code, trace_key, catalog_key, page_key, regions_key, count, row, limit, too_many):
+    """What a scan of ``code`` needs from Redis, and the scan itself, in one round trip; None without a reachable
+    Redis.
+
+    The ``*_key`` are the cache's keys (``cache.make_key``) of the two versions, the page (``store_page``) and the
+    regions count, decoded with the cache's serializer; ``count`` says whether to count this scan (GET) or not
+    (HEAD); ``row`` is this scan's row without stamp and signals (``row_fields``), or None to push it oneself;
+    ``limit`` and ``too_many`` the "too many scans" rule's limit and signal."""
+    default = caches["default"]
+    try:
+        client = _client()
+        if client is None:
+            return None
+        script = _scripts.get(id(client))
+        if script is None:
+            script = _scripts[id(client)] = client.register_script(_READ_LUA)
+        keys = [trace_key, catalog_key, page_key, COUNT_KEY.format(code), PLACE_KEY.format(code), regions_key, QUEUE]
+        args = [int(count), COUNTER_SECONDS, "" if row is None else json.dumps(row), limit, too_many]
+        trace, catalog, page, counted, place, regions, pushed = script(keys=keys, args=args)
+    except UNREACHABLE as exc:
+        logger.warning("scan buffer unreachable (%s); the scan page takes the long way", exc)
+        return None
+    loads = default._cache._serializer.loads
+    return ScanRead(
+        trace_version=None if trace is None else loads(trace),
+        catalog_version=None if catalog is None else loads(catalog),
+        page=None if page is None else loads(page),
+        count=None if counted is None else int(counted),
+        pushed=bool(pushed),
+        place=parse_place(place),
+        regions=None if regions is None else loads(regions),
+    )
+
+
+def store_page(*, key, versions, page, stamp, signals, seconds):
+    """Keep a scan page for ``scan_read`` under the cache's key ``key``: the versions as the cache stores them (so
+    the script compares bytes), the page pickled like any cached value. Nothing without a reachable Redis."""
+    dumps = caches["default"]._cache._serializer.dumps
+    try:
+        client = _client()
+        if client is None:
+            return
+        pipe = client.pipeline(transaction=True)
+        fields = {"trace": dumps(versions[0]), "catalog": dumps(versions[1]), "page": dumps(page)}
+        pipe.hset(key, mapping={**fields, "stamp": stamp.pk, "signals": ",".join(signals)})
+        pipe.expire(key, seconds)
+        pipe.execute()
+    except UNREACHABLE as exc:
+        logger.warning("scan buffer unreachable (%s); the scan page is not kept", exc)
 
 
 def _take(client):

@@ -55,9 +55,14 @@ def stamp_by_digital_link(*, gtin: str, lot: str, serial: str) -> Stamp | None:
     return stamp
 
 
-def previous_placed_scan(stamp: Stamp) -> Any:
-    """The stamp's latest scan that has a place (before the one being recorded): the buffered one if Redis has it."""
-    buffered = scanbuffer.previous_place(stamp)
+UNREAD = object()
+
+
+def previous_placed_scan(stamp: Stamp, *, buffered: Any = UNREAD) -> Any:
+    """The stamp's latest scan that has a place (before the one being recorded): the buffered one if Redis has it
+    (``buffered``: what the caller has read from Redis already, ``scanbuffer.parse_place``)."""
+    if buffered is UNREAD:
+        buffered = scanbuffer.previous_place(stamp)
     if buffered is not None:
         latitude, longitude, scanned_at = buffered
         return SimpleNamespace(latitude=latitude, longitude=longitude, scanned_at=scanned_at)

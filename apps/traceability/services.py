@@ -509,18 +509,19 @@ def scan_record(
         stamp=stamp, scanned_at=now, ip_prefix=ip_prefix(address), place=place, signals=",".join(signals)
     ):
         return None
-    scan = StampScan.objects.create(
-        stamp=stamp,
-        scanned_at=now,
-        ip_prefix=ip_prefix(address),
-        region=(place.get("region") or "")[:128],
-        latitude=place.get("latitude"),
-        longitude=place.get("longitude"),
-        signals=",".join(signals),
-    )
-    Stamp.objects.filter(pk=stamp.pk).update(
-        scan_count=F("scan_count") + 1, first_scanned_at=Coalesce(F("first_scanned_at"), Value(now))
-    )
+    with transaction.atomic():  # the scan page runs outside ATOMIC_REQUESTS
+        scan = StampScan.objects.create(
+            stamp=stamp,
+            scanned_at=now,
+            ip_prefix=ip_prefix(address),
+            region=(place.get("region") or "")[:128],
+            latitude=place.get("latitude"),
+            longitude=place.get("longitude"),
+            signals=",".join(signals),
+        )
+        Stamp.objects.filter(pk=stamp.pk).update(
+            scan_count=F("scan_count") + 1, first_scanned_at=Coalesce(F("first_scanned_at"), Value(now))
+        )
     return scan
 
 

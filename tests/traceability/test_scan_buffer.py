@@ -2,15 +2,12 @@
 each exactly once, even when a flush died half-way; without Redis the page writes the scan itself, as before."""
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django_celery_beat.models import PeriodicTask
 
-from apps.catalog import cache as catalog_cache
 from apps.certificates.services import certificate_revoke
-from apps.traceability import cache as trace_cache
 from apps.traceability import scanbuffer, services
 from apps.traceability.enums import Signal
 from apps.traceability.models import Stamp, StampScan
@@ -127,33 +124,3 @@ def test_the_cached_certificate_goes_stale_when_it_is_revoked(stamp, client, wor
     response = client.get(_url(stamp))
     assert response.context["verdict"].signals == [Signal.CERTIFICATE_INVALID]
     assert response.context["status"] == "revoked"
-
-
-def test_a_repeat_scan_reads_both_versions_in_one_round_trip_and_no_traceability_table(stamp, client, settings):
-    settings.OCOP_STAMP_SCAN_LIMIT = 1
-    client.get(_url(stamp))
-    client.get(_url(stamp))  # over the limit: the regions count is computed once and cached
-    calls = []
-    original_get, original_get_many = cache.get, cache.get_many
-
-    def counting_get(key, *args, **kwargs):
-        calls.append(("get", key))
-        return original_get(key, *args, **kwargs)
-
-    def counting_get_many(keys, *args, **kwargs):
-        calls.append(("get_many", tuple(keys)))
-        return original_get_many(keys, *args, **kwargs)
-
-    with CaptureQueriesContext(connection) as queries:
-        cache.get, cache.get_many = counting_get, counting_get_many
-        try:
-            response = client.get(_url(stamp))
-        finally:
-            cache.get, cache.get_many = original_get, original_get_many
-    assert "too_many_scans" in response.context["verdict"].signals
-    assert [q["sql"] for q in queries.captured_queries if "traceability" in q["sql"]] == []  # regions from the cache
-    assert ("get_many", (trace_cache.VERSION_KEY, catalog_cache.VERSION_KEY)) in calls
-    version_gets = [
-        key for kind, key in calls if kind == "get" and key in (trace_cache.VERSION_KEY, catalog_cache.VERSION_KEY)
-    ]
-    assert version_gets == []
