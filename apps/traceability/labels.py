@@ -223,18 +223,6 @@ def assemble(out: IO[bytes], document: LabelDocument, parts: Iterable[IO[bytes]]
     return pdf.close()
 
 
-def render_pdf(
-    out: IO[bytes], stamps: Iterable[Mapping[str, Any]], *, product_name, stars, gtin="", lot_code="", layout="sheet"
-) -> int:
-    """The whole PDF of ``stamps`` in one go (tests and small batches). Returns the page count."""
-    document = LabelDocument(product_name=product_name, stars=stars)
-    pdf = document.writer(out)
-    width, height = PAGES[layout]["size"]
-    for content in document.pages(label_ops(document, stamps, gtin=gtin, lot_code=lot_code), layout):
-        pdf.page(content, width=width, height=height)
-    return pdf.close()
-
-
 def write_codes_csv(out: IO[str], rows: Iterable[Mapping[str, Any]], *, gtin="", lot_code="", product_name="") -> None:
     """The CSV for a label printer: one line per stamp, UTF-8 with BOM so spreadsheet software reads it."""
     out.write("\ufeff")

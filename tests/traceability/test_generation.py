@@ -257,3 +257,20 @@ def test_stamp_url_maker_builds_the_same_urls_as_stamp_url(settings):
     code = services.new_stamp_code()
     for gtin, lot in (("", ""), ("8934673573337", ""), ("8934673573337", "L2026-01&A%")):
         assert labels.stamp_url_maker(gtin=gtin, lot_code=lot)(code) == labels.stamp_url(code, gtin=gtin, lot_code=lot)
+
+
+def test_gtin_product_labels_decode_to_their_digital_links(world, users, tmp_path):
+    world.product.gtin = "8934673573337"
+    world.product.save(update_fields=["gtin"])
+    batch = make_batch(world, users, 5, state=BatchState.APPROVED)
+    assert services.stamp_batch_generate(batch_id=batch.pk) == "ready"
+    batch.refresh_from_db()
+    path = tmp_path / "sheet.pdf"
+    path.write_bytes(_pdf(batch.sheet_pdf))
+    read = _labels_read_back(path, 1, "sheet", tmp_path)
+    codes = list(batch.stamps.order_by("serial").values_list("code", flat=True))
+    assert [printed for printed, _urls in read] == [labels.printed_code(c) for c in codes]
+    assert [urls for _printed, urls in read] == [
+        [labels.stamp_url(c, gtin=world.product.gtin, lot_code=world.lot.code)] for c in codes
+    ]
+    assert all("/01/08934673573337/10/L2026-001/21/" in urls[0] for _printed, urls in read)
