@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from apps.core.cache_versions import cache_version, cache_version_bump
+from apps.core.release import release
 
 VERSION_KEY = "catalog:version"
 CACHE_SECONDS = 60 * 60 * 24
@@ -65,7 +66,7 @@ def cache_key(name, today, **params):
     """A key for ``name`` under the current version and ``today``, distinguished by ``params``."""
     raw = json.dumps(params, sort_keys=True, default=str)
     digest = hashlib.sha256(raw.encode()).hexdigest()[:24]
-    return f"catalog:{name}:{catalog_version():.3f}:{today.isoformat()}:{digest}"
+    return f"catalog:{name}:{release()}:{catalog_version():.3f}:{today.isoformat()}:{digest}"
 
 
 def cached(name, today, compute, **params):
@@ -105,7 +106,8 @@ def cache_public_page(view):
         # The page is stored under a key without the version, next to the version it was built under: one
         # round trip reads both the current version and the page, and a page of an older version is a miss.
         raw = json.dumps({"path": request.get_full_path(), "lang": get_language()}, sort_keys=True)
-        key = f"catalog:page:{timezone.localdate().isoformat()}:{hashlib.sha256(raw.encode()).hexdigest()[:24]}"
+        digest = hashlib.sha256(raw.encode()).hexdigest()[:24]
+        key = f"catalog:page:{release()}:{timezone.localdate().isoformat()}:{digest}"
         found = cache.get_many([VERSION_KEY, key])
         version, hit = found.get(VERSION_KEY), found.get(key)
         if version is not None and hit is not None and hit[0] == version:

@@ -17,6 +17,7 @@ from django.db import transaction
 from apps.catalog import cache as catalog_cache
 from apps.catalog.cache import cache_key
 from apps.core.cache_versions import cache_version, cache_version_bump
+from apps.core.release import release
 
 from . import scanbuffer
 
@@ -115,7 +116,7 @@ def page_key(*, path, language, today):
     without its live part (``views``). Stored next to the two versions it was built under: a page of an older
     version is a miss, so the current versions and the page come in one round trip (``scanbuffer.scan_read``)."""
     digest = hashlib.sha256(f"{language}|{path}".encode()).hexdigest()[:24]
-    return f"trace:scan-page:{today.isoformat()}:{digest}"
+    return f"trace:scan-page:{release()}:{today.isoformat()}:{digest}"
 
 
 def scan_read_keys(*, path, language, today, code):

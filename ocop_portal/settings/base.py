@@ -256,6 +256,8 @@ OCOP_RENDER_STALE_SECONDS = env.int("OCOP_RENDER_STALE_SECONDS", default=OCOP_RE
 # as unacknowledged, and a worker killed in between takes it with it. (A broker down at commit time is the
 # outbox's job.)
 OCOP_RENDER_LOST_AFTER_SECONDS = env.int("OCOP_RENDER_LOST_AFTER_SECONDS", default=60)
+# Names rendered pages in the cache (apps/core/release.py): the image's commit; empty: a digest of the source.
+OCOP_RELEASE = env("OCOP_RELEASE", default="")
 # Certificates rendered per task, in one WeasyPrint document (layout has a fixed cost per document).
 OCOP_CERTIFICATES_PER_DOCUMENT = env.int("OCOP_CERTIFICATES_PER_DOCUMENT", default=25)
 

@@ -19,6 +19,7 @@ from django.core.cache import cache, caches
 from django.db import connection
 from django.utils import timezone, translation
 
+from apps.core.release import release
 from apps.products.models import ProductGroup
 
 from .figures import unit_figures
@@ -98,6 +99,7 @@ def figures_key(
         str(part)
         for part in (
             "reports-figures",
+            release(),  # the figure tables rendered from them are cached under this key too
             version,
             scope,
             period.key,
