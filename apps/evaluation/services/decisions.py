@@ -9,7 +9,6 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from apps.audit.services import audit_record
-from apps.certificates.services import certificates_create_for_decision
 from apps.cycles.enums import ApplicationState as S
 from apps.cycles.models import Application
 from apps.cycles.services import application_transition
@@ -28,6 +27,7 @@ from ..models import (
     RecognitionItem,
     RoundEntry,
 )
+from ..signals import decision_recorded
 from ..stars import LOWEST_RECOGNISED_STARS, RECOGNITION_FLOOR, reaches_recognition
 
 if TYPE_CHECKING:
@@ -189,5 +189,6 @@ def decision_record(
             "excluded": excluded,
         },
     )
-    certificates_create_for_decision(decision=decision)
+    # The certificates app (above this one) issues the certificates, in this transaction.
+    decision_recorded.send(sender=RecognitionDecision, decision=decision)
     return decision
