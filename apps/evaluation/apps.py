@@ -10,4 +10,4 @@ class EvaluationConfig(AppConfig):
         from .aggregates import connect  # noqa: PLC0415 — signal receivers connect once the app registry is ready
 
         connect()
-        from . import signals  # noqa: F401, PLC0415 — signal receivers connect once the app registry is ready
+        from . import receivers  # noqa: F401, PLC0415 — signal receivers connect once the app registry is ready

@@ -1,24 +1,11 @@
-"""Answers to the signals of the apps below evaluation (connected in ``EvaluationConfig.ready``)."""
+"""Signals the evaluation app sends, for apps above it to answer (evaluation never imports them).
 
-from django.dispatch import receiver
+``decision_recorded`` is sent by ``decision_record`` with ``decision`` at the end of its transaction, once the
+recognised applications have moved: the certificates app creates one certificate per recognised item
+(``apps.certificates.receivers``), in the same transaction, so a failure rolls the decision back too. The answers
+to the signals of the apps below evaluation are in :mod:`apps.evaluation.receivers`.
+"""
 
-from apps.cycles.signals import application_left_rounds
-from apps.producers.signals import products_in_progress
+from django.dispatch import Signal
 
-from .enums import RoundState
-from .models import RoundEntry
-from .services.entries import entries_remove_for_application
-
-
-@receiver(products_in_progress, dispatch_uid="evaluation_products_in_progress")
-def products_in_progress_received(sender, products, **kwargs):
-    """The products among ``products`` entered in an open council round (the re-homing waits for it to close)."""
-    return RoundEntry.objects.filter(round__state=RoundState.OPEN, application__product__in=products).values(
-        "application__product_id"
-    )
-
-
-@receiver(application_left_rounds, dispatch_uid="evaluation_application_left_rounds")
-def application_left_rounds_received(sender, application, by, reason, **kwargs):
-    """A returned or withdrawn application leaves every open round it was entered in (audited)."""
-    entries_remove_for_application(application=application, by=by, reason=reason)
+decision_recorded = Signal()

@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.enums import Role
 from apps.audit.services import audit_record
-from apps.certificates.services import certificates_create_for_decision
 from apps.core.enums import RECOGNISED_STARS
 from apps.cycles.enums import ApplicationState as S
 from apps.cycles.models import Application
@@ -34,6 +33,7 @@ from ..models import (
     RecognitionItem,
     RoundEntry,
 )
+from ..signals import decision_recorded
 from ..stars import LOWEST_RECOGNISED_STARS, RECOGNITION_FLOOR, reaches_recognition, star_band
 
 if TYPE_CHECKING:
@@ -197,7 +197,8 @@ def decision_record(
             "excluded": excluded,
         },
     )
-    certificates_create_for_decision(decision=decision)
+    # The certificates app (above this one) issues the certificates, in this transaction.
+    decision_recorded.send(sender=RecognitionDecision, decision=decision)
     return decision
 
 
@@ -274,5 +275,6 @@ def decision_import(
         by=by,
         after={"number": number, "recognised": [{"product": r.product.name, "stars": r.stars} for r in recognitions]},
     )
-    certificates_create_for_decision(decision=decision)
+    # The certificates app (above this one) issues the certificates, in this transaction.
+    decision_recorded.send(sender=RecognitionDecision, decision=decision)
     return decision
