@@ -42,8 +42,8 @@ from apps.catalog.models import Fair, PointOfSale
 from apps.certificates.forms import RevokeForm
 from apps.certificates.models import Certificate
 from apps.cycles.enums import ApplicationState
-from apps.cycles.forms import DossierForm, EvidenceForm, IdeaForm, PlanForm, StepExtendForm
-from apps.cycles.models import Application, EvidenceFile, Plan
+from apps.cycles.forms import CycleForm, DossierForm, EvidenceForm, IdeaForm, PlanForm, StepExtendForm
+from apps.cycles.models import Application, Cycle, EvidenceFile, Plan
 from apps.cycles.services import self_assessment_template
 from apps.evaluation.enums import Tier
 from apps.evaluation.forms import ConflictForm, DecisionForm, EntryRemoveForm, RoundCreateForm
@@ -64,13 +64,14 @@ from apps.products.models import Product, ProductPhoto, ProductSet
 from apps.reports.forms import NarrativeForm
 from apps.reports.models import Report
 from apps.traceability.enums import BatchState
-from apps.traceability.forms import EventForm, FakeReportForm, LotForm, SiteForm, VoidRangeForm
+from apps.traceability.forms import CertificationForm, EventForm, FakeReportForm, LotForm, SiteForm, VoidRangeForm
 from apps.traceability.models import (
     MAX_STAMPS_PER_BATCH,
     FakeReport,
     Lot,
     LotEvent,
     ProductionSite,
+    SiteCertification,
     Stamp,
     StampBatch,
 )
@@ -538,6 +539,34 @@ def test_step_extend(world, field, value):
     example(post_step_extend)(world, field, value)
 
 
+def post_cycle_create(world, field, value, reversed_step):
+    client = _as(world, "province_same")
+    data = {"unit": world.tree.p.pk, "year": "2027", "rule_set": "qd1489-2025", "name": "Chu trình OCOP 2027"}
+    for step in range(1, 7):
+        start, end = datetime.date(2027, 2 * step - 1, 1), datetime.date(2027, 2 * step, 28)
+        if step == reversed_step:
+            start, end = end, start
+        data[f"step_{step}_start"], data[f"step_{step}_end"] = start.isoformat(), end.isoformat()
+    data[field] = value
+    answer = submit(client, reverse("cycles:cycle_create"), data)
+    if not answer.refused:
+        cycle = Cycle.objects.latest("pk")
+        assert_clean(cycle.name, CycleForm.base_fields["name"])
+        assert 2019 <= cycle.year <= 2100
+        assert all(p.starts_on <= p.ends_on for p in cycle.steps.all())
+    return answer
+
+
+@settings(max_examples=12)
+@given(
+    field=st.sampled_from(["name", "year", "step_1_start", "step_6_end"]),
+    value=st.one_of(hostile_text, hostile_number, hostile_date),
+    reversed_step=st.sampled_from([None, 1, 4]),
+)
+def test_cycle_create(world, field, value, reversed_step):
+    example(post_cycle_create)(world, field, value, reversed_step)
+
+
 # --- Score sheets: the applicant's self-assessment and a council member's sheet. A field per criterion whose value
 # is an option id: hostile numbers, another criterion's option, several criteria at once.
 
@@ -880,6 +909,26 @@ def test_lot_event_add(world, field, value):
     example(post_lot_event_add)(world, field, value)
 
 
+def post_site_certification_add(world, field, value):
+    client = _as(world, "producer_own")
+    data = {"kind": "vietgap", "number": "VG-01-2026", "issuer": "Trung tâm Chứng nhận", "valid_until": "2028-01-01"}
+    data[field] = value
+    answer = submit(client, reverse("traceability:site_certification_add", args=[world.site_x.pk]), data)
+    if not answer.refused:
+        certification = SiteCertification.objects.filter(site=world.site_x).latest("pk")
+        _assert_clean_fields(certification, CertificationForm, ["number", "issuer"])
+    return answer
+
+
+@settings(max_examples=12)
+@given(
+    field=st.sampled_from(["kind", "number", "issuer", "valid_until"]),
+    value=st.one_of(hostile_text, hostile_date),
+)
+def test_site_certification_add(world, field, value):
+    example(post_site_certification_add)(world, field, value)
+
+
 stamp_count = st.one_of(hostile_number, st.sampled_from(["0", "-1", str(10**12), str(MAX_STAMPS_PER_BATCH + 1)]))
 
 
@@ -1047,6 +1096,8 @@ BASELINES = [
     (post_document_upload, ("title", "Phiếu kiểm nghiệm số 12", "phieu.pdf", PDF)),
     (post_photo_upload, ("Hộp chả mực", "anh.png", PNG)),
     (post_step_extend, ("reason", "Các xã cần thêm thời gian")),
+    (post_cycle_create, ("name", "Chu trình OCOP 2027 của tỉnh", None)),
+    (post_site_certification_add, ("issuer", "Trung tâm Chứng nhận Phù hợp")),
     (post_self_assessment, "self_assessment_criteria"),
     (post_council_sheet, "sheet_criteria"),
     (post_round_create, ("name", "Đợt đánh giá 3")),
