@@ -62,6 +62,13 @@ def is_the_approving_level(user, batch):
     return user.role == (wanted or Role.PROVINCE_OFFICER)
 
 
+@rules.predicate
+def is_its_requester(user, batch):
+    """Four eyes: the officer who asked for a batch (the commune officer, where the commune approves) does not approve
+    it. The system administrator, whose every act is audited, is the one exception (break-glass, and the demo)."""
+    return batch is not None and batch.requested_by_id == user.pk and user.role != Role.SYSTEM_ADMIN
+
+
 rules.add_perm("traceability.view_site", own_or_officer)
 rules.add_perm("traceability.change_site", site_editor)
 rules.add_perm("traceability.view_lot", own_or_officer)
@@ -70,7 +77,7 @@ rules.add_perm("traceability.view_batch", own_or_officer)
 # Stamps are requested by those who keep the lot's record (the producer, the commune officer), not by the levels
 # above: the district has no part in it, and the province approves (it may not approve what it asked for).
 rules.add_perm("traceability.request_stamps", site_editor)
-rules.add_perm("traceability.approve_batch", is_officer & in_user_subtree & is_the_approving_level)
+rules.add_perm("traceability.approve_batch", is_officer & in_user_subtree & is_the_approving_level & ~is_its_requester)
 rules.add_perm("traceability.void_stamps", own_or_officer)
 rules.add_perm("traceability.download_batch", own_or_officer)
 rules.add_perm("traceability.view_reports", officer_of_subtree)

@@ -127,6 +127,23 @@ def test_province_may_delegate_approval_to_the_commune(world, users, tree):
     )
 
 
+def test_where_the_commune_approves_its_officer_does_not_approve_what_they_asked_for(world, users, tree):
+    """Four eyes: the commune officer may request stamps and, under a commune-level policy, approve the producer's
+    requests, but not their own; nothing changes on the refusal, and the screen offers no approval."""
+    StampApprovalPolicy.objects.create(province=tree.p, level=ApprovalLevel.COMMUNE)
+    own = services.stamp_batch_request(by=users.commune_x, product=world.product, lot=world.lot, quantity=5)
+    events = AuditEvent.objects.count()
+    assert not users.commune_x.has_perm("traceability.approve_batch", own)
+    with pytest.raises(PermissionDenied):
+        services.stamp_batch_transition(batch=own, to=BatchState.APPROVED, by=users.commune_x)
+    own.refresh_from_db()
+    assert (own.state, own.decided_by, AuditEvent.objects.count()) == (BatchState.REQUESTED, None, events)
+    producers = make_batch(world, users, 5)
+    assert users.commune_x.has_perm("traceability.approve_batch", producers)
+    approved = services.stamp_batch_transition(batch=producers, to=BatchState.APPROVED, by=users.commune_x)
+    assert approved.state == BatchState.APPROVED
+
+
 def test_setting_decides_where_no_policy(world, users, settings):
     settings.OCOP_STAMP_APPROVAL_LEVEL = "commune"
     batch = make_batch(world, users, 5)
