@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from apps.audit.history import history_of
+
 from .enums import ROLE_LEVELS, Role
 
 
@@ -92,3 +94,12 @@ class User(AbstractUser):
 
     def get_short_name(self):
         return self.get_full_name()
+
+
+# --- Row history (apps/audit/history.py): the event tables live in audit
+
+
+class UserEvent(
+    history_of(User, fields=["email", "full_name", "role", "unit", "is_active", "is_staff", "is_superuser"])
+):
+    pass

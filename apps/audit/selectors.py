@@ -10,7 +10,8 @@ from pghistory.models import Events
 from apps.core.policy import q_in_user_subtree, scope
 from apps.geo.models import AdministrativeUnit
 
-from .models import HISTORY_MODELS, AuditEvent
+from .history import event_models
+from .models import AuditEvent
 
 if TYPE_CHECKING:
     from apps.accounts.models import User
@@ -50,8 +51,8 @@ HISTORY_UNIT_FIELDS = {label: _unit_field(label) for label in PLACEMENT}
 
 
 def history_models() -> dict[str, Any]:
-    """The event models, keyed by the label of the model they track, in the order of ``HISTORY_MODELS``."""
-    return {m.pgh_tracked_model._meta.label: m for m in HISTORY_MODELS}  # type: ignore[attr-defined]
+    """The event models, keyed by the label of the model they track, in the order of ``history.TRACKED``."""
+    return {m.pgh_tracked_model._meta.label: m for m in event_models()}
 
 
 def _event_unit(label: str) -> Any:

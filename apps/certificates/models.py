@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from apps.audit.history import history_of
 from apps.core.enums import LOWEST_RECOGNISED_STARS, RenderState, Stars
 from apps.core.rendering import RenderedDocument
 
@@ -204,3 +205,10 @@ class DecisionDocument(RenderedDocument):
     @property
     def jurisdiction_unit(self):
         return self.decision.issuing_unit
+
+
+# --- Row history (apps/audit/history.py): the event tables live in audit
+
+
+class CertificateEvent(history_of(Certificate)):
+    pass

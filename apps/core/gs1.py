@@ -1,11 +1,15 @@
 """GS1 identifiers: GTIN check digits and GS1 Digital Link URIs (``/01/<GTIN-14>/10/<lot>/21/<serial>``).
 
-Pure functions, no database. Lots and serials are GS1 AI encodable set 82 strings of at most 20 characters,
-percent-encoded in the URI path; we refuse ``/`` in them so that a decoded path still splits unambiguously.
+Pure functions, no database (and the field validator built on them). Lots and serials are GS1 AI encodable
+set 82 strings of at most 20 characters, percent-encoded in the URI path; we refuse ``/`` in them so that a decoded
+path still splits unambiguously.
 """
 
 import re
 from urllib.parse import quote, unquote
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 # GS1 General Specifications, figure 7.11-1 (set 82), without "/".
 _SET_82 = re.compile(r"^[!\"%&'()*+,\-.0-9:;<=>?A-Z_a-z]{1,20}$")
@@ -86,3 +90,11 @@ def parse_digital_link(uri):
             raise DigitalLinkError(f"invalid {name}")
         parts.append(value)
     return gtin, parts[0], parts[1]
+
+
+def validate_gtin(value):
+    """Field validator: an empty value, or a GTIN of 8, 12, 13 or 14 digits whose check digit is right."""
+    if value and not is_valid_gtin(value):
+        raise ValidationError(
+            _("A GTIN has 8, 12, 13 or 14 digits and a correct check digit (the last digit)."), code="bad_gtin"
+        )

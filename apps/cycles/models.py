@@ -6,6 +6,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from apps.audit.history import history_of
 from apps.core.enums import LOWEST_RECOGNISED_STARS, RuleSet, Stars
 from apps.core.storage import get_private_storage
 
@@ -285,3 +286,14 @@ class Target(models.Model):
     @property
     def jurisdiction_unit(self):
         return self.plan.unit
+
+
+# --- Row history (apps/audit/history.py): the event tables live in audit
+
+
+class ApplicationEvent(history_of(Application)):
+    pass
+
+
+class DossierEvent(history_of(Dossier)):
+    pass

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from apps.audit.history import history_of
 from apps.core.storage import get_private_storage
 from apps.geo.enums import Level
 
@@ -220,3 +221,14 @@ class BulkRehoming(models.Model):
     @property
     def is_active(self):
         return self.state in ACTIVE_REHOMING_STATES
+
+
+# --- Row history (apps/audit/history.py): the event tables live in audit
+
+
+class ProducerEvent(history_of(Producer)):
+    pass
+
+
+class ProducerDocumentEvent(history_of(ProducerDocument)):
+    pass

@@ -9,15 +9,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.gs1 import is_valid_gtin
+from apps.audit.history import history_of
+from apps.core.gs1 import validate_gtin
 from apps.geo.enums import Level
-
-
-def validate_gtin(value):
-    if value and not is_valid_gtin(value):
-        raise ValidationError(
-            _("A GTIN has 8, 12, 13 or 14 digits and a correct check digit (the last digit)."), code="bad_gtin"
-        )
 
 
 class ProductGroup(models.Model):
@@ -143,3 +137,10 @@ class ProductPhoto(models.Model):
     @property
     def jurisdiction_unit(self):
         return self.product.commune
+
+
+# --- Row history (apps/audit/history.py): the event tables live in audit
+
+
+class ProductEvent(history_of(Product)):
+    pass

@@ -12,10 +12,11 @@ from django.db.utils import InternalError
 from django.urls import reverse
 
 from apps.accounts.enums import Role
-from apps.audit.models import HISTORY_MODELS, ProducerEvent, ScoreSheetEvent, UserEvent
+from apps.accounts.models import UserEvent
+from apps.audit.history import event_models
 from apps.evaluation import services
-from apps.evaluation.models import ScoreSheet
-from apps.producers.models import Producer
+from apps.evaluation.models import ScoreSheet, ScoreSheetEvent
+from apps.producers.models import Producer, ProducerEvent
 from tests.factories.evaluation import score
 from tests.factories.producers import ProducerFactory
 
@@ -109,7 +110,7 @@ def test_the_event_tables_refuse_update_and_delete(tree, sql):
 
 def test_every_listed_record_is_tracked():
 
-    tracked = {m.pgh_tracked_model._meta.label for m in HISTORY_MODELS}
+    tracked = {m.pgh_tracked_model._meta.label for m in event_models()}
     assert tracked == {
         "producers.Producer",
         "producers.ProducerDocument",

@@ -5,11 +5,11 @@ import pytest
 from celery import current_app
 from django.urls import reverse
 
-from apps.audit.models import AuditEvent, ProducerEvent
+from apps.audit.models import AuditEvent
 from apps.audit.services import audit_record
 from apps.core.actor import reset_actor, set_actor, task_actor
 from apps.core.models import OutboxMessage
-from apps.producers.models import BulkRehoming
+from apps.producers.models import BulkRehoming, ProducerEvent
 
 pytestmark = pytest.mark.django_db
 

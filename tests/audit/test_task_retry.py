@@ -19,8 +19,7 @@ from django.db import connection
 from django.test import override_settings
 from django.utils.functional import empty
 
-from apps.audit.models import CertificateEvent
-from apps.certificates.models import Certificate
+from apps.certificates.models import Certificate, CertificateEvent
 from apps.certificates.services import RENDER_CERTIFICATES_TASK, certificates_create_for_decision
 from apps.core.actor import Actor, reset_actor, set_actor
 from apps.core.enums import RenderState
