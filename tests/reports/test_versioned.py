@@ -8,7 +8,6 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
 from apps.accounts.enums import Role
 from apps.catalog.models import PointOfSale
@@ -59,7 +58,7 @@ def _many_to_many(world):
 
 def _save(world):
     certificate = Certificate.objects.filter(revoked_at__isnull=True).order_by("pk").first()
-    certificate.revoked_at = timezone.now() - datetime.timedelta(days=3)
+    certificate.revoked_at = datetime.datetime(2026, 11, 20, 9, 0, tzinfo=datetime.UTC)  # in NOVEMBER, any day
     certificate.revocation_reason = "Vi phạm"
     certificate.save()
 
