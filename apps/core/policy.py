@@ -16,6 +16,7 @@ covered by none of them: its records stay with the province until a province off
 """
 
 import rules
+from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
@@ -36,6 +37,33 @@ def covered_paths(user):
             paths += sorted(predecessors.values_list("path", flat=True))
         cached = user._covered_paths = (user.unit_id, tuple(paths))
     return cached[1]
+
+
+def q_users_covering(unit):
+    """Query form of :func:`user_covers_unit` over users: the ``Q`` on ``accounts.User`` selecting exactly the users
+    who cover ``unit`` — active, holding jurisdiction, and national, or bound to ``unit`` or a unit above it, or to
+    a 2025 province or commune one of whose wholly merged predecessors is (the inverse of :func:`covered_paths`)."""
+    if unit is None:
+        return Q(is_active=True) & ~Q(role=Role.COUNCIL_MEMBER) & _Q_NATIONAL
+    prefixes = unit.path_prefixes
+    successors = (
+        apps.get_model("geo", "AdministrativeUnit")
+        .objects.filter(
+            edition=Edition.TWO_TIER_2025,
+            level__in=(Level.PROVINCE, Level.COMMUNE),
+            predecessors__path__in=prefixes,
+            predecessors__split_on_reform=False,
+        )
+        .values("pk")
+    )
+    return (
+        Q(is_active=True)
+        & ~Q(role=Role.COUNCIL_MEMBER)
+        & (_Q_NATIONAL | Q(unit__path__in=prefixes) | Q(unit__in=successors))
+    )
+
+
+_Q_NATIONAL = Q(role__in=(Role.CENTRAL_OFFICER, Role.SYSTEM_ADMIN), unit__isnull=True)  # User.is_national
 
 
 def holds_jurisdiction(user):

@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.enums import RuleSet
-from apps.core.forms import CleanTextMixin, CriterionChoicesForm
+from apps.core.forms import CleanTextMixin
 from apps.products.models import Product, ProductSet
 
 from .enums import ApplicationPurpose, ApplicationState, CycleStep, TargetKind
@@ -104,10 +104,6 @@ class DossierForm(CleanTextMixin, forms.ModelForm):
 
     def service_kwargs(self):
         return {f: self.cleaned_data[f] for f in DOSSIER_FIELDS}
-
-
-class SelfAssessmentForm(CriterionChoicesForm):
-    """The product set's score sheet as the applicant fills it: one radio group per criterion (option ids)."""
 
 
 class EvidenceForm(CleanTextMixin, forms.Form):

@@ -4,6 +4,9 @@ Who sees an application is decided here once: ``view_application`` for one objec
 :func:`q_view_application` for lists (``apps.cycles.selectors.applications_visible_to`` filters with it).
 """
 
+from collections.abc import Callable
+from typing import Any
+
 import rules
 from django.db.models import Q
 
@@ -15,13 +18,12 @@ from apps.core.policy import (
     is_active_account,
     is_staff_member,
     q_in_user_subtree,
+    q_users_covering,
     q_when,
     user_covers_unit,
 )
-from apps.evaluation.enums import RoundState
 
 from .enums import Tier
-from .models import Application
 from .workflow import approving_role
 
 
@@ -56,6 +58,21 @@ def is_approving_officer_of(user, application):
     )
 
 
+def q_commune_officers_of(application):
+    """Query form of :func:`is_commune_officer_of` over users (who is it, for this application?)."""
+    unit = application.jurisdiction_unit
+    if unit is None:
+        return NOTHING
+    return Q(is_active=True, role=Role.COMMUNE_OFFICER, unit=unit)
+
+
+def q_approving_officers_of(application):
+    """Query form of :func:`is_approving_officer_of` over users."""
+    return Q(role=approving_role(application.cycle.rule_set), unit__isnull=False) & q_users_covering(
+        application.product.commune
+    )
+
+
 def user_tiers(user, application):
     """The tiers of the transition table (:mod:`apps.cycles.workflow`) ``user`` acts as for ``application`` (an empty
     set for everybody else). The state machine, the dossier services and the page's buttons all ask this."""
@@ -81,31 +98,32 @@ def q_is_linked_producer(user):
     return Q(product__producer__accounts=user)
 
 
-def applications_before_my_council(user):
-    """The applications (a ``values("pk")`` query) assigned to an open round on whose council ``user`` sits,
-    without a conflict declared: what a council member needs to score, and only while scoring lasts."""
-    return (
-        Application.objects.filter(
-            round_entries__round__state=RoundState.OPEN, round_entries__round__members__user=user
-        )
-        .exclude(round_entries__conflicts__member__user=user)
-        .values("pk")
-    )
+# --- Viewers granted by the apps above cycles ---------------------------------------------------------------------
+# cycles sits below the councils (apps/evaluation), yet a council member must see the dossiers on a round they sit
+# on. Rather than import evaluation here, evaluation's rules module grants it: ``grant_application_view(predicate,
+# query_form)`` adds a (predicate on (user, application or evidence file), ``Q`` on applications) pair, both forms of
+# one rule; ``view_application``, ``view_evidencefile`` and their query forms accept whoever a grant accepts.
+_VIEW_GRANTS: list[tuple[Any, Callable[[Any], Q]]] = []
+
+
+def grant_application_view(predicate: Any, query_form: Callable[[Any], Q]) -> None:
+    """Let the users ``predicate`` accepts view an application and its evidence; ``query_form(user)`` is the same
+    rule as a filter on applications. Called once per rule, by the rules module of the app that owns it."""
+    if (predicate, query_form) not in _VIEW_GRANTS:
+        _VIEW_GRANTS.append((predicate, query_form))
 
 
 @rules.predicate
-def is_before_my_council(user, obj):
-    """A council member seated on an open round that scores this application (or this evidence's)."""
-    if obj is None or not is_active_account(user) or user.role != Role.COUNCIL_MEMBER:
-        return False
-    application_id = obj.dossier.application_id if hasattr(obj, "dossier_id") else obj.pk
-    return applications_before_my_council(user).filter(pk=application_id).exists()
+def is_granted_viewer(user, obj):
+    """A user some app above cycles lets view this application (or this evidence file's)."""
+    return obj is not None and any(predicate.test(user, obj) for predicate, _ in _VIEW_GRANTS)
 
 
-def q_is_before_my_council(user):
-    if not is_active_account(user) or user.role != Role.COUNCIL_MEMBER:
-        return NOTHING
-    return Q(pk__in=applications_before_my_council(user))
+def q_is_granted_viewer(user):
+    q = NOTHING
+    for _, query_form in _VIEW_GRANTS:
+        q |= query_form(user)
+    return q
 
 
 is_organiser = has_role(Role.PROVINCE_OFFICER, Role.DISTRICT_OFFICER)
@@ -131,9 +149,7 @@ is_commune_officer = has_role(Role.COMMUNE_OFFICER)
 # exactly the cycle's unit, or a system admin. The window services call it; views check ``cycles.organise_cycle``.
 is_cycle_organiser = has_role(Role.SYSTEM_ADMIN) | (is_organiser & is_officer_of_unit)
 
-rules.add_perm(
-    "cycles.view_application", (is_staff_member & in_user_subtree) | is_linked_producer | is_before_my_council
-)
+rules.add_perm("cycles.view_application", (is_staff_member & in_user_subtree) | is_linked_producer | is_granted_viewer)
 
 
 def q_view_application(user):
@@ -141,13 +157,13 @@ def q_view_application(user):
     return (
         (q_when(is_staff_member, user) & q_in_user_subtree(user, "product__commune"))
         | q_is_linked_producer(user)
-        | q_is_before_my_council(user)
+        | q_is_granted_viewer(user)
     )
 
 
 rules.add_perm("cycles.register_idea", is_commune_officer)
 rules.add_perm("cycles.change_dossier", is_commune_officer_of)
-rules.add_perm("cycles.view_evidencefile", (is_staff_member & in_user_subtree) | is_before_my_council)
+rules.add_perm("cycles.view_evidencefile", (is_staff_member & in_user_subtree) | is_granted_viewer)
 # Removing an evidence file: the product's commune officer (the service also requires an editable state).
 rules.add_perm("cycles.delete_evidencefile", is_commune_officer_of)
 rules.add_perm("cycles.view_work_list", is_staff_member)

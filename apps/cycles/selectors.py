@@ -2,7 +2,6 @@
 who is asked to act next."""
 
 import datetime
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -16,15 +15,13 @@ from apps.accounts.enums import Role
 from apps.accounts.models import User
 from apps.core.enums import RuleSet
 from apps.core.text import fold
-from apps.evaluation.stars import awarded_stars
 
 from .enums import ApplicationState, CycleStep, Tier
-from .models import Application, ApplicationTransition, Cycle, Dossier, Plan
-from .rules import q_view_application, q_view_plan, user_tiers
-from .workflow import NEXT_ACTOR, allowed_targets, approving_role, legal_tiers
+from .models import Application, ApplicationTransition, Cycle, Plan
+from .rules import q_approving_officers_of, q_commune_officers_of, q_view_application, q_view_plan, user_tiers
+from .workflow import NEXT_ACTOR, allowed_targets, legal_tiers
 
 if TYPE_CHECKING:
-    from apps.evaluation.models import SheetPart
     from apps.geo.models import AdministrativeUnit
 
 
@@ -196,42 +193,6 @@ def waiting_for(queryset: QuerySet[Application], user: "User") -> QuerySet[Appli
     return queryset.none()
 
 
-# --- The applicant's self-assessment on the product set's sheet ----------------------------------------------
-
-
-def self_assessment_context(dossier: Dossier | None, parts: Sequence["SheetPart"]) -> dict[str, Any]:
-    """What the self-assessment sheet shows: chosen options, part totals, the star the total would reach.
-
-    Shared by the applicant's form and the council's view of it (``apps.evaluation`` shows it beside each sheet).
-    """
-    sheet = (dossier.self_assessment_sheet or {}) if dossier else {}
-    chosen = {int(c): o for c, o in sheet.get("choices", {}).items()}
-    criteria = [c for part in parts for group in part.groups.all() for c in group.criteria.all()]
-    points: dict[int, Any] = {}
-    for criterion in criteria:
-        option = next((o for o in criterion.options.all() if o.pk == chosen.get(criterion.pk)), None)
-        criterion.self_assessed = option  # type: ignore[attr-defined]  # read by the sheet template
-        if option is not None:
-            points[criterion.pk] = option.points
-    part_totals = [
-        {"part": part, "points": sum(points.get(c.pk, 0) for g in part.groups.all() for c in g.criteria.all())}
-        for part in parts
-    ]
-    mandatory = [c for c in criteria if c.mandatory_for_stars]
-    missing = [c for c in mandatory if points.get(c.pk, 0) <= 0]
-    total = sum(points.values(), 0)
-    return {
-        "chosen": set(chosen.values()),
-        "part_totals": part_totals,
-        "total": total,
-        "mandatory": mandatory,
-        "missing_ids": {c.pk for c in missing},
-        "stars": awarded_stars(total, [c.mandatory_for_stars for c in missing]),
-        "answered": len(points),
-        "criteria_count": len(criteria),
-    }
-
-
 def cycles_open_for(commune: "AdministrativeUnit") -> "QuerySet[Cycle]":
     """Cycles an idea from ``commune`` may join: cycles of the units above it, newest first."""
     return Cycle.objects.filter(unit__path__in=commune.path_prefixes).select_related("unit")
@@ -250,11 +211,9 @@ def available_actions(user: Any, application: Application) -> list[str]:
 
 
 def next_actors(application: Application, state: str) -> "QuerySet[User]":
-    """The active users asked to act on ``application`` once it is in ``state``."""
-    commune = application.product.commune
+    """The active users asked to act on ``application`` once it is in ``state``: exactly those the state machine's
+    tier predicates accept (their query forms over users, :mod:`apps.cycles.rules`)."""
     tier = NEXT_ACTOR[state]
     if tier == Tier.COMMUNE:
-        return User.objects.filter(role=Role.COMMUNE_OFFICER, unit=commune, is_active=True)
-    return User.objects.filter(
-        role=approving_role(application.cycle.rule_set), unit__path__in=commune.path_prefixes, is_active=True
-    )
+        return User.objects.filter(q_commune_officers_of(application))
+    return User.objects.filter(q_approving_officers_of(application))

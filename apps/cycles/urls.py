@@ -15,7 +15,6 @@ urlpatterns = [
     path("ho-so/<int:pk>/chuyen-buoc/", views.application_transition, name="application_transition"),
     path("ho-so/<int:pk>/cho-nop-muon/", views.late_allow, name="late_allow"),
     path("ho-so/<int:pk>/phieu-dang-ky/", views.dossier_edit, name="dossier_edit"),
-    path("ho-so/<int:pk>/tu-danh-gia/", views.self_assessment_edit, name="self_assessment_edit"),
     path("ho-so/<int:pk>/minh-chung/", views.evidence_upload, name="evidence_upload"),
     path("minh-chung/<int:pk>/", views.evidence_download, name="evidence_download"),
     path("minh-chung/<int:pk>/xoa/", views.evidence_remove, name="evidence_remove"),

@@ -18,7 +18,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 from apps.core.forms import add_service_errors
 from apps.core.idempotency import Submission
 from apps.core.policy import get_object_or_403
-from apps.core.text import ascii_int
 from apps.core.validators import extension_for
 from apps.geo.models import AdministrativeUnit
 from apps.producers.selectors import producers_visible_to
@@ -33,7 +32,6 @@ from .forms import (
     IdeaForm,
     LateAllowanceForm,
     PlanForm,
-    SelfAssessmentForm,
     StepExtendForm,
     TransitionForm,
 )
@@ -46,7 +44,6 @@ from .selectors import (
     cycles_open_for,
     cycles_visible_to,
     plans_visible_to,
-    self_assessment_context,
     waiting_on,
     with_waiting,
 )
@@ -262,44 +259,6 @@ def dossier_edit(request, pk):
             messages.success(request, _("The dossier has been saved."))
             return redirect("cycles:application_detail", pk=pk)
     return render(request, "cycles/dossier_form.html", {"form": form, "application": application})
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def self_assessment_edit(request, pk):
-    """The applicant's self-assessment, filled in on the product set's own score sheet."""
-    from apps.evaluation.selectors import sheet_structure  # noqa: PLC0415 — debt: cycles shows evaluation's sheet structure (README, Architecture)
-
-    application = _application(request, pk, "cycles.change_dossier")
-    dossier = getattr(application, "dossier", None)
-    template = services.self_assessment_template(application)
-    parts = sheet_structure(template=template) if template else []
-    initial = {
-        int(c): o for c, o in ((dossier.self_assessment_sheet or {}).get("choices", {}) if dossier else {}).items()
-    }
-    form = SelfAssessmentForm(request.POST or None, parts=parts, chosen=initial)
-    if request.method == "POST" and template is not None and form.is_valid():
-        try:
-            services.dossier_self_assess(application=application, by=request.user, choices=form.choices())
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("The self-assessment has been saved."))
-            return redirect("cycles:application_detail", pk=pk)
-    criteria = [c for part in parts for group in part.groups.all() for c in group.criteria.all()]
-    for criterion in criteria:
-        criterion.form_errors = form.errors.get(f"c{criterion.pk}", [])
-    context = self_assessment_context(dossier, parts)
-    if form.is_bound:  # show what was posted, not what is stored
-        # ascii_int: a superscript digit passes str.isdigit() and makes int() raise (it was a 500).
-        context["chosen"] = {
-            ascii_int(v) for k, v in request.POST.items() if k[:1] == "c" and ascii_int(k[1:]) and ascii_int(v)
-        }
-    return render(
-        request,
-        "cycles/self_assessment_form.html",
-        {"application": application, "template": template, "form": form, "parts": parts, **context},
-    )
 
 
 @login_required

@@ -6,7 +6,6 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from apps.accounts.enums import Role
 from apps.accounts.models import User
 from apps.core.forms import CleanTextMixin, CriterionChoicesForm
 from apps.cycles.models import Application
@@ -16,7 +15,7 @@ from apps.geo.models import AdministrativeUnit
 from .eligibility import creatable_cycles, creatable_tiers, eligible_applications
 from .enums import MemberRole, Tier
 from .models import CommunePreCheck, EvaluationRound
-from .services import COUNCIL_ROLES
+from .rules import q_may_sit_on
 
 
 class DateInput(forms.DateInput):
@@ -65,9 +64,7 @@ class MemberAddForm(forms.Form):
 
     def __init__(self, *args, round, **kwargs):
         super().__init__(*args, **kwargs)
-        eligible = User.objects.filter(is_active=True, role__in=COUNCIL_ROLES, unit=round.unit)
-        if round.tier == Tier.CENTRAL:
-            eligible = eligible | User.objects.filter(is_active=True, role=Role.CENTRAL_OFFICER)
+        eligible = User.objects.filter(q_may_sit_on(round))  # the service asks may_sit_on, the same rule
         self.fields["user"].queryset = eligible.exclude(council_seats__round=round).order_by("full_name")
 
 
@@ -133,3 +130,7 @@ class DecisionForm(CleanTextMixin, forms.Form):
         if date < datetime.date(2000, 1, 1):
             raise forms.ValidationError(_("The decision date is too far in the past."), code="too_old")
         return date
+
+
+class SelfAssessmentForm(CriterionChoicesForm):
+    """The product set's score sheet as the applicant fills it: one radio group per criterion (option ids)."""

@@ -18,6 +18,8 @@ from apps.core.policy import (
     q_in_user_subtree,
     q_when,
 )
+from apps.cycles.models import Application
+from apps.cycles.rules import grant_application_view
 
 from .enums import COUNTED_SHEET_STATES, SCORING_ROLES, MemberRole, RoundState, Tier
 from .models import CouncilMember
@@ -135,6 +137,28 @@ def submitted_own_sheet(user, entry):
     ).exists()
 
 
+# Who may hold a seat on a council: council members and the officers of the round's own unit; a central round also
+# seats any central officer. ``may_sit_on`` (the service asks it) and ``q_may_sit_on`` (the form's choices): one rule.
+COUNCIL_SEAT_ROLES = frozenset(
+    {Role.COUNCIL_MEMBER, Role.COMMUNE_OFFICER, Role.DISTRICT_OFFICER, Role.PROVINCE_OFFICER, Role.CENTRAL_OFFICER}
+)
+
+
+@rules.predicate
+def may_sit_on(user, round):
+    """``user`` may be seated on ``round``'s council (an EvaluationRound)."""
+    if round is None or not is_active_account(user) or user.role not in COUNCIL_SEAT_ROLES:
+        return False
+    return user.unit_id == round.unit_id or (round.tier == Tier.CENTRAL and user.role == Role.CENTRAL_OFFICER)
+
+
+def q_may_sit_on(round):
+    """Query form of :func:`may_sit_on` over users, for one round."""
+    own_unit = Q(unit__isnull=True) if round.unit_id is None else Q(unit=round.unit_id)
+    central = Q(role=Role.CENTRAL_OFFICER) if round.tier == Tier.CENTRAL else NOTHING
+    return Q(is_active=True, role__in=COUNCIL_SEAT_ROLES) & (own_unit | central)
+
+
 manages_round = is_officer & in_user_subtree
 # Closing a round: its chair; a commune pre-check has no chair, so an officer who manages it (the view, the round
 # page's button and round_transition all ask this one rule).
@@ -162,3 +186,36 @@ rules.add_perm(
     "evaluation.view_all_sheets",
     (is_round_member & round_open_for_scoring & submitted_own_sheet) | (manages_round & round_closed),
 )
+
+
+# --- Council members see the dossiers of the products on a round they sit on (granted to cycles' view rules) -------
+
+
+def applications_before_my_council(user):
+    """The applications (a ``values("pk")`` query) assigned to an open round on whose council ``user`` sits,
+    without a conflict declared: what a council member needs to score, and only while scoring lasts."""
+    return (
+        Application.objects.filter(
+            round_entries__round__state=RoundState.OPEN, round_entries__round__members__user=user
+        )
+        .exclude(round_entries__conflicts__member__user=user)
+        .values("pk")
+    )
+
+
+@rules.predicate
+def is_before_my_council(user, obj):
+    """A council member seated on an open round that scores this application (or this evidence's)."""
+    if obj is None or not is_active_account(user) or user.role != Role.COUNCIL_MEMBER:
+        return False
+    application_id = obj.dossier.application_id if hasattr(obj, "dossier_id") else obj.pk
+    return applications_before_my_council(user).filter(pk=application_id).exists()
+
+
+def q_is_before_my_council(user):
+    if not is_active_account(user) or user.role != Role.COUNCIL_MEMBER:
+        return NOTHING
+    return Q(pk__in=applications_before_my_council(user))
+
+
+grant_application_view(is_before_my_council, q_is_before_my_council)

@@ -5,6 +5,7 @@ queries however many products and sheets a round has.
 """
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
@@ -12,6 +13,8 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Avg, Case, Count, IntegerField, Max, Min, Q, QuerySet, Sum, Value, When
 
 from apps.core.enums import RuleSet
+from apps.core.stars import awarded_stars, star_band
+from apps.cycles.models import Dossier
 
 from .aggregates import Median
 from .enums import COUNTED_SHEET_STATES, SCORING_ROLES, Aggregation, MemberRole
@@ -26,7 +29,6 @@ from .models import (
     SheetTemplate,
 )
 from .rules import q_view_evaluationround
-from .stars import awarded_stars, star_band
 
 if TYPE_CHECKING:
     from apps.accounts.models import User
@@ -185,3 +187,39 @@ def round_results(*, round: EvaluationRound, entries: list[RoundEntry] | None = 
             r.stars = awarded_stars(r.total, [c.mandatory_for_stars for c in r.missing_mandatory])
         results.append(r)
     return results
+
+
+# --- The applicant's self-assessment on the product set's sheet ----------------------------------------------
+
+
+def self_assessment_context(dossier: Dossier | None, parts: Sequence["SheetPart"]) -> dict[str, Any]:
+    """What the self-assessment sheet shows: chosen options, part totals, the star the total would reach.
+
+    Shared by the applicant's form and the council's view of it (shown beside each sheet).
+    """
+    sheet = (dossier.self_assessment_sheet or {}) if dossier else {}
+    chosen = {int(c): o for c, o in sheet.get("choices", {}).items()}
+    criteria = [c for part in parts for group in part.groups.all() for c in group.criteria.all()]
+    points: dict[int, Any] = {}
+    for criterion in criteria:
+        option = next((o for o in criterion.options.all() if o.pk == chosen.get(criterion.pk)), None)
+        criterion.self_assessed = option  # type: ignore[attr-defined]  # read by the sheet template
+        if option is not None:
+            points[criterion.pk] = option.points
+    part_totals = [
+        {"part": part, "points": sum(points.get(c.pk, 0) for g in part.groups.all() for c in g.criteria.all())}
+        for part in parts
+    ]
+    mandatory = [c for c in criteria if c.mandatory_for_stars]
+    missing = [c for c in mandatory if points.get(c.pk, 0) <= 0]
+    total = sum(points.values(), 0)
+    return {
+        "chosen": set(chosen.values()),
+        "part_totals": part_totals,
+        "total": total,
+        "mandatory": mandatory,
+        "missing_ids": {c.pk for c in missing},
+        "stars": awarded_stars(total, [c.mandatory_for_stars for c in missing]),
+        "answered": len(points),
+        "criteria_count": len(criteria),
+    }

@@ -20,4 +20,6 @@ urlpatterns = [
     path("<int:pk>/san-pham/<int:entry_pk>/rut/", views.entry_remove, name="entry_remove"),
     path("<int:pk>/san-pham/<int:entry_pk>/xung-dot/", views.conflict_declare, name="conflict_declare"),
     path("<int:pk>/san-pham/<int:entry_pk>/so-kiem/", views.precheck, name="precheck"),
+    # The applicant's self-assessment on the councils' sheet, reached from the application's page (pk: application)
+    path("ho-so/<int:pk>/tu-danh-gia/", views.self_assessment_edit, name="self_assessment_edit"),
 ]

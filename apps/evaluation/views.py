@@ -11,14 +11,15 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.accounts.decorators import sensitive_action
 from apps.core.enums import RenderState
+from apps.core.forms import add_service_errors
 from apps.core.policy import get_object_or_403
+from apps.core.stars import awarded_stars
 from apps.core.text import ascii_int
-from apps.cycles.models import Dossier
-from apps.cycles.selectors import self_assessment_context
+from apps.cycles.models import Application, Dossier
 
 from . import services
 from .eligibility import may_create_rounds
@@ -32,11 +33,18 @@ from .forms import (
     PreCheckForm,
     ReopenForm,
     RoundCreateForm,
+    SelfAssessmentForm,
     SheetForm,
 )
 from .models import CommunePreCheck, EvaluationRound, RoundEntry, ScoreSheet
-from .selectors import council_of, member_for, round_results, rounds_visible_to, sheet_structure
-from .stars import awarded_stars
+from .selectors import (
+    council_of,
+    member_for,
+    round_results,
+    rounds_visible_to,
+    self_assessment_context,
+    sheet_structure,
+)
 
 
 def _round(request, pk, perm="evaluation.view_evaluationround"):
@@ -429,3 +437,44 @@ def decision_create(request, pk):
             return redirect("evaluation:round_detail", pk=round.pk)
     entries = round.entries.select_related("application__product").order_by("-total")
     return render(request, "evaluation/decision_form.html", {"round": round, "form": form, "entries": entries})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def self_assessment_edit(request, pk):
+    """The applicant's self-assessment, filled in on the product set's own score sheet."""
+    application = get_object_or_403(
+        Application.objects.select_related("product__commune", "product__product_set", "cycle"),
+        request.user,
+        "cycles.change_dossier",
+        pk=pk,
+    )
+    dossier = getattr(application, "dossier", None)
+    template = services.self_assessment_template(application)
+    parts = sheet_structure(template=template) if template else []
+    initial = {
+        int(c): o for c, o in ((dossier.self_assessment_sheet or {}).get("choices", {}) if dossier else {}).items()
+    }
+    form = SelfAssessmentForm(request.POST or None, parts=parts, chosen=initial)
+    if request.method == "POST" and template is not None and form.is_valid():
+        try:
+            services.dossier_self_assess(application=application, by=request.user, choices=form.choices())
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The self-assessment has been saved."))
+            return redirect("cycles:application_detail", pk=pk)
+    criteria = [c for part in parts for group in part.groups.all() for c in group.criteria.all()]
+    for criterion in criteria:
+        criterion.form_errors = form.errors.get(f"c{criterion.pk}", [])
+    context = self_assessment_context(dossier, parts)
+    if form.is_bound:  # show what was posted, not what is stored
+        # ascii_int: a superscript digit passes str.isdigit() and makes int() raise (it was a 500).
+        context["chosen"] = {
+            ascii_int(v) for k, v in request.POST.items() if k[:1] == "c" and ascii_int(k[1:]) and ascii_int(v)
+        }
+    return render(
+        request,
+        "evaluation/self_assessment_form.html",
+        {"application": application, "template": template, "form": form, "parts": parts, **context},
+    )

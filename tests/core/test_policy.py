@@ -3,10 +3,12 @@
 import pytest
 from django.urls import reverse
 
-from apps.core.policy import scope, user_covers_unit
+from apps.accounts.enums import Role
+from apps.accounts.models import User
+from apps.core.policy import q_users_covering, scope, user_covers_unit
 from apps.geo.models import AdministrativeUnit
 from tests.conftest import PASSWORD
-from tests.factories import commune
+from tests.factories import UserFactory, commune
 
 pytestmark = pytest.mark.django_db
 
@@ -108,3 +110,33 @@ def test_login_with_demo_style_password(client, users):
     response = client.post(reverse("account_login"), {"login": "xa.x@ocop.example", "password": PASSWORD})
     assert response.status_code == 302
     assert response["Location"] == reverse("core:dashboard")
+
+
+def _covering(unit):
+    return set(User.objects.filter(q_users_covering(unit)).values_list("pk", flat=True))
+
+
+def test_q_users_covering_is_user_covers_unit_over_users(users, tree, django_assert_num_queries):
+    """The query form over users (next_actors mails them) agrees with the predicate for every user and unit."""
+    everyone = [getattr(users, name) for name in vars(users) if not name.startswith("_")]
+    users.district.is_active = False  # an inactive officer covers nothing, in both forms
+    users.district.save(update_fields=["is_active"])
+    council = UserFactory(role=Role.COUNCIL_MEMBER, unit=tree.d)  # no jurisdiction: seats only
+    everyone.append(council)
+    for unit in AdministrativeUnit.objects.all():
+        with django_assert_num_queries(1):
+            covering = _covering(unit)
+        expected = {u.pk for u in everyone if user_covers_unit(u, unit)}
+        assert covering == expected, unit.path
+    assert users.district.pk not in _covering(tree.x) and council.pk not in _covering(tree.x)
+    assert _covering(tree.x) >= {users.commune_x.pk, users.province.pk, users.central.pk, users.admin.pk}
+
+
+def test_q_users_covering_follows_the_2025_successors(reform):
+    """A 2025 province covers the communes of the old provinces merged into it; the query form finds its officer."""
+    merged = commune(reform.kon_tum, "23483", name="Xã Đắk Ruồng")
+    for unit in (reform.dak_koi, reform.ha_khanh, reform.kon_tum, reform.new_quang_ngai, merged):
+        expected = {u.pk for u in User.objects.all() if user_covers_unit(u, unit)}
+        assert _covering(unit) == expected, unit.path
+    assert reform.quang_ngai.pk in _covering(merged)
+    assert reform.quang_ninh.pk not in _covering(merged)

@@ -7,6 +7,7 @@
 import pytest
 import rules
 
+from apps.accounts.models import User
 from apps.core.enums import RuleSet
 from apps.cycles.enums import ApplicationState
 from apps.cycles.enums import Tier as ActingTier
@@ -16,9 +17,11 @@ from apps.cycles.rules import (
     is_commune_officer_of,
     is_cycle_organiser,
     may_open_cycle_for,
+    q_approving_officers_of,
+    q_commune_officers_of,
     user_tiers,
 )
-from apps.cycles.selectors import applications_visible_to, plans_visible_to
+from apps.cycles.selectors import applications_visible_to, next_actors, plans_visible_to
 from apps.demo.sheets import load_sample_sheets
 from apps.evaluation.enums import RoundState, Tier
 from apps.evaluation.models import ConflictDeclaration, EvaluationRound, RoundEntry, SheetTemplate
@@ -172,8 +175,13 @@ def test_user_tiers_truth_table(world, rule_set):
     application.cycle.rule_set = rule_set
     application.cycle.save(update_fields=["rule_set"])
     application.refresh_from_db()
+    # The same rules as queries over users (next_actors mails whoever they select): the same people, for every role.
+    commune_officers = set(User.objects.filter(q_commune_officers_of(application)).values_list("pk", flat=True))
+    approving_officers = set(User.objects.filter(q_approving_officers_of(application)).values_list("pk", flat=True))
     for role in ROLES:
         user = world.cast[role]
+        assert (user.pk in commune_officers) is ACTS_COMMUNE[role], role
+        assert (user.pk in approving_officers) is ACTS_APPROVING[rule_set][role], role
         expected = {ActingTier.COMMUNE} if ACTS_COMMUNE[role] else set()
         expected |= {ActingTier.APPROVING} if ACTS_APPROVING[rule_set][role] else set()
         assert user_tiers(user, application) == expected, role
@@ -205,3 +213,16 @@ def test_may_open_cycle_truth_table(world):
         world.cast[role].is_active = False
         world.cast[role].save(update_fields=["is_active"])
         assert may_open_cycle_for(world.cast[role], world.tree.p) is False, role
+
+
+def test_next_actors_under_the_2025_map_are_the_new_provinces_officers(reform):
+    """qd1489-2025: an old Kon Tum commune's dossier goes to the officer of new Quảng Ngãi, its successor, as the
+    predicate says; the old province's officer still covers it; new Quảng Ninh's does not."""
+    cycle = CycleFactory(unit=reform.new_quang_ngai, rule_set=RuleSet.QD1489_2025)
+    application = ApplicationFactory(
+        cycle=cycle, product=ProductFactory(commune=reform.dak_koi), created_by=reform.new_commune
+    )
+    actors = set(next_actors(application, ApplicationState.SENT_FOR_EVALUATION))
+    assert actors == {reform.quang_ngai, reform.old_kon_tum}
+    for user in (reform.quang_ngai, reform.quang_ninh, reform.old_kon_tum, reform.new_commune):
+        assert is_approving_officer_of(user, application) is (user in actors), user.email

@@ -7,10 +7,10 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from apps.cycles import services
 from apps.cycles.enums import ApplicationState as S
 from apps.cycles.models import Dossier
 from apps.demo.sheets import load_sample_sheets
+from apps.evaluation import services
 from apps.evaluation.selectors import template_for
 from tests.factories.evaluation import choices_for_target
 from tests.factories.products import ProductFactory
@@ -25,7 +25,7 @@ def sheet(product_x):
 
 
 def _url(application):
-    return reverse("cycles:self_assessment_edit", args=[application.pk])
+    return reverse("evaluation:self_assessment_edit", args=[application.pk])
 
 
 def test_self_assessment_page_is_the_product_sets_sheet(client, make_application, users, sheet):

@@ -7,9 +7,9 @@ from decimal import Decimal
 from django.urls import reverse
 
 from apps.cycles.models import Application
-from apps.cycles.services import dossier_self_assess
 from apps.evaluation import services
 from apps.evaluation.models import Option, RecognitionDecision, ScoreAnswer, ScoreSheet
+from apps.evaluation.services import dossier_self_assess
 from tests.factories.evaluation import choices_for_target, score
 
 DECISION = {

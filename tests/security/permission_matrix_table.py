@@ -86,7 +86,7 @@ TABLE = {
     "cycles:application_transition": ("DMMMMMMMMMMM", "DRRDRDRDRDRR"),
     "cycles:late_allow": ("DMMMMMMMMMMM", "DRRDRDRDRDRR"),
     "cycles:dossier_edit": ("DDADDDDDDDDA", "DDADDDDDDDDA"),
-    "cycles:self_assessment_edit": ("DDADDDDDDDDA", "DDADDDDDDDDA"),
+    "evaluation:self_assessment_edit": ("DDADDDDDDDDA", "DDADDDDDDDDA"),
     "cycles:evidence_upload": ("DDADDDDDDDDA", "DDADDDDDDDDA"),
     "cycles:evidence_download": ("DNNNNNNNNNNN", "DNNNNNNNNNNN"),
     "cycles:evidence_remove": ("DNNNNNNNNNNN", "DNNNNNNNNNNN"),

@@ -266,6 +266,7 @@ def _objects(world):
         "cycles:evidence_download": {"pk": ABSENT},
         "cycles:evidence_remove": {"pk": ABSENT},
         "evaluation": {"pk": world.round_open.pk, "entry_pk": world.entry_open.pk, "sheet_pk": ABSENT},
+        "evaluation:self_assessment_edit": {"pk": world.application_x.pk},
         "certificates": {"pk": cert.pk},
         "certificates:decision_download": {"pk": world.decision_document_x.pk},
         "certificates:decision_retry": {"pk": world.decision_document_x.pk},

@@ -44,7 +44,6 @@ from apps.certificates.models import Certificate
 from apps.cycles.enums import ApplicationState
 from apps.cycles.forms import CycleForm, DossierForm, EvidenceForm, IdeaForm, PlanForm, StepExtendForm
 from apps.cycles.models import Application, Cycle, EvidenceFile, Plan
-from apps.cycles.services import self_assessment_template
 from apps.evaluation.enums import Tier
 from apps.evaluation.forms import ConflictForm, DecisionForm, EntryRemoveForm, RoundCreateForm
 from apps.evaluation.models import (
@@ -56,7 +55,7 @@ from apps.evaluation.models import (
     ScoreSheet,
     SheetTemplate,
 )
-from apps.evaluation.services import entry_add, round_close
+from apps.evaluation.services import entry_add, round_close, self_assessment_template
 from apps.producers.forms import DocumentForm
 from apps.producers.models import ProducerDocument
 from apps.products.forms import PhotoForm, ProductForm
@@ -598,7 +597,7 @@ def _options_belong(stored, criteria):
 
 def post_self_assessment(world, choices):
     client = _as(world, "commune_same")
-    answer = submit(client, reverse("cycles:self_assessment_edit", args=[world.editable.pk]), choices)
+    answer = submit(client, reverse("evaluation:self_assessment_edit", args=[world.editable.pk]), choices)
     if not answer.refused:
         sheet = Application.objects.get(pk=world.editable.pk).dossier.self_assessment_sheet or {}
         assert _options_belong(sheet.get("choices", {}), world.self_assessment_criteria), sheet

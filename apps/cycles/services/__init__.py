@@ -5,7 +5,8 @@
 - :mod:`.checks`: what a dossier must hold before it can be submitted, and what a submitted one relies on.
 - :mod:`.cycle`: opening a yearly cycle.
 - :mod:`.applications`: registering a product idea.
-- :mod:`.dossier`: the commune's edits to a dossier and its evidence files.
+- :mod:`.dossier`: the commune's edits to a dossier and its evidence files (the self-assessment on the councils'
+  sheet is in :mod:`apps.evaluation.services.self_assessment`).
 - :mod:`.plans`: yearly plans and targets.
 """
 
@@ -32,11 +33,10 @@ from .cycle import StepDates, cycle_create
 from .dossier import (
     DOSSIER_EDITABLE_STATES,
     DOSSIER_FIELDS,
-    dossier_self_assess,
     dossier_update,
     evidence_remove,
     evidence_upload,
-    self_assessment_template,
+    require_dossier_editor,
     self_assessment_totals,
 )
 from .plans import may_edit_plan, plan_save
@@ -77,7 +77,6 @@ __all__ = [
     "cycle_create",
     "cycle_step_extend",
     "dossier_problems",
-    "dossier_self_assess",
     "dossier_update",
     "duplicate_product",
     "evidence_remove",
@@ -86,9 +85,9 @@ __all__ = [
     "late_allowance_grant",
     "may_edit_plan",
     "plan_save",
+    "require_dossier_editor",
     "require_step_open",
     "required_document_kinds",
-    "self_assessment_template",
     "self_assessment_totals",
     "step_window_problem",
     "user_tiers",

@@ -19,14 +19,14 @@ from .transitions import _state_label
 
 if TYPE_CHECKING:
     from apps.accounts.models import User
-    from apps.evaluation.models import SheetTemplate
 
 S = ApplicationState
 
 DOSSIER_EDITABLE_STATES = (S.IMPLEMENTING, S.RETURNED, S.IDEA_ACCEPTED, S.IDEA_REGISTERED, S.PLAN_SUBMITTED)
 
 
-def _require_commune_editor(application: Application, by: "User") -> None:
+def require_dossier_editor(application: Application, by: "User") -> None:
+    """The dossier may be edited by ``by`` now: the officer of the product's commune, in an editable state."""
     if Tier.COMMUNE not in user_tiers(by, application):
         raise PermissionDenied(gettext("Only the officer of the product's commune may edit this dossier."))
     if application.state not in DOSSIER_EDITABLE_STATES:
@@ -67,7 +67,7 @@ def dossier_update(
     application = (
         Application.objects.select_for_update().select_related("product__commune", "cycle").get(pk=application.pk)
     )
-    _require_commune_editor(application, by)
+    require_dossier_editor(application, by)
     dossier, _created = Dossier.objects.get_or_create(application=application)
     before = {f: getattr(dossier, f) for f in DOSSIER_FIELDS}
     for name, value in fields.items():
@@ -102,7 +102,7 @@ def evidence_upload(*, application: Application, title: str, uploaded: File, by:
         .select_related("product__commune", "cycle")
         .get(pk=application.pk)
     )
-    _require_commune_editor(application, by)
+    require_dossier_editor(application, by)
     content_type = validate_upload(uploaded)
     dossier, _created = Dossier.objects.get_or_create(application=application)
     evidence = EvidenceFile(dossier=dossier, title=title, content_type=content_type, size=uploaded.size, uploaded_by=by)
@@ -149,69 +149,3 @@ def evidence_remove(*, evidence: EvidenceFile, by: "User") -> None:
     )
     delete_file_on_commit(evidence.file)
     evidence.delete()
-
-
-def self_assessment_template(application: Application) -> "SheetTemplate | None":
-    """The score sheet the applicant assesses the product against: the council's sheet for its product set."""
-    from apps.evaluation.selectors import template_for  # noqa: PLC0415 — debt: cycles reads evaluation's sheet template (README, Architecture)
-
-    return template_for(rule_set=application.cycle.rule_set, product_set=application.product.product_set)
-
-
-@transaction.atomic
-def dossier_self_assess(*, application: Application, by: "User", choices: dict[int, int]) -> Dossier:
-    """Record the applicant's self-assessment on the product set's sheet: one option per criterion.
-
-    ``choices`` is ``{criterion id: option id}``; every criterion must be on the sheet and every option must
-    belong to its criterion, or nothing is saved. Stores the points per criterion code and the part totals.
-    """
-    application = (
-        Application.objects.select_for_update(of=("self",))
-        .select_related("product__commune", "product__product_set", "cycle")
-        .get(pk=application.pk)
-    )
-    _require_commune_editor(application, by)
-    template = self_assessment_template(application)
-    if template is None:
-        raise ValidationError(_("No score sheet is loaded for this product set: the self-assessment cannot be made."))
-    criteria = {c.pk: c for c in template.criteria.select_related("group__part").prefetch_related("options")}
-    errors: dict[str, Any] = {}
-    resolved: dict[Any, Any] = {}
-    for criterion_id, option_id in choices.items():
-        criterion = criteria.get(int(criterion_id))
-        if criterion is None:
-            errors["__all__"] = _("A criterion that is not on this product set's sheet was submitted.")
-            continue
-        option = next((o for o in criterion.options.all() if o.pk == int(option_id)), None)
-        if option is None:
-            errors[f"c{criterion.pk}"] = _("This option does not belong to criterion %(code)s.") % {
-                "code": criterion.code
-            }
-            continue
-        resolved[criterion] = option
-    if errors:
-        raise ValidationError(errors)
-    dossier, _created = Dossier.objects.get_or_create(application=application)
-    before = {"self_assessment": dossier.self_assessment, "totals": dossier.self_assessment_totals}
-    points = {c.code: float(o.points) for c, o in sorted(resolved.items(), key=lambda item: item[0].code)}
-    totals: dict[str, Any] = {}
-    for criterion, option in resolved.items():
-        part = criterion.group.part.code
-        totals[part] = round(totals.get(part, 0) + float(option.points), 2)
-    dossier.self_assessment = points
-    dossier.self_assessment_totals = dict(sorted(totals.items()))
-    dossier.self_assessment_sheet = {
-        "template": template.pk,
-        "choices": {str(c.pk): o.pk for c, o in resolved.items()},
-    }
-    dossier.updated_by = by
-    dossier.full_clean()
-    dossier.save()
-    audit_record(
-        action="dossier.self_assessment",
-        obj=dossier,
-        by=by,
-        before=before,
-        after={"self_assessment": dossier.self_assessment, "totals": dossier.self_assessment_totals},
-    )
-    return dossier

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from apps.accounts.enums import Role
 from apps.audit.services import audit_record
 from apps.core.enums import RECOGNISED_STARS
+from apps.core.stars import LOWEST_RECOGNISED_STARS, RECOGNITION_FLOOR, reaches_recognition, star_band
 from apps.cycles.enums import ApplicationState as S
 from apps.cycles.models import Application
 from apps.cycles.services import application_transition
@@ -34,7 +35,6 @@ from ..models import (
     RoundEntry,
 )
 from ..signals import decision_recorded
-from ..stars import LOWEST_RECOGNISED_STARS, RECOGNITION_FLOOR, reaches_recognition, star_band
 
 if TYPE_CHECKING:
     from apps.accounts.models import User

@@ -32,6 +32,8 @@ def entry_add(*, round: EvaluationRound, application: Application, by: "User") -
     round = EvaluationRound.objects.select_related("cycle", "unit").get(pk=round.pk)
     if round.state != RoundState.OPEN:
         raise ValidationError(_("This round is closed; its sheets are locked."))
+    if not by.has_perm("evaluation.manage_round", round):
+        raise PermissionDenied(_("Only an officer who manages this round may assign products to it."))
     # Lock the application: a return or a withdrawal cannot slip in between the check and the entry.
     locked = _lock_application(application)
     refusal = entry_refusal(round, locked)

@@ -7,7 +7,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from apps.accounts.enums import Role
 from apps.audit.services import audit_record
 from apps.core.enums import RuleSet
 
@@ -23,7 +22,7 @@ from ..models import (
     EvaluationRound,
     ScoreSheet,
 )
-from ..rules import may_create_round
+from ..rules import COUNCIL_SEAT_ROLES, may_create_round, may_sit_on
 from .transitions import require_round_open, round_transition
 
 if TYPE_CHECKING:
@@ -33,14 +32,7 @@ if TYPE_CHECKING:
 
     from ..models import RoundEntry
 
-# Who may sit on a council besides council members: the officers of the round's unit.
-COUNCIL_ROLES = {
-    Role.COUNCIL_MEMBER,
-    Role.COMMUNE_OFFICER,
-    Role.DISTRICT_OFFICER,
-    Role.PROVINCE_OFFICER,
-    Role.CENTRAL_OFFICER,
-}
+COUNCIL_ROLES = COUNCIL_SEAT_ROLES  # the roles a council seat may take (apps.evaluation.rules.may_sit_on)
 
 
 @transaction.atomic
@@ -89,8 +81,9 @@ def round_create(
 @transaction.atomic
 def member_add(*, round: EvaluationRound, user: "User", role: str, by: "User") -> CouncilMember:
     require_round_open(round)
-    allowed_unit = user.unit_id == round.unit_id or (round.tier == Tier.CENTRAL and user.role == Role.CENTRAL_OFFICER)
-    if user.role not in COUNCIL_ROLES or not allowed_unit:
+    if not by.has_perm("evaluation.manage_round", round):
+        raise PermissionDenied(_("Only an officer who manages this round may seat its council."))
+    if not may_sit_on(user, round):
         raise ValidationError(_("Council members must be council members or officers of the round's unit."))
     member = CouncilMember(round=round, user=user, role=role)
     member.full_clean()
@@ -104,6 +97,8 @@ def conflict_declare(*, entry: "RoundEntry", member: CouncilMember, reason: str,
     require_round_open(entry.round)
     if member.round_id != entry.round_id:
         raise ValidationError(_("This member does not sit on this round's council."))
+    if member.user_id != by.pk:
+        raise PermissionDenied(_("Only the member themself declares a conflict of interest."))
     conflict, _created = ConflictDeclaration.objects.get_or_create(
         entry=entry, member=member, defaults={"reason": reason}
     )

@@ -126,6 +126,8 @@ def precheck_record(*, entry: "RoundEntry", by: "User", passed: bool, reason: st
     require_round_open(entry.round)
     if entry.round.tier != Tier.COMMUNE:
         raise ValidationError(_("Only a commune pre-check round records pre-checks."))
+    if not by.has_perm("evaluation.record_precheck", entry.round):
+        raise PermissionDenied(_("Only an officer who manages this pre-check round may record its pre-checks."))
     lock_eligible_application(entry)
     existing = CommunePreCheck.objects.filter(entry=entry).first()
     before = None

@@ -1,4 +1,8 @@
-"""Star bands (domain §6) as pure functions: no database, no settings."""
+"""Star bands (domain §6) as pure functions: no database, no settings.
+
+A programme rule shared by the applicant's self-assessment and the councils' sheets and decisions, so it lives on the
+ground floor beside ``LOWEST_RECOGNISED_STARS``.
+"""
 
 from decimal import Decimal
 

@@ -8,8 +8,8 @@ from django.utils import translation
 
 from apps.catalog.filters import RECOGNISED_STARS as RECOGNISED_STAR_CHOICES
 from apps.core.enums import LOWEST_RECOGNISED_STARS, RECOGNISED_STARS
+from apps.core.stars import RECOGNITION_FLOOR, awarded_stars, reaches_recognition, star_band
 from apps.evaluation.services.decisions import _refusal_reason
-from apps.evaluation.stars import RECOGNITION_FLOOR, awarded_stars, reaches_recognition, star_band
 
 
 @pytest.mark.parametrize(
