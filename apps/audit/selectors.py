@@ -120,4 +120,6 @@ def row_events_visible_to(
         events = events.filter(pgh_created_at__date__gte=date_from)
     if date_to:
         events = events.filter(pgh_created_at__date__lte=date_to)
-    return events.order_by("-pgh_created_at", "-pgh_slug")
+    # One transaction's events share their time (pghistory stamps NOW()); the event id orders them within a model.
+    # Never the text slug: "…Event:9" sorts above "…Event:10".
+    return events.order_by("-pgh_created_at", "-pgh_id", "pgh_model")

@@ -253,3 +253,20 @@ def test_the_page_runs_the_same_queries_for_one_deleted_record_or_many(client, u
         events = response.context["events"]
         assert len(events) == 30 and len([e for e in events if e.deleted]) == 15
     assert len(many) == len(one)
+
+
+@pytest.mark.parametrize("last_id", [8, 98])
+def test_events_of_one_transaction_stay_in_order_when_their_ids_gain_a_digit(client, users, tree, last_id):
+    """Events written in one transaction share their time; the newest first still holds when the ids go 9 → 10 or
+    99 → 100 (ordering by the text slug "…Event:9" put the insert above the update: the CSV test was flaky)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT setval(pg_get_serial_sequence('audit_producerevent', 'pgh_id'), %s)", [last_id])
+    with pghistory.context(user=users.commune_x.pk):
+        producer = ProducerFactory(commune=tree.x, name="HTX Mật Ong Bạc Hà")
+        Producer.objects.filter(pk=producer.pk).update(name="HTX Mật Ong Hà Giang")
+    events = list(row_events_visible_to(users.province, model="producers.Producer"))
+    assert [(e.pgh_id, e.pgh_label) for e in events] == [(last_id + 2, "update"), (last_id + 1, "insert")]
+    client.force_login(users.province)
+    export = client.get(URL, {**PRODUCERS, "format": "csv"})
+    rows = list(csv.reader(io.StringIO(b"".join(export.streaming_content).decode())))
+    assert [r[3] for r in rows[1:]] == ["update", "insert"]
