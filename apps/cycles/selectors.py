@@ -19,7 +19,7 @@ from apps.core.text import fold
 from .enums import ApplicationState, CycleStep, Tier
 from .models import Application, ApplicationTransition, Cycle, Plan
 from .rules import q_approving_officers_of, q_commune_officers_of, q_view_application, q_view_plan, user_tiers
-from .workflow import NEXT_ACTOR, allowed_targets, legal_tiers
+from .workflow import DOSSIER_EDITABLE_STATES, NEXT_ACTOR, allowed_targets, legal_tiers
 
 if TYPE_CHECKING:
     from apps.geo.models import AdministrativeUnit
@@ -217,3 +217,16 @@ def next_actors(application: Application, state: str) -> "QuerySet[User]":
     if tier == Tier.COMMUNE:
         return User.objects.filter(q_commune_officers_of(application))
     return User.objects.filter(q_approving_officers_of(application))
+
+
+def dossier_locked_message(application: Application) -> str | None:
+    """Why the dossier's edit pages are closed in the application's state, or None while it may be edited.
+
+    The edit forms show it on a GET and send the officer back, instead of offering a form the service will refuse.
+    """
+    if application.state in DOSSIER_EDITABLE_STATES:
+        return None
+    return str(
+        _("The dossier can no longer be edited in the state “%(state)s”.")
+        % {"state": ApplicationState(application.state).label}
+    )

@@ -43,6 +43,7 @@ from .selectors import (
     available_actions,
     cycles_open_for,
     cycles_visible_to,
+    dossier_locked_message,
     plans_visible_to,
     waiting_on,
     with_waiting,
@@ -243,10 +244,21 @@ def application_transition(request, pk):
     return redirect("cycles:application_detail", pk=pk)
 
 
+def _locked_on_get(request, application):
+    """On a GET of a dossier edit page in a state that no longer allows edits: say why and go back to the application
+    (a POST still reaches the service, which refuses it with the same message and changes nothing)."""
+    if request.method == "GET" and (message := dossier_locked_message(application)):
+        messages.error(request, message)
+        return redirect("cycles:application_detail", pk=application.pk)
+    return None
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def dossier_edit(request, pk):
     application = _application(request, pk, "cycles.change_dossier")
+    if locked := _locked_on_get(request, application):
+        return locked
     dossier = application.dossier
     needs_samples = application.product.product_set.needs_samples
     form = DossierForm(request.POST or None, instance=dossier, needs_samples=needs_samples)
@@ -265,6 +277,8 @@ def dossier_edit(request, pk):
 @require_http_methods(["GET", "POST"])
 def evidence_upload(request, pk):
     application = _application(request, pk, "cycles.change_dossier")
+    if locked := _locked_on_get(request, application):
+        return locked
     form = EvidenceForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -90,6 +90,9 @@ WITHDRAWABLE_STATES = (
 TRANSITIONS.update({(state, S.WITHDRAWN): {Tier.COMMUNE} for state in WITHDRAWABLE_STATES})
 # Moves that need a written reason.
 REASON_REQUIRED = (S.RETURNED, S.WITHDRAWN)
+
+# The states in which the commune may still edit the dossier (its form, self-assessment and evidence files).
+DOSSIER_EDITABLE_STATES = (S.IMPLEMENTING, S.RETURNED, S.IDEA_ACCEPTED, S.IDEA_REGISTERED, S.PLAN_SUBMITTED)
 # The check states an application may be returned from; resubmission goes back to the same state.
 CHECK_STATES = (S.IDEA_REGISTERED, S.PLAN_SUBMITTED, S.DOSSIER_SUBMITTED, S.DOSSIER_CHECKED, S.SENT_FOR_EVALUATION)
 RESUBMIT_TIERS = {Tier.COMMUNE}

@@ -20,6 +20,7 @@ from apps.core.policy import get_object_or_403
 from apps.core.stars import awarded_stars
 from apps.core.text import ascii_int
 from apps.cycles.models import Application, Dossier
+from apps.cycles.selectors import dossier_locked_message
 
 from . import services
 from .eligibility import may_create_rounds
@@ -449,6 +450,9 @@ def self_assessment_edit(request, pk):
         "cycles.change_dossier",
         pk=pk,
     )
+    if request.method == "GET" and (locked := dossier_locked_message(application)):
+        messages.error(request, locked)  # the service refuses a POST with the same words
+        return redirect("cycles:application_detail", pk=pk)
     dossier = getattr(application, "dossier", None)
     template = services.self_assessment_template(application)
     parts = sheet_structure(template=template) if template else []

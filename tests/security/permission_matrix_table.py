@@ -85,9 +85,10 @@ TABLE = {
     "cycles:application_detail": ("DAADADADADAA", "DAADADADADAA"),
     "cycles:application_transition": ("DMMMMMMMMMMM", "DRRDRDRDRDRR"),
     "cycles:late_allow": ("DMMMMMMMMMMM", "DRRDRDRDRDRR"),
-    "cycles:dossier_edit": ("DDADDDDDDDDA", "DDADDDDDDDDA"),
-    "evaluation:self_assessment_edit": ("DDADDDDDDDDA", "DDADDDDDDDDA"),
-    "cycles:evidence_upload": ("DDADDDDDDDDA", "DDADDDDDDDDA"),
+    # the matrix's application is past the dossier stage: a GET of its edit pages says so and goes back (R)
+    "cycles:dossier_edit": ("DDRDDDDDDDDR", "DDADDDDDDDDA"),
+    "evaluation:self_assessment_edit": ("DDRDDDDDDDDR", "DDADDDDDDDDA"),
+    "cycles:evidence_upload": ("DDRDDDDDDDDR", "DDADDDDDDDDA"),
     "cycles:evidence_download": ("DNNNNNNNNNNN", "DNNNNNNNNNNN"),
     "cycles:evidence_remove": ("DNNNNNNNNNNN", "DNNNNNNNNNNN"),
     "cycles:plan_list": ("DDAAAAAAAAAA", "DDAAAAAAAAAA"),

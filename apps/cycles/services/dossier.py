@@ -15,14 +15,13 @@ from apps.core.validators import extension_for, validate_upload
 from ..enums import ApplicationState, Tier
 from ..models import Application, Dossier, EvidenceFile
 from ..rules import user_tiers
+from ..workflow import DOSSIER_EDITABLE_STATES
 from .transitions import _state_label
 
 if TYPE_CHECKING:
     from apps.accounts.models import User
 
 S = ApplicationState
-
-DOSSIER_EDITABLE_STATES = (S.IMPLEMENTING, S.RETURNED, S.IDEA_ACCEPTED, S.IDEA_REGISTERED, S.PLAN_SUBMITTED)
 
 
 def require_dossier_editor(application: Application, by: "User") -> None:
