@@ -173,6 +173,29 @@ def raw_sql(prefix_len, where):
     return run
 
 
+def trivial_view(client):
+    """The fixed cost of any logged-in page: the same client (session, user, middleware) on a view that only checks
+    the login and answers "ok" — the floor a dashboard hit cannot go under."""
+    import types  # noqa: PLC0415 — only the measurement needs it
+
+    from django.contrib.auth.decorators import login_required  # noqa: PLC0415 — django.setup() must run first
+    from django.http import HttpResponse  # noqa: PLC0415 — django.setup() must run first
+    from django.test.utils import override_settings  # noqa: PLC0415 — django.setup() must run first
+    from django.urls import clear_url_caches, path  # noqa: PLC0415 — django.setup() must run first
+
+    module = types.ModuleType("bench_trivial_urls")
+    module.urlpatterns = [path("trivial/", login_required(lambda request: HttpResponse("ok")))]
+    sys.modules[module.__name__] = module
+
+    def run():
+        with override_settings(ROOT_URLCONF=module.__name__):
+            response = client.get("/trivial/")
+        clear_url_caches()
+        assert response.status_code == 200, response.status_code
+
+    return run
+
+
 def profiled(fn, top, label):
     import cProfile  # noqa: PLC0415 — only a --profile run needs the profiler
     import pstats  # noqa: PLC0415 — only a --profile run needs the profiler
@@ -234,7 +257,7 @@ def measure(runs, top=0):
 
     print(
         f"{'scope':36} {'figures':>8} {'cached':>8} {'page miss':>9} {'page hit':>9} {'raw SQL':>8} "
-        f"{'figures/SQL':>11} {'cached/SQL':>10} {'miss/SQL':>8} {'hit/SQL':>8}"
+        f"{'figures/SQL':>11} {'cached/SQL':>10} {'miss/SQL':>8} {'hit/SQL':>8} {'trivial':>8} {'hit/trivial':>11}"
     )
     for label, unit, role, prefix, where in cases:
         user, _created = User.objects.get_or_create(
@@ -257,9 +280,11 @@ def measure(runs, top=0):
         client.get("/quan-ly/")
         hit = median_time(lambda client=client: client.get("/quan-ly/"), runs)
         sql = median_time(raw_sql(prefix, where), runs)
+        trivial = median_time(trivial_view(client), runs)
         print(
             f"{label:36} {figures * 1000:6.1f}ms {cached * 1000:6.1f}ms {miss * 1000:7.1f}ms {hit * 1000:7.1f}ms "
-            f"{sql * 1000:6.1f}ms {figures / sql:10.1f}× {cached / sql:9.1f}× {miss / sql:7.1f}× {hit / sql:7.1f}×"
+            f"{sql * 1000:6.1f}ms {figures / sql:10.1f}× {cached / sql:9.1f}× {miss / sql:7.1f}× {hit / sql:7.1f}× "
+            f"{trivial * 1000:6.1f}ms {hit / trivial:9.1f}×; load average {os.getloadavg()[0]:.1f}"
         )
         if top and unit is not None:
             profiled(lambda client=client: client.get("/quan-ly/"), top, f"/quan-ly/ of {label}")

@@ -9,6 +9,13 @@ anything the version cannot see. Without the sequence (the SQLite demo) nothing 
 The work queue and the closing steps of the dashboard (selectors/workqueue.py) are cached the same way, per user,
 under both the figures' version and ``reports_queue_version`` (migration ``reports/0006_queue_version``: the tables
 the queue reads that the figures do not); ``data_versions()`` reads both in one query.
+
+A sequence does not roll back: a transaction that writes, counts and then rolls back (a request under ATOMIC_REQUESTS
+that fails, a savepoint) leaves the version it advanced to as the current one. So the keys also carry
+``reports.written``, the mark the triggers (migration ``reports/0008_rollback_safe_versions``) set in the writing
+transaction: whatever a transaction counts after its own write is kept under a mark no other transaction has, and
+after a rollback the mark is gone with the data, so the next reader counts afresh. A transaction that has not written
+(every plain page view) has no mark and shares the entries of all readers.
 """
 
 import datetime
@@ -35,9 +42,16 @@ QUEUE_SEQUENCE = "reports_queue_version"
 T = TypeVar("T")
 
 
+MARK = "reports.written"
+
+
 class Versions(NamedTuple):
     figures: int
     queue: int
+    written: str  # this transaction's mark: '' unless it wrote a table a version follows
+
+    def of_figures(self) -> tuple[int, str]:
+        return self.figures, self.written
 
 
 def figures_version() -> int | None:
@@ -51,15 +65,17 @@ def figures_version() -> int | None:
 
 
 def data_versions() -> Versions | None:
-    """Both data versions (one query), or None on a database without the sequences (not PostgreSQL)."""
+    """Both data versions and this transaction's write mark (one query), or None on a database without the
+    sequences (not PostgreSQL)."""
     if connection.vendor != "postgresql":
         return None
     with connection.cursor() as cursor:
         cursor.execute(  # module constants, no input
-            f"SELECT f.last_value, f.is_called, q.last_value, q.is_called FROM {SEQUENCE} f, {QUEUE_SEQUENCE} q"  # noqa: S608
+            "SELECT f.last_value, f.is_called, q.last_value, q.is_called, "  # noqa: S608
+            f"coalesce(current_setting('{MARK}', true), '') FROM {SEQUENCE} f, {QUEUE_SEQUENCE} q"
         )
-        f_value, f_called, q_value, q_called = cursor.fetchone()
-    return Versions(f_value if f_called else f_value - 1, q_value if q_called else q_value - 1)
+        f_value, f_called, q_value, q_called, written = cursor.fetchone()
+    return Versions(f_value if f_called else f_value - 1, q_value if q_called else q_value - 1, written)
 
 
 def _cached(key: str, compute: Callable[[], T], unchanged: Callable[[], bool]) -> tuple[T, str | None]:
@@ -87,6 +103,7 @@ def _cached(key: str, compute: Callable[[], T], unchanged: Callable[[], bool]) -
 def figures_key(
     *,
     version: int,
+    written: str,
     unit: "AdministrativeUnit | None",
     period: Any,
     edition: str | None,
@@ -101,6 +118,7 @@ def figures_key(
             "reports-figures",
             release(),  # the figure tables rendered from them are cached under this key too
             version,
+            written,
             scope,
             period.key,
             today.isoformat(),
@@ -123,14 +141,19 @@ def dashboard_figures(
 ) -> tuple[Any, str | None]:
     """(figures, key): ``unit_figures`` for these arguments from the cache when the data has not changed since,
     and the cache key (None when not cacheable) for fragments rendered from them. ``versions``: the data versions
-    this request read before (saves the query), else the figures' version is read here."""
+    this request read before (saves the query), else they are read here."""
     today = today or timezone.localdate()
     arguments = {"unit": unit, "period": period, "edition": edition, "rule_set": rule_set, "group": group}
-    version = versions.figures if versions is not None else figures_version()
-    if version is None:
+    versions = versions if versions is not None else data_versions()
+    if versions is None:
         return unit_figures(today=today, **arguments), None
-    key = figures_key(version=version, today=today, **arguments)
-    return _cached(key, lambda: unit_figures(today=today, **arguments), lambda: figures_version() == version)
+    key = figures_key(version=versions.figures, written=versions.written, today=today, **arguments)
+    return _cached(key, lambda: unit_figures(today=today, **arguments), lambda: _figures_unchanged(versions))
+
+
+def _figures_unchanged(versions: Versions) -> bool:
+    now = data_versions()
+    return now is not None and now.of_figures() == versions.of_figures()
 
 
 def dashboard_queue(
@@ -153,6 +176,7 @@ def dashboard_queue(
             "reports-queue",
             versions.figures,
             versions.queue,
+            versions.written,
             user.pk,
             user.role,
             user.unit_id or "",
@@ -174,6 +198,6 @@ def group_choices(versions: Versions | None) -> list[tuple[str, str]]:
 
     if versions is None:
         return compute()
-    key = f"reports-groups:{versions.figures}:{translation.get_language() or ''}"
-    value, _key = _cached(key, compute, lambda: figures_version() == versions.figures)
+    key = f"reports-groups:{versions.figures}:{versions.written}:{translation.get_language() or ''}"
+    value, _key = _cached(key, compute, lambda: _figures_unchanged(versions))
     return value
