@@ -86,6 +86,17 @@ def _with_pinned_version(view, request, *args, version=None, **kwargs):
         _request_version.reset(token)
 
 
+def public_page_key(full_path, language):
+    """Where a public page is stored (without the version: it is stored next to the version it was built under)."""
+    raw = json.dumps({"path": full_path, "lang": language}, sort_keys=True)
+    digest = hashlib.sha256(raw.encode()).hexdigest()[:24]
+    return f"catalog:page:{release()}:{timezone.localdate().isoformat()}:{digest}"
+
+
+def cacheable(response):
+    return response.status_code == HTTPStatus.OK and not response.streaming and not response.cookies
+
+
 def cache_public_page(view):
     """Serve a public page from the cache to anonymous visitors.
 
@@ -93,6 +104,10 @@ def cache_public_page(view):
     recognition, revocation or upgrade (which bump the version) or midnight (expiry) makes every cached page stale
     at once. Logged-in users always get a fresh page: theirs carries the staff navigation. The pages only read,
     so they skip ATOMIC_REQUESTS: a cache hit then touches the database not at all.
+
+    A visitor without cookies is served earlier still, by :class:`apps.catalog.middleware.PublicPageMiddleware`,
+    which has read the cache already: then this stores nothing but tells the middleware what to store (the page
+    with the headers every middleware gave it).
     """
 
     @wraps(view)
@@ -103,19 +118,23 @@ def cache_public_page(view):
             or request.user.is_authenticated
         ):
             return _with_pinned_version(view, request, *args, **kwargs)
-        # The page is stored under a key without the version, next to the version it was built under: one
-        # round trip reads both the current version and the page, and a page of an older version is a miss.
-        raw = json.dumps({"path": request.get_full_path(), "lang": get_language()}, sort_keys=True)
-        digest = hashlib.sha256(raw.encode()).hexdigest()[:24]
-        key = f"catalog:page:{release()}:{timezone.localdate().isoformat()}:{digest}"
-        found = cache.get_many([VERSION_KEY, key])
+        early = getattr(request, "ocop_public_page", None)
+        if early is not None:
+            key, found = early
+        else:
+            # One round trip reads both the current version and the page; a page of an older version is a miss.
+            key = public_page_key(request.get_full_path(), get_language())
+            found = cache.get_many([VERSION_KEY, key])
         version, hit = found.get(VERSION_KEY), found.get(key)
         if version is not None and hit is not None and hit[0] == version:
-            return HttpResponse(hit[1], content_type=hit[2])
-        version = version if version is not None else catalog_version()
-        response = _with_pinned_version(view, request, *args, version=version, **kwargs)
-        if response.status_code == HTTPStatus.OK and not response.streaming and not response.cookies:
-            cache.set(key, (version, response.content, response["Content-Type"]), timeout=CACHE_SECONDS)
+            response = HttpResponse(hit[1], content_type=hit[2])
+        else:
+            version = version if version is not None else catalog_version()
+            response = _with_pinned_version(view, request, *args, version=version, **kwargs)
+            if early is None and cacheable(response):
+                cache.set(key, (version, response.content, response["Content-Type"], None), timeout=CACHE_SECONDS)
+        if early is not None and cacheable(response):
+            response.ocop_public_page = version
         return response
 
     return transaction.non_atomic_requests(wrapper)

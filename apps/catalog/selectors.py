@@ -3,6 +3,7 @@
 import datetime
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection
@@ -50,8 +51,15 @@ class FacetOption:
     count: int
 
 
+@lru_cache(maxsize=2)
+def _visible_on(today: datetime.date) -> QuerySet[CatalogEntry]:
+    return CatalogEntry.objects.visible(today)
+
+
 def visible_entries(today: datetime.date | None = None) -> QuerySet[CatalogEntry]:
-    return CatalogEntry.objects.visible(today or timezone.localdate())
+    """The listed entries: a copy of the day's query, built once (building its five lookups took a catalogue page
+    a quarter of a millisecond); the shared one is never evaluated."""
+    return _visible_on(today or timezone.localdate()).all()
 
 
 def with_card_data(entries: QuerySet[CatalogEntry]) -> QuerySet[CatalogEntry]:

@@ -47,8 +47,8 @@ class CountedPaginator(Paginator):
 
 
 def _card_keys(entry_ids, today):
-    language = get_language()
-    return {pk: cache_key("card", today, pk=pk, lang=language) for pk in entry_ids}
+    prefix = cache_key("card", today, lang=get_language())  # one digest per page, not one per card
+    return {pk: f"{prefix}:{pk}" for pk in entry_ids}
 
 
 def product_cards(entry_ids, *, today=None, found=None):

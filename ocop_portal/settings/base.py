@@ -348,6 +348,9 @@ from csp.constants import NONCE as CSP_NONCE  # noqa: E402
 # never executed, so script-src does not apply to it; a page that ever needs an inline script uses request.csp_nonce.
 INSTALLED_APPS += ["csp"]
 MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "csp.middleware.CSPMiddleware")
+# Public catalogue pages for visitors without cookies, from the page cache, before sessions and the rest (README,
+# Performance).
+MIDDLEWARE.insert(MIDDLEWARE.index("csp.middleware.CSPMiddleware") + 1, "apps.catalog.middleware.PublicPageMiddleware")
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],

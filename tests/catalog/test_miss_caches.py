@@ -9,10 +9,11 @@ from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from apps.catalog.cache import catalog_version_bump
 from apps.catalog.models import CatalogEntry
-from tests.factories.catalog import bulk_certified_products, certify
+from tests.factories.catalog import bulk_certified_products, certified_product, certify
 
 pytestmark = pytest.mark.django_db
 
@@ -127,3 +128,48 @@ def test_warm_catalogue_miss_is_one_query_and_two_cache_reads(
     with django_assert_num_queries(1):
         response = client.get(LIST_URL, {"stars": 4})
     assert (response.status_code, len(reads)) == (200, 2)
+
+
+def test_language_links_resolve_each_path_once_and_keep_the_query(client, catalog, page_cache_off, monkeypatch):
+    """The page in the other language: resolved once per path and language, the query string carried along."""
+    import django.urls.base  # noqa: PLC0415 - the module whose resolve() translate_url calls
+
+    client.get(LIST_URL, {"q": "mắm", "stars": 4})
+    resolved = []
+    original = django.urls.base.resolve
+    monkeypatch.setattr(django.urls.base, "resolve", lambda *a, **k: resolved.append(a) or original(*a, **k))
+    html = client.get(LIST_URL, {"q": "cá", "stars": 3}).text
+    assert resolved == []
+    assert '<a href="/en/san-pham/?q=c%C3%A1&amp;stars=3" hreflang="en"' in html
+    assert '<a href="/san-pham/?q=c%C3%A1&amp;stars=3" hreflang="vi"' in html
+    english = client.get("/en/san-pham/", {"stars": 3}).text
+    assert '<a href="/san-pham/?stars=3" hreflang="vi"' in english
+
+
+def test_catalog_filters_share_their_filters_and_fields_but_not_their_errors(catalog):
+    """Built once per process (no deep copy per request), and one visitor's bad value never shows in another's."""
+    from apps.catalog.filters import CatalogFilter  # noqa: PLC0415 - the class under test
+
+    bad = CatalogFilter({"stars": "9", "year": "12"})
+    good = CatalogFilter({"stars": "4", "q": "nước mắm"})
+    assert (bad.filters is CatalogFilter.base_filters, bad.get_form_class() is good.get_form_class()) == (True, True)
+    assert bad.form.fields["stars"] is good.form.fields["stars"]
+    assert (bad.is_valid(), sorted(bad.form.errors), good.is_valid(), good.form.errors) == (
+        False,
+        ["stars", "year"],
+        True,
+        {},
+    )
+    assert list(good.qs.values_list("name", flat=True)) == ["Nước mắm Phú Quốc truyền thống"]
+
+
+def test_visible_entries_copy_the_days_query_and_never_evaluate_it(catalog):
+    from apps.catalog import selectors  # noqa: PLC0415 - the module under test
+
+    today = timezone.localdate()
+    first = selectors.visible_entries(today)
+    assert len(first) == 4
+    hits = selectors._visible_on.cache_info().hits
+    certified_product(commune=catalog.fish.producer.commune, name="Mật ong bạc hà", stars=3)
+    second = selectors.visible_entries(today)
+    assert (selectors._visible_on.cache_info().hits, second is not first, len(second)) == (hits + 1, True, 5)
