@@ -6,8 +6,11 @@ so certificates are rendered many to one document (one page each) and split into
 """
 
 import base64
+import datetime
 import io
 import re
+import secrets
+from decimal import Decimal
 from functools import lru_cache
 
 import segno
@@ -18,7 +21,12 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.generic import DictionaryObject, NameObject
 from weasyprint import HTML
 
-from .models import verification_path
+from apps.evaluation.models import RecognitionDecision, RecognitionItem
+from apps.geo.models import AdministrativeUnit
+from apps.producers.models import Producer
+from apps.products.models import Product, ProductSet
+
+from .models import Certificate, verification_path
 
 # Printed certificates are in Vietnamese whatever the language of whoever triggered the job.
 PDF_LANGUAGE = "vi"
@@ -150,3 +158,42 @@ def render_decision_document(decision, items):
     with translation.override(PDF_LANGUAGE):
         html = render_to_string("certificates/pdf/decision.html", {"decision": decision, "items": items})
     return _html_to_pdf(html).write_pdf()
+
+
+def _sample_certificate():
+    """An unsaved certificate with every relation the template reads, in Vietnamese (nothing touches the database)."""
+    province = AdministrativeUnit(path="2025/22/", code="22", name="Tỉnh Quảng Ninh", level="province")
+    commune = AdministrativeUnit(path="2025/22/06649/", code="06649", name="Phường Hà Khánh", parent=province)
+    decision = RecognitionDecision(
+        number="1/QĐ-UBND",
+        date=datetime.date(2026, 1, 1),
+        issuing_unit=province,
+        issuer_name="Ủy ban nhân dân tỉnh Quảng Ninh",
+        signer_title="KT. Chủ tịch — Phó Chủ tịch",
+        signer_name="Nguyễn Văn Thắng",
+    )
+    producer = Producer(name="Hợp tác xã Chè Đường Hoa", address="Thôn Khe Lạc", commune=commune)
+    product = Product(
+        name="Trà hoa vàng Ba Chẽ", product_set=ProductSet(name="Chè (trà)"), producer=producer, commune=commune
+    )
+    item = RecognitionItem(decision=decision, product=product, stars=4, total_score=Decimal("80"))
+    return Certificate(
+        recognition=item,
+        product=product,
+        serial="OCOP-22-2026-00000",
+        token=secrets.token_urlsafe(9),  # a real token's length: the same QR code version
+        stars=4,
+        valid_from=decision.date,
+        valid_until=datetime.date(2029, 1, 1),
+    )
+
+
+@lru_cache(maxsize=1)
+def warm_up():
+    """Render one sample certificate, once per process. Returns its PDF bytes.
+
+    The first document a process renders pays about a second of one-off costs (fonts, the template, the
+    translations, WeasyPrint's and pypdf's first use). A worker calls this before it forks its pool processes,
+    so each of them starts warm and a decision's first batch costs what the others do.
+    """
+    return render_certificates([_sample_certificate()])[0]
