@@ -1,7 +1,11 @@
-"""Seconds per certificate: one WeasyPrint document per certificate against one document per batch.
+"""Seconds per certificate: WeasyPrint's own layout of a page, one document per certificate, one per batch, and
+(``--end-to-end``) a committed decision to every certificate ready through a real Celery worker.
 
-Run with ``.venv/bin/python bench/certificates.py [count]`` (test settings; no database is touched: the
-certificates are in-memory objects). Batched rendering also splits the document into one PDF per page.
+Run with ``.venv/bin/python bench/certificates.py [count]`` (test settings). Without ``--end-to-end`` no database
+is touched: the certificates are in-memory objects. Batched rendering also splits the document into one PDF per
+page. The reference is WeasyPrint laying out the same certificate page as one of 100 pages of one document
+(parsing, styles and layout, nothing drawn): every other figure is printed as a multiple of it, measured in the
+same run, because the machine's speed moves from run to run.
 """
 
 import argparse
@@ -25,7 +29,10 @@ import django
 
 django.setup()
 
-from django.utils import timezone  # noqa: E402
+from django.conf import settings  # noqa: E402
+from django.template.loader import render_to_string  # noqa: E402
+from django.utils import timezone, translation  # noqa: E402
+from weasyprint import HTML  # noqa: E402
 
 from apps.certificates import rendering  # noqa: E402
 from apps.certificates.models import Certificate  # noqa: E402
@@ -75,6 +82,22 @@ def certificates(count):
             )
         )
     return result
+
+
+def layout_seconds(certs, pages=100):
+    """(layout, layout + drawing and writing the PDF) CPU seconds per page of one ``pages``-page document."""
+    certs = (certs * (pages // len(certs) + 1))[:pages]
+    with translation.override(rendering.PDF_LANGUAGE):
+        html = render_to_string(
+            "certificates/pdf/certificates.html", {"pages": [rendering._certificate_context(c) for c in certs]}
+        )
+    cpu = time.process_time()
+    document = HTML(string=html, base_url=str(settings.BASE_DIR)).render()
+    layout = time.process_time() - cpu
+    document.write_pdf()
+    written = time.process_time() - cpu
+    assert len(document.pages) == pages
+    return layout / pages, written / pages
 
 
 def seconds_per_certificate(certs, *, batched, batch=BATCH):
@@ -202,7 +225,7 @@ def end_to_end(count, concurrency, timeout=600):
                 "--concurrency",
                 str(concurrency),
                 "--loglevel",
-                "WARNING",
+                "INFO",
                 "--without-gossip",
                 "--without-mingle",
                 "--without-heartbeat",
@@ -213,6 +236,7 @@ def end_to_end(count, concurrency, timeout=600):
             stdout=worker_log,
             stderr=subprocess.STDOUT,
         )
+        _wait_for_worker(worker_log.name, timeout=120)
         script = f"""
 import os, sys, time, json
 sys.path.insert(0, {str(base)!r})
@@ -224,7 +248,6 @@ from apps.core.enums import RenderState
 from apps.certificates.models import Certificate, DecisionDocument
 from apps.certificates.services import certificates_create_for_decision
 decision = _e2e_decision({count})
-time.sleep(3)  # the worker's processes are up
 t0 = time.perf_counter()
 with transaction.atomic():
     certificates_create_for_decision(decision=decision)
@@ -260,6 +283,16 @@ print("E2E " + json.dumps(dict(committed=committed, first=first, doc=doc, total=
         _recreate_e2e_database(drop_only=True)
 
 
+def _wait_for_worker(log_path, timeout):
+    """Until the worker logs that it is ready (its pool processes are up), so that start-up is not measured."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if " ready." in Path(log_path).read_text():
+            return
+        time.sleep(0.1)
+    raise RuntimeError(f"the worker did not start within {timeout} s: see {log_path}")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("count", nargs="?", type=int, default=200)
@@ -271,22 +304,33 @@ def main():
     print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     certs = certificates(count)
     rendering.render_certificates(certs[:1])  # load fonts and templates once, outside the measurement
+    layout, written = layout_seconds(certs)
     single_wall, single_cpu = seconds_per_certificate(certs, batched=False)
     batched_wall, batched_cpu = seconds_per_certificate(certs, batched=True)
     print(f"{count} certificates, A4 landscape, WeasyPrint; seconds per certificate (wall clock / CPU)")
-    print(f"one document per certificate:                  {single_wall:.3f} / {single_cpu:.3f}")
-    print(f"batched, {BATCH} per document, split with pypdf: {batched_wall:.3f} / {batched_cpu:.3f}")
+    print(f"WeasyPrint's layout of a page of a 100-page document (CPU): {layout:.4f} (the reference, 1.0×)")
+    print(f"  the same with drawing and writing the PDF (CPU):       {written:.4f} ({written / layout:.2f}×)")
+    print(
+        f"one document per certificate:                  {single_wall:.3f} / {single_cpu:.3f} "
+        f"({single_cpu / layout:.2f}×)"
+    )
+    print(
+        f"batched, {BATCH} per document, split with pypdf: {batched_wall:.3f} / {batched_cpu:.3f} "
+        f"({batched_cpu / layout:.2f}×)"
+    )
     print(f"speed-up: {single_wall / batched_wall:.1f}× wall clock, {single_cpu / batched_cpu:.1f}× CPU")
     for size in [int(x) for x in args.batches.split(",") if x]:
         wall, cpu = seconds_per_certificate(certs, batched=True, batch=size)
-        print(f"batched, {size:3d} per document:                   {wall:.3f} / {cpu:.3f}")
+        print(f"batched, {size:3d} per document:                   {wall:.3f} / {cpu:.3f} ({cpu / layout:.2f}×)")
     if args.end_to_end:
         r = end_to_end(count, args.concurrency)
+        per = r["total"] / count
         print(
             f"end to end, {count} certificates, worker concurrency {args.concurrency}: commit {r['committed']:.2f}s, "
             f"first ready {r['first']:.2f}s, decision document {r['doc'] or float('nan'):.2f}s, "
-            f"all {r['ready']} ready in {r['total']:.2f}s = {r['total'] / count:.4f} s per certificate "
-            f"(failed {r['failed']}, without file or checksum {r['missing_file']})"
+            f"all {r['ready']} ready in {r['total']:.2f}s = {per:.4f} s per certificate "
+            f"({per / batched_wall:.2f}× batched wall clock, {per / layout:.2f}× the layout reference; "
+            f"failed {r['failed']}, without file or checksum {r['missing_file']})"
         )
     print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 

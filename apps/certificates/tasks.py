@@ -5,11 +5,12 @@ dies is delivered again; the services' conditional claims make a second delivery
 """
 
 from celery import shared_task
+from celery.signals import worker_init
 from django.conf import settings
 
 from apps.core.rendering import MAX_RENDER_ATTEMPTS, TRANSIENT_ERRORS
 
-from . import services
+from . import rendering, services
 
 RETRY = {
     "autoretry_for": TRANSIENT_ERRORS,
@@ -23,6 +24,12 @@ RENDER_LIMITS = {
     "time_limit": settings.OCOP_RENDER_TIME_LIMIT_SECONDS,
     "soft_time_limit": max(settings.OCOP_RENDER_TIME_LIMIT_SECONDS - 5, 1),
 }
+
+
+@worker_init.connect(dispatch_uid="certificates_warm_up_renderer")
+def warm_up_renderer(**kwargs):
+    """In the worker's main process, before the pool forks: every pool process inherits a warm renderer."""
+    rendering.warm_up()
 
 
 @shared_task(name=services.RENDER_CERTIFICATES_TASK, **RETRY, **RENDER_LIMITS)

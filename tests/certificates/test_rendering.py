@@ -1,8 +1,11 @@
 """The QR code and the PDF layout."""
 
+import io
+
 import pytest
 import segno
 from django.urls import reverse
+from pypdf import PdfReader
 
 from apps.certificates import rendering
 from apps.certificates.services import new_token
@@ -46,3 +49,29 @@ def test_long_product_name_still_fits_one_page(issue):
     certs[0].product.name = "Trà hoa vàng Ba Chẽ thượng hạng " * 12
     pdfs = rendering.render_certificates(certs)
     assert [pdf_text(p)[0] for p in pdfs] == [1, 1]
+
+
+def _qr_modules_drawn(pdf):
+    """The QR images ``pdf``'s one page carries, each read back as rows of modules (1 dark, 0 light)."""
+    page = PdfReader(io.BytesIO(pdf)).pages[0]
+    drawn = []
+    for image in page.images:
+        pixels = image.image.convert("L")
+        size = pixels.width - 4  # a border of two light modules each side, one pixel per module
+        drawn.append([[int(pixels.getpixel((x + 2, y + 2)) < 128) for x in range(size)] for y in range(size)])
+    return drawn
+
+
+def test_each_split_certificate_carries_its_own_qr_code_and_no_other(issue):
+    _d, certs = issue(3)
+    pdfs = rendering.render_certificates(certs)
+    for cert, pdf in zip(certs, pdfs, strict=True):
+        expected = [list(row) for row in rendering.qr_code(rendering.verification_url(cert.token)).matrix]
+        assert _qr_modules_drawn(pdf) == [expected]
+
+
+def test_qr_code_is_drawn_without_smoothing(issue):
+    _d, (cert,) = issue(1)
+    page = PdfReader(io.BytesIO(rendering.render_certificates([cert])[0])).pages[0]
+    images = page["/Resources"]["/XObject"]
+    assert [image.get_object()["/Interpolate"] for image in images.values()] == [False]
