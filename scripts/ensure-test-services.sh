@@ -39,6 +39,9 @@ apt_needed=()
 # Stamp labels: the traceability tests rasterise the PDF (poppler) and decode its QR codes (zbar).
 command -v zbarimg >/dev/null 2>&1 || apt_needed+=(zbar-tools)
 command -v pdftoppm >/dev/null 2>&1 || apt_needed+=(poppler-utils)
+# WeasyPrint subsets fonts with HarfBuzz when it can; without it fontTools takes ~6x the CPU per certificate PDF.
+has_hb_subset() { /sbin/ldconfig -p 2>/dev/null | grep -q 'libharfbuzz-subset\.so\.0'; }
+has_hb_subset || apt_needed+=(libharfbuzz-subset0)
 if [ ${#apt_needed[@]} -gt 0 ]; then
   echo "Installing Debian packages for the browser, PDF and QR tests: ${apt_needed[*]}"
   if command -v apt-get >/dev/null 2>&1; then
@@ -49,6 +52,7 @@ if [ ${#apt_needed[@]} -gt 0 ]; then
   [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=("fonts-dejavu-core (apt-get install fonts-dejavu-core)")
   command -v zbarimg >/dev/null 2>&1 || missing+=("zbarimg (apt-get install zbar-tools)")
   command -v pdftoppm >/dev/null 2>&1 || missing+=("pdftoppm (apt-get install poppler-utils)")
+  has_hb_subset || echo "Warning: libharfbuzz-subset0 is missing; certificate PDFs will be slower (apt-get install libharfbuzz-subset0)" >&2
 fi
 
 if [ ${#missing[@]} -gt 0 ]; then
