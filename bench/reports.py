@@ -19,8 +19,8 @@
    XLSX. Drops the database unless ``--keep``.
 
 ``--reuse`` measures a database kept by an earlier ``--keep`` run (no loading); ``--profile N`` also prints the
-top N functions by cumulative time (cProfile) of a province's and a district's dashboard hit (with the hit's SQL),
-of the national dashboard's miss and of the province PDF.
+top N functions by cumulative time (cProfile) of each scope's dashboard hit (with the hit's SQL) and of the trivial
+page, of the national dashboard's miss and of the province PDF.
 
     OCOP_BENCH_DATABASE=ocop_bench_reports OCOP_BENCH_REDIS_URL=redis://127.0.0.1:6380/30 \\
         .venv/bin/python bench/reports.py --keep            # once: load the data set
@@ -326,7 +326,7 @@ def measure(runs, top=0):
                 for times in zip(*([median_time(view, 1) for view in views] for _ in range(runs * 3)), strict=True)
             )
             queries = hit_queries(client)
-            if top and unit is not None:
+            if top:
                 print("--- SQL of one hit:", *(f"    {q[:160]}" for q in queries), sep="\n")
                 profiled(views[0], top, f"/quan-ly/ hit of {label}", repeat=10)
                 profiled(views[2], top, f"trivial page (chrome) of {label}", repeat=10)
