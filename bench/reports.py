@@ -13,10 +13,18 @@
    work queue, charts, template), next to one hand-written SQL ``GROUP BY`` over the same certificates, and the
    ratio; the figures from the dashboard's cache (selectors/versioned.py) and the page with the data version
    advanced before each request, as a write would (miss: the figures and the user's work queue counted again), and
-   warm (hit); then the time to generate one province's PDF and XLSX. Drops the database unless ``--keep``.
+   warm (hit); the hit next to two trivial logged-in views on the same client, taken in turn with it (``trivial``:
+   a view that answers "ok"; ``chrome``: "ok" inside base.html), and the number of SQL statements of a hit; then
+   the floor per scope (the trivial views against the scope's SQL) and the time to generate one province's PDF and
+   XLSX. Drops the database unless ``--keep``.
 
 ``--reuse`` measures a database kept by an earlier ``--keep`` run (no loading); ``--profile N`` also prints the
-top N functions by cumulative time (cProfile) of the province and district dashboards and of the province PDF.
+top N functions by cumulative time (cProfile) of each scope's dashboard hit (with the hit's SQL) and of the trivial
+page, of the national dashboard's miss and of the province PDF.
+
+    OCOP_BENCH_DATABASE=ocop_bench_reports OCOP_BENCH_REDIS_URL=redis://127.0.0.1:6380/30 \\
+        .venv/bin/python bench/reports.py --keep            # once: load the data set
+    OCOP_BENCH_DATABASE=... .venv/bin/python bench/reports.py --reuse --runs 5 [--profile 25]
 """
 
 import argparse
@@ -173,39 +181,65 @@ def raw_sql(prefix_len, where):
     return run
 
 
-def trivial_view(client):
-    """The fixed cost of any logged-in page: the same client (session, user, middleware) on a view that only checks
-    the login and answers "ok" — the floor a dashboard hit cannot go under."""
+TRIVIAL_PAGE = '{% extends "base.html" %}{% block content %}<p>ok</p>{% endblock %}'
+
+
+def trivial_urlconf():
+    """A URL configuration with two trivial logged-in views in front of the site's own: ``trivial/``, a view that only
+    checks the login and answers "ok" (the floor a dashboard hit cannot go under), and ``trivial-page/``, "ok" inside
+    the site's chrome (base.html: header, navigation, language links), which every page, the dashboard too, pays.
+    The hits and the trivial views are all measured under it, so URL resolution costs them alike."""
+    import importlib  # noqa: PLC0415 — only the measurement needs it
     import types  # noqa: PLC0415 — only the measurement needs it
 
+    from django.conf import settings  # noqa: PLC0415 — django.setup() must run first
     from django.contrib.auth.decorators import login_required  # noqa: PLC0415 — django.setup() must run first
     from django.http import HttpResponse  # noqa: PLC0415 — django.setup() must run first
-    from django.test.utils import override_settings  # noqa: PLC0415 — django.setup() must run first
-    from django.urls import clear_url_caches, path  # noqa: PLC0415 — django.setup() must run first
+    from django.template import engines  # noqa: PLC0415 — django.setup() must run first
+    from django.urls import path  # noqa: PLC0415 — django.setup() must run first
 
+    page = engines["django"].from_string(TRIVIAL_PAGE)
     module = types.ModuleType("bench_trivial_urls")
-    module.urlpatterns = [path("trivial/", login_required(lambda request: HttpResponse("ok")))]
+    module.urlpatterns = [
+        path("trivial/", login_required(lambda request: HttpResponse("ok"))),
+        path("trivial-page/", login_required(lambda request: HttpResponse(page.render({}, request)))),
+        *importlib.import_module(settings.ROOT_URLCONF).urlpatterns,
+    ]
     sys.modules[module.__name__] = module
+    return module.__name__
 
+
+def getter(client, url):
     def run():
-        with override_settings(ROOT_URLCONF=module.__name__):
-            response = client.get("/trivial/")
-        clear_url_caches()
+        response = client.get(url)
         assert response.status_code == 200, response.status_code
 
     return run
 
 
-def profiled(fn, top, label):
+def hit_queries(client):
+    """The SQL statements a dashboard hit runs (one request, caches warm)."""
+    from django.db import connection  # noqa: PLC0415 — django.setup() must run first
+    from django.test.utils import CaptureQueriesContext  # noqa: PLC0415 — django.setup() must run first
+
+    with CaptureQueriesContext(connection) as ctx:
+        client.get("/quan-ly/")
+    return [q["sql"] for q in ctx.captured_queries]
+
+
+def profiled(fn, top, label, repeat=1):
     import cProfile  # noqa: PLC0415 — only a --profile run needs the profiler
     import pstats  # noqa: PLC0415 — only a --profile run needs the profiler
 
     profile = cProfile.Profile()
     profile.enable()
-    fn()
+    for _ in range(repeat):
+        fn()
     profile.disable()
-    print(f"--- profile: {label} (top {top} by cumulative time)")
-    pstats.Stats(profile).sort_stats("cumulative").print_stats(top)
+    print(f"--- profile: {label}, {repeat} call(s): the project's functions by cumulative time, then all by own time")
+    stats = pstats.Stats(profile)
+    stats.sort_stats("cumulative").print_stats(r"/(apps|templates)/", top)
+    stats.sort_stats("tottime").print_stats(top)
 
 
 def measure(runs, top=0):
@@ -257,8 +291,13 @@ def measure(runs, top=0):
 
     print(
         f"{'scope':36} {'figures':>8} {'cached':>8} {'page miss':>9} {'page hit':>9} {'raw SQL':>8} "
-        f"{'figures/SQL':>11} {'cached/SQL':>10} {'miss/SQL':>8} {'hit/SQL':>8} {'trivial':>8} {'hit/trivial':>11}"
+        f"{'trivial':>8} {'chrome':>8} {'figures/SQL':>11} {'cached/SQL':>10} {'miss/SQL':>8} {'hit/SQL':>8} "
+        f"{'hit/trivial':>11} {'hit/chrome':>10} {'hit SQL':>7}"
     )
+    from django.test.utils import override_settings  # noqa: PLC0415 — django.setup() must run first
+
+    urlconf = trivial_urlconf()
+    floor = []
     for label, unit, role, prefix, where in cases:
         user, _created = User.objects.get_or_create(
             email=f"bench-{role}-{unit.pk if unit else 0}@ocop.example",
@@ -277,17 +316,37 @@ def measure(runs, top=0):
             client.get("/quan-ly/")
 
         miss = median_time(page_miss, runs)
-        client.get("/quan-ly/")
-        hit = median_time(lambda client=client: client.get("/quan-ly/"), runs)
+        views = [getter(client, url) for url in ("/quan-ly/", "/trivial/", "/trivial-page/")]
+        with override_settings(ROOT_URLCONF=urlconf):
+            for view in views:
+                view()  # URL resolver, templates and the dashboard's caches warm
+            # The hit and the two trivial views taken in turn, so a change of load falls on all three alike.
+            hit, trivial, chrome = (
+                statistics.median(times)
+                for times in zip(*([median_time(view, 1) for view in views] for _ in range(runs * 3)), strict=True)
+            )
+            queries = hit_queries(client)
+            if top:
+                print("--- SQL of one hit:", *(f"    {q[:160]}" for q in queries), sep="\n")
+                profiled(views[0], top, f"/quan-ly/ hit of {label}", repeat=10)
+                profiled(views[2], top, f"trivial page (chrome) of {label}", repeat=10)
         sql = median_time(raw_sql(prefix, where), runs)
-        trivial = median_time(trivial_view(client), runs)
         print(
             f"{label:36} {figures * 1000:6.1f}ms {cached * 1000:6.1f}ms {miss * 1000:7.1f}ms {hit * 1000:7.1f}ms "
-            f"{sql * 1000:6.1f}ms {figures / sql:10.1f}× {cached / sql:9.1f}× {miss / sql:7.1f}× {hit / sql:7.1f}× "
-            f"{trivial * 1000:6.1f}ms {hit / trivial:9.1f}×; load average {os.getloadavg()[0]:.1f}"
+            f"{sql * 1000:6.1f}ms {trivial * 1000:6.1f}ms {chrome * 1000:6.1f}ms {figures / sql:10.1f}× "
+            f"{cached / sql:9.1f}× {miss / sql:7.1f}× {hit / sql:7.1f}× {hit / trivial:10.1f}× {hit / chrome:9.1f}× "
+            f"{len(queries):7}; load average {os.getloadavg()[0]:.1f}"
         )
-        if top and unit is not None:
-            profiled(lambda client=client: client.get("/quan-ly/"), top, f"/quan-ly/ of {label}")
+        floor.append((label, sql, trivial, chrome))
+        if top and unit is None:
+            client.get("/quan-ly/")  # the site's URL resolver filled again (leaving the trivial URLconf emptied it)
+            profiled(lambda client=client: page_miss(client), top, f"/quan-ly/ miss of {label}")
+    for label, sql, trivial, chrome in floor:
+        print(
+            f"floor, {label}: the trivial logged-in view {trivial * 1000:.1f} ms (with the site's chrome "
+            f"{chrome * 1000:.1f} ms) = {trivial / sql:.1f}× ({chrome / sql:.1f}×) the hand-written SQL "
+            f"({sql * 1000:.1f} ms): no hit can be under that"
+        )
     figs = unit_figures(unit=busiest, period=period)
 
     def pdf_once():

@@ -9,7 +9,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
@@ -27,12 +29,16 @@ from .models import Report
 from .periods import Period
 from .rules import is_unit_officer
 from .selectors import (
+    Entry,
+    cached_many,
     children_status,
     dashboard_figures,
-    dashboard_queue,
     data_versions,
+    figures_unchanged,
     group_choices,
+    queue_entry,
     reports_visible_to,
+    section_key,
     table,
 )
 
@@ -41,53 +47,113 @@ RANKING_SIZE = 10
 
 @login_required
 def dashboard(request):
-    """Work queue first, then where the unit stands this year (figures, charts, ranking of child units)."""
+    """Work queue first, then where the unit stands this year (figures, charts, ranking of child units).
+
+    A hit (nothing written since) reads the data versions (one query) and two cache entries in one look-up: the
+    user's queue and the rendered figures section; the figures, charts, ranking and forms are built only when the
+    section is not in the cache."""
     user = request.user
     versions = data_versions()  # one query; the queue, the filter's groups and the figures are cached under it
-    queue, steps = dashboard_queue(user, versions=versions)
-    context = {"queue": queue, "steps": steps}
-    if user.has_perm("reports.view_dashboard"):
+    today = timezone.localdate()
+    entries = [queue_entry(user, versions=versions, today=today)]
+    staff = user.has_perm("reports.view_dashboard")
+    built = {}
+    if staff:
+        filters = {name: request.GET.get(name, "") for name in DashboardFilterForm.base_fields}
+        filters["bound"] = "1" if request.GET else ""  # an empty bound form renders no initial year
+
+        def section():
+            value, built["figures"] = _figures_section(request, versions=versions, today=today)
+            return value
+
+        key = section_key(versions=versions, unit_id=user.unit_id, filters=filters, today=today)
+        entries.append(Entry(key, section, lambda: figures_unchanged(versions)))
+    (queue, _key), *rest = cached_many(entries)
+    context = {"queue": queue.items, "steps": queue.steps, "lists_certificates": queue.lists_certificates}
+    if staff:
+        ((section_value, _key),) = rest
+        if user.unit_id and not user._meta.get_field("unit").is_cached(user):
+            # The unit's row as the section was built from it: units advance the figures' version, so it is as
+            # fresh as the section, and the page needs no query for it.
+            user.unit = section_value["unit"]
         unit = user.unit if user.unit_id else None
-        form = DashboardFilterForm(
-            request.GET or None,
-            initial={"year": timezone.localdate().year},
-            national=unit is None,
-            groups=group_choices(versions),
-        )
-        values = form.values()
-        period = Period.whole_year(values["year"])
-        figures, figures_key = dashboard_figures(
-            unit=unit,
-            period=period,
-            edition=values["edition"],
-            rule_set=values["rule_set"],
-            group=values["group"],
-            versions=versions,
-        )
-        certificates = table(figures, "certificates")
-        recognised = table(figures, "evaluation")
-        valid_at = [c["key"] for c in certificates["columns"]].index("certificates_valid")
-        rec_at = [c["key"] for c in recognised["columns"]].index("recognised")
-        ranking = sorted(
-            (
-                {"label": row["label"], "valid": row["values"][valid_at], "recognised": rec["values"][rec_at]}
-                for row, rec in zip(certificates["rows"], recognised["rows"], strict=True)
-                if row["kind"] != "self"
-            ),
-            key=lambda r: (-r["valid"], -r["recognised"], r["label"]),
-        )[:RANKING_SIZE]
+        values = section_value["values"]
+        figures = built.get("figures")
+        if figures is None:  # the page shows the section; the figures are loaded only if something reads them
+
+            def figures_of_section():
+                return dashboard_figures(
+                    unit=unit,
+                    period=Period.whole_year(values["year"]),
+                    edition=values["edition"],
+                    rule_set=values["rule_set"],
+                    group=values["group"],
+                    today=today,
+                    versions=versions,
+                )[0]
+
+            figures = SimpleLazyObject(figures_of_section)
         context.update(
-            form=form,
+            section=section_value,
             figures=figures,
-            figures_key=figures_key,
-            charts=figure_charts(figures),
-            ranking=ranking,
-            generate_form=GenerateForm(initial={"kind": ReportKind.MONTHLY, "period": _default_period_key()}),
             can_generate=user.unit_id is not None and user.has_perm("reports.generate_report", user.unit),
         )
         if unit is not None and unit.level == Level.PROVINCE and unit.edition == Edition.TWO_TIER_2025:
             context["province_map"] = catalog_map(province=unit)  # certified products by commune (cached)
     return render(request, "reports/dashboard.html", context)
+
+
+def _figures_section(request, *, versions, today):
+    """(section, figures): what the dashboard shows of the figures, the forms' fields and the tables
+    rendered, for the cache (selectors.section_key)."""
+    user = request.user
+    unit = user.unit if user.unit_id else None
+    form = DashboardFilterForm(
+        request.GET or None,
+        initial={"year": today.year},
+        national=unit is None,
+        groups=group_choices(versions),
+    )
+    values = form.values()
+    figures, _key = dashboard_figures(
+        unit=unit,
+        period=Period.whole_year(values["year"]),
+        edition=values["edition"],
+        rule_set=values["rule_set"],
+        group=values["group"],
+        today=today,
+        versions=versions,
+    )
+    generate_form = GenerateForm(initial={"kind": ReportKind.MONTHLY, "period": _default_period_key()})
+    section = {
+        "unit": unit,
+        "values": values,
+        "scope_name": figures["scope"]["name"],
+        "totals": figures["totals"],
+        "filter_fields": render_to_string("reports/includes/_form_fields.html", {"form": form}),
+        "generate_fields": render_to_string("reports/includes/_form_fields.html", {"form": generate_form}),
+        "ranking": render_to_string("reports/includes/_ranking.html", {"ranking": _ranking(figures)}),
+        "tables": render_to_string(
+            "reports/includes/_figures.html", {"figures": figures, "charts": figure_charts(figures)}
+        ),
+    }
+    return section, figures
+
+
+def _ranking(figures):
+    """The child units by valid certificates, then recognitions of the year (the first ``RANKING_SIZE``)."""
+    certificates = table(figures, "certificates")
+    recognised = table(figures, "evaluation")
+    valid_at = [c["key"] for c in certificates["columns"]].index("certificates_valid")
+    rec_at = [c["key"] for c in recognised["columns"]].index("recognised")
+    return sorted(
+        (
+            {"label": row["label"], "valid": row["values"][valid_at], "recognised": rec["values"][rec_at]}
+            for row, rec in zip(certificates["rows"], recognised["rows"], strict=True)
+            if row["kind"] != "self"
+        ),
+        key=lambda r: (-r["valid"], -r["recognised"], r["label"]),
+    )[:RANKING_SIZE]
 
 
 def _default_period_key():

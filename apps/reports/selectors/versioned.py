@@ -8,7 +8,10 @@ anything the version cannot see. Without the sequence (the SQLite demo) nothing 
 
 The work queue and the closing steps of the dashboard (selectors/workqueue.py) are cached the same way, per user,
 under both the figures' version and ``reports_queue_version`` (migration ``reports/0006_queue_version``: the tables
-the queue reads that the figures do not); ``data_versions()`` reads both in one query.
+the queue reads that the figures do not, and Django's permission tables since ``reports/0009_permission_version``, so
+the entry can hold the user's certificate-list permission too); ``data_versions()`` reads both in one query. The
+dashboard's rendered figures section (``section_key``) is kept under the figures' version; a hit looks the queue
+and the section up together (``cached_many``: one look-up in memory, one in Redis for what memory lacks).
 
 A sequence does not roll back: a transaction that writes, counts and then rolls back (a request under ATOMIC_REQUESTS
 that fails, a savepoint) leaves the version it advanced to as the current one. So the keys also carry
@@ -19,8 +22,10 @@ after a rollback the mark is gone with the data, so the next reader counts afres
 """
 
 import datetime
+import hashlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
+from urllib.parse import urlencode
 
 from django.core.cache import cache, caches
 from django.db import connection
@@ -29,8 +34,8 @@ from django.utils import timezone, translation
 from apps.core.release import release
 from apps.products.models import ProductGroup
 
-from .figures import unit_figures
-from .workqueue import QueueItem, closing_steps, shows_certificates, work_queue
+from .figures import unit_figures, without_jit
+from .workqueue import QueueItem, closing_steps, work_queue
 
 if TYPE_CHECKING:
     from apps.geo.models import AdministrativeUnit
@@ -78,26 +83,49 @@ def data_versions() -> Versions | None:
     return Versions(f_value if f_called else f_value - 1, q_value if q_called else q_value - 1, written)
 
 
-def _cached(key: str, compute: Callable[[], T], unchanged: Callable[[], bool]) -> tuple[T, str | None]:
-    """(value, key): the cached value under ``key``, else ``compute()`` kept under ``key`` only when ``unchanged()``
-    (the version read again after computing equals the one in the key); key None when not kept.
+class Entry(NamedTuple):
+    """A cache entry to look up: ``compute()`` gives the value when it is found nowhere, and ``unchanged()`` (the
+    versions read again after computing equal the ones in the key) says whether it may be kept. Key None: never
+    cached (a database without the versions)."""
 
-    Looked up in this process's memory first (``caches["local"]``, kept ``LOCAL_TIMEOUT``), then in Redis (shared by
-    the processes, kept ``TIMEOUT``): the key carries the version, so the memory copy is exactly as fresh."""
+    key: str | None
+    compute: Callable[[], Any]
+    unchanged: Callable[[], bool]
+
+
+def cached_many(entries: list[Entry]) -> list[tuple[Any, str | None]]:
+    """(value, key) for each entry, in order: looked up in this process's memory first (``caches["local"]``, kept
+    ``LOCAL_TIMEOUT``), then what memory lacks in Redis (shared by the processes, kept ``TIMEOUT``) — one
+    ``get_many`` each, so a page asks Redis once at most; the rest computed, and kept under its key only when
+    ``unchanged()`` (key None in the answer when not kept: the data changed while it was counted). The key carries
+    the version, so the memory copy is exactly as fresh as Redis's."""
     local = caches["local"]
-    value = local.get(key)
-    if value is not None:
-        return value, key
-    value = cache.get(key)
-    if value is not None:
-        local.set(key, value, LOCAL_TIMEOUT)
-        return value, key
-    value = compute()
-    if not unchanged():
-        return value, None  # the data changed while we counted: do not keep what may be a mix
-    cache.set(key, value, TIMEOUT)
-    local.set(key, value, LOCAL_TIMEOUT)
-    return value, key
+    keys = [entry.key for entry in entries if entry.key is not None]
+    found = local.get_many(keys) if keys else {}
+    missing = [key for key in keys if key not in found]
+    if missing:
+        shared = cache.get_many(missing)
+        if shared:
+            local.set_many(shared, LOCAL_TIMEOUT)
+            found.update(shared)
+    answers = []
+    for entry in entries:
+        if entry.key in found:
+            answers.append((found[entry.key], entry.key))
+            continue
+        value = entry.compute()
+        if entry.key is None or not entry.unchanged():
+            answers.append((value, None))  # not cacheable, or a mix of before and after a write: not kept
+            continue
+        cache.set(entry.key, value, TIMEOUT)
+        local.set(entry.key, value, LOCAL_TIMEOUT)
+        answers.append((value, entry.key))
+    return answers
+
+
+def _cached(key: str, compute: Callable[[], T], unchanged: Callable[[], bool]) -> tuple[T, str | None]:
+    """(value, key) of one entry (see ``cached_many``)."""
+    return cached_many([Entry(key, compute, unchanged)])[0]
 
 
 def figures_key(
@@ -129,6 +157,31 @@ def figures_key(
     )
 
 
+def section_key(
+    *, versions: Versions | None, unit_id: int | None, filters: dict[str, str], today: datetime.date
+) -> str | None:
+    """The key of the dashboard's rendered figures section (filter form, key figures, ranking, charts and tables)
+    for the filter values as the request sent them (``filters``: the raw query-string values of the filter form's
+    fields; a digest, since they are the client's), under the figures' version: the section is derived from the
+    figures and the product groups alone. None without the versions (nothing cached)."""
+    if versions is None:
+        return None
+    digest = hashlib.blake2b(urlencode(sorted(filters.items())).encode(), digest_size=12).hexdigest()
+    return ":".join(
+        str(part)
+        for part in (
+            "reports-section",
+            release(),
+            versions.figures,
+            versions.written,
+            unit_id or "n",
+            digest,
+            today.isoformat(),
+            translation.get_language() or "",
+        )
+    )
+
+
 def dashboard_figures(
     *,
     unit: "AdministrativeUnit | None" = None,
@@ -148,28 +201,38 @@ def dashboard_figures(
     if versions is None:
         return unit_figures(today=today, **arguments), None
     key = figures_key(version=versions.figures, written=versions.written, today=today, **arguments)
-    return _cached(key, lambda: unit_figures(today=today, **arguments), lambda: _figures_unchanged(versions))
+    return _cached(key, lambda: unit_figures(today=today, **arguments), lambda: figures_unchanged(versions))
 
 
-def _figures_unchanged(versions: Versions) -> bool:
+def figures_unchanged(versions: Versions) -> bool:
     now = data_versions()
     return now is not None and now.of_figures() == versions.of_figures()
 
 
-def dashboard_queue(
-    user: Any, *, versions: Versions | None, today: datetime.date | None = None
-) -> tuple[list[QueueItem], list[Any]]:
-    """(work queue, closing steps) of ``user``, from the cache while neither data version has moved since they were
-    counted. Keyed by what the counts depend on besides the data: the user, role, unit and active flag (read from
-    the user loaded for this request), the model permission that decides which items show (Django's own permission
-    tables carry no version; the template asks the same, so it costs no query more), the day and the language."""
-    today = today or timezone.localdate()
+class Queue(NamedTuple):
+    items: list[QueueItem]
+    steps: list[Any]  # the closing steps
+    lists_certificates: bool  # the user may open the certificates list (the key figures link to it)
 
-    def compute() -> tuple[list[QueueItem], list[Any]]:
-        return work_queue(user, today=today), closing_steps(user, today=today)
+
+def queue_entry(user: Any, *, versions: Versions | None, today: datetime.date) -> Entry:
+    """The cache entry of ``user``'s work queue, closing steps and certificate-list permission, kept while neither
+    data version has moved since they were counted. Keyed by what they depend on besides the data: the user, role,
+    unit, active and superuser flags (read from the user loaded for this request), the day and the language. Django's
+    permission tables (user and group permissions, groups, permissions, content types) advance the queue's version
+    (migration ``reports/0009_permission_version``), so the permission is answered from the entry, not asked of the
+    model backend (two queries) on every request."""
+
+    def compute() -> Queue:
+        with without_jit():
+            return Queue(
+                work_queue(user, today=today),
+                closing_steps(user, today=today),
+                user.has_perm("certificates.list_certificates"),
+            )
 
     if versions is None:
-        return compute()
+        return Entry(None, compute, lambda: False)
     key = ":".join(
         str(part)
         for part in (
@@ -181,13 +244,20 @@ def dashboard_queue(
             user.role,
             user.unit_id or "",
             int(user.is_active),
-            int(shows_certificates(user)),
+            int(user.is_superuser),
             today.isoformat(),
             translation.get_language() or "",
         )
     )
-    value, _key = _cached(key, compute, lambda: data_versions() == versions)
-    return value
+    return Entry(key, compute, lambda: data_versions() == versions)
+
+
+def dashboard_queue(
+    user: Any, *, versions: Versions | None, today: datetime.date | None = None
+) -> tuple[list[QueueItem], list[Any]]:
+    """(work queue, closing steps) of ``user``, from the cache while the data has not changed (``queue_entry``)."""
+    queue, _key = cached_many([queue_entry(user, versions=versions, today=today or timezone.localdate())])[0]
+    return queue.items, queue.steps
 
 
 def group_choices(versions: Versions | None) -> list[tuple[str, str]]:
@@ -199,5 +269,5 @@ def group_choices(versions: Versions | None) -> list[tuple[str, str]]:
     if versions is None:
         return compute()
     key = f"reports-groups:{versions.figures}:{versions.written}:{translation.get_language() or ''}"
-    value, _key = _cached(key, compute, lambda: _figures_unchanged(versions))
+    value, _key = _cached(key, compute, lambda: figures_unchanged(versions))
     return value
