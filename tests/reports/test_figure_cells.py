@@ -1,4 +1,5 @@
-"""The figure tables' number cells, written in one call per row, read exactly as the per-cell template did."""
+"""The figure tables' number cells, written in one call per row, read exactly as a per-cell template would, grouped
+in thousands so that an official reads 1.234.567 at a glance."""
 
 from decimal import Decimal
 
@@ -9,9 +10,10 @@ from django.utils import translation
 from apps.reports.templatetags.reports_figures import figure_cells
 
 PER_CELL = engines["django"].from_string(
-    '{% for v in values %}<td class="num">{{ v|default_if_none:"–" }}</td>{% endfor %}'
+    '{% load humanize %}{% for v in values %}<td class="num">{% if v is None %}–{% else %}{{ v|intcomma }}{% endif %}'
+    "</td>{% endfor %}"
 )
-VALUES = [0, 7, 999, 1000, 1234567, -4321, None, 12.5, 1234.25, 0.1, Decimal("98765.4"), Decimal("3"), True, "<b>x</b>"]
+VALUES = [0, 7, 999, 1000, 1234567, -4321, None, 12.5, 1234.25, 0.1, Decimal("98765.4"), Decimal("3"), "<b>x</b>"]
 
 
 @pytest.mark.parametrize("language", ["vi", "en"])
@@ -21,8 +23,10 @@ def test_figure_cells_write_what_the_per_cell_template_wrote(language):
 
 
 def test_figure_cells_in_vietnamese_use_the_decimal_comma():
-    """As ``{{ value }}`` does: the decimal comma; no thousands grouping while ``USE_THOUSAND_SEPARATOR`` is off."""
+    """The decimal comma and the thousands dot, although ``USE_THOUSAND_SEPARATOR`` is off for the rest of the site."""
     with translation.override("vi"):
-        assert figure_cells([1234567, 1234.5, None]) == (
-            '<td class="num">1234567</td><td class="num">1234,5</td><td class="num">–</td>'
+        assert figure_cells([1234567, 1234.5, None, 999]) == (
+            '<td class="num">1.234.567</td><td class="num">1.234,5</td><td class="num">–</td><td class="num">999</td>'
         )
+    with translation.override("en"):
+        assert figure_cells([1234567, 1234.5]) == '<td class="num">1,234,567</td><td class="num">1,234.5</td>'

@@ -20,8 +20,9 @@ MISSING = "–"
 
 @register.simple_tag
 def figure_cells(values):
-    """``<td class="num">…</td>`` for each value, written as ``{{ value|default_if_none:"–" }}`` would write it
-    (numbers localised like ``django.utils.formats.localize``), the formats read once for the row."""
+    """``<td class="num">…</td>`` for each value, written as ``{{ value|intcomma|default_if_none:"–" }}`` would
+    write it: numbers localised and grouped in thousands (12.345 in Vietnamese, 12,345 in English) whatever
+    ``USE_THOUSAND_SEPARATOR`` says, the formats read once for the row."""
     language = get_language()
     decimal_separator = get_format("DECIMAL_SEPARATOR", language)
     grouping = get_format("NUMBER_GROUPING", language)
@@ -33,7 +34,9 @@ def figure_cells(values):
         elif isinstance(value, bool):
             text = conditional_escape(str(value))
         elif isinstance(value, decimal.Decimal | float | int):
-            text = format_number(value, decimal_separator, None, grouping, thousand_separator, use_l10n=True)
+            text = format_number(
+                value, decimal_separator, None, grouping, thousand_separator, force_grouping=True, use_l10n=True
+            )
         else:
             text = conditional_escape(value)
         cells.append(f'<td class="num">{text}</td>')
