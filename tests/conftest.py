@@ -56,9 +56,11 @@ def _clear_cache():
     # Rate limits and cached counts live in Redis: each test starts clean.
     cache.clear()
     caches["local"].clear()
+    caches["catalog"].clear()
     yield
     cache.clear()
     caches["local"].clear()
+    caches["catalog"].clear()
 
 
 @pytest.fixture

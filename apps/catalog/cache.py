@@ -13,7 +13,7 @@ from functools import wraps
 from http import HTTPStatus
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import transaction
 from django.http import HttpResponse
 from django.utils import timezone
@@ -24,6 +24,9 @@ from apps.core.release import release
 
 VERSION_KEY = "catalog:version"
 CACHE_SECONDS = 60 * 60 * 24
+# A process's own copy of what it read or wrote under a version key (``caches["catalog"]``): a new version is a new
+# key, so the copy is exactly as fresh as Redis's; kept for minutes only, to bound the memory old versions hold.
+LOCAL_SECONDS = 10 * 60
 # The version read once at the start of a public page's request (see :func:`cache_public_page`): every key the
 # page builds then names the same version, and the page costs one Redis round trip for it instead of one per key.
 _request_version = contextvars.ContextVar("catalog_request_version", default=None)
@@ -69,12 +72,36 @@ def cache_key(name, today, **params):
     return f"catalog:{name}:{release()}:{catalog_version():.3f}:{today.isoformat()}:{digest}"
 
 
+def read_many(keys):
+    """{key: value} of the version keys ``keys`` that are cached: from this process's memory, the rest from Redis in
+    one round trip (and kept in memory from then on).
+
+    Only for keys that name the catalogue's version (:func:`cache_key`): the version itself is read from Redis once
+    per request, so a process never serves a part of a version the catalogue has left.
+    """
+    local = caches["catalog"]
+    found = local.get_many(keys)
+    missing = [key for key in keys if key not in found]
+    if missing:
+        shared = cache.get_many(missing)
+        if shared:
+            local.set_many(shared, timeout=LOCAL_SECONDS)
+            found.update(shared)
+    return found
+
+
+def write_many(values):
+    """Keep ``values`` (under version keys) in Redis for every process and in this process's memory."""
+    cache.set_many(values, timeout=CACHE_SECONDS)
+    caches["catalog"].set_many(values, timeout=LOCAL_SECONDS)
+
+
 def cached(name, today, compute, **params):
     key = cache_key(name, today, **params)
-    value = cache.get(key)
+    value = read_many([key]).get(key)
     if value is None:
         value = compute()
-        cache.set(key, value, timeout=CACHE_SECONDS)
+        write_many({key: value})
     return value
 
 

@@ -1,6 +1,5 @@
 """Public pages: catalogue, product, producer, statistics, points of sale and fairs. No login anywhere here."""
 
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
@@ -16,7 +15,7 @@ from apps.geo.enums import Edition, Level
 from apps.geo.models import AdministrativeUnit
 
 from . import selectors
-from .cache import CACHE_SECONDS, cache_key, cache_public_page
+from .cache import cache_key, cache_public_page, read_many, write_many
 from .enums import CatalogSort
 from .filters import RECOGNISED_STARS
 from .seo import product_json_ld
@@ -62,13 +61,13 @@ def product_cards(entry_ids, *, today=None, found=None):
     today = today or timezone.localdate()
     keys = _card_keys(entry_ids, today)
     if found is None:
-        found = cache.get_many(list(keys.values())) if keys else {}
+        found = read_many(list(keys.values())) if keys else {}
     missing = [pk for pk, key in keys.items() if key not in found]
     if missing:
         template = get_template("catalog/includes/_product_card.html")
         entries = selectors.card_entries(selectors.visible_entries(today).filter(pk__in=missing))
         fresh = {keys[e.pk]: template.render({"entry": e}) for e in entries}
-        cache.set_many(fresh, timeout=CACHE_SECONDS)
+        write_many(fresh)
         found = {**found, **fresh}
     return [mark_safe(found[keys[pk]]) for pk in entry_ids if keys[pk] in found]  # noqa: S308 - our own template
 
@@ -90,14 +89,15 @@ def product_list(request):
     filtered = any(v not in (None, "") for k, v in selected.items() if k != "sort")
     # Facets in use (the search box stays outside the folded part of the form, which opens when one is).
     active_filters = sum(v not in (None, "") for k, v in selected.items() if k not in ("q", "sort"))
-    # The page's entries by id and name only (one cheap query), then the facet counts, the rendered filter form and
-    # the rendered cards in one cache round trip; only what the cache lacks is computed.
-    entries = filterset.qs.only("pk", "name")
+    # The page's entries by id and name only (one cheap query, rows as named tuples: no model instances), then the
+    # facet counts, the rendered filter form and the rendered cards from this process's memory or else in one cache
+    # round trip; only what the cache lacks is computed.
+    entries = filterset.qs.values_list("pk", "name", named=True)
     guess = _page_guess(request.GET.get("page"))
     guessed = list(entries[(guess - 1) * PAGE_SIZE : guess * PAGE_SIZE])
     facets_key = selectors.catalog_facets_key(filterset, today=today)
     form_key = selectors.catalog_filters_fragment_key(filterset, today=today) + f":{get_language()}"
-    found = cache.get_many([facets_key, form_key, *_card_keys([e.pk for e in guessed], today).values()])
+    found = read_many([facets_key, form_key, *_card_keys([e.pk for e in guessed], today).values()])
     facets = found.get(facets_key)
     if facets is None:
         facets = selectors.catalog_facets(filterset, today=today)
@@ -118,7 +118,7 @@ def product_list(request):
             "star_choices": RECOGNISED_STARS,
         }
         filters_form = str(render_to_string("catalog/includes/_catalog_filters.html", context))
-        cache.set(form_key, filters_form, timeout=CACHE_SECONDS)
+        write_many({form_key: filters_form})
     return render(
         request,
         "catalog/product_list.html",
@@ -145,7 +145,7 @@ def product_page(request, slug, *, today=None):
     key = cache_key(
         "product-page", today, slug=slug, lang=get_language(), host=request.get_host(), scheme=request.scheme
     )
-    page = cache.get(key)
+    page = read_many([key]).get(key)
     if page is None:
         entry = selectors.product_entry(slug=slug, today=today)
         product = entry.product
@@ -163,7 +163,7 @@ def product_page(request, slug, *, today=None):
         }
         page["article"] = str(render_to_string("catalog/includes/_product_article.html", page))
         page["json_ld"] = str(product_json_ld(request, entry, photos, verify_url))
-        cache.set(key, page, timeout=CACHE_SECONDS)
+        write_many({key: page})
     return {
         **page,
         "article": mark_safe(page["article"]),  # noqa: S308 - our own template

@@ -219,6 +219,14 @@ CACHES["local"] = {
     "LOCATION": "ocop-versioned",
     "OPTIONS": {"MAX_ENTRIES": 500},
 }
+# The same for the public catalogue's parts keyed by its version (apps/catalog/cache.py: product cards, facet counts,
+# the rendered filter form, product pages): a page-cache miss reads them without a round trip to Redis. Pickled, a
+# card is ~1 KB, a filter form ~6 KB, a product page ~25 KB: at most ~50 MB per process, and far less in practice.
+CACHES["catalog"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "ocop-catalog",
+    "OPTIONS": {"MAX_ENTRIES": 2000},
+}
 
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
 # Without a broker (``make run`` on a bare machine) tasks run in-process.

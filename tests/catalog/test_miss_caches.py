@@ -114,12 +114,22 @@ def test_filter_form_counts_follow_an_upgrade(client, catalog, page_cache_off):
     assert (int(after["4"]) - int(before["4"]), int(after.get("3", 0)) - int(before.get("3", 0))) == (1, -1)
 
 
+def _count_redis_reads(monkeypatch):
+    backend = caches["default"]
+    reads = []
+    for name in ("get", "get_many"):
+        original = getattr(backend, name)
+        monkeypatch.setattr(backend, name, lambda *a, _o=original, _n=name, **k: reads.append(_n) or _o(*a, **k))
+    return reads
+
+
 def test_warm_catalogue_miss_is_one_query_and_two_cache_reads(
     client, catalog, page_cache_off, monkeypatch, django_assert_num_queries
 ):
-    """With everything cached but the page: the page's ids in one query; the version, then the facet counts, the
-    filter form and the cards in one ``get_many``."""
+    """With everything cached in Redis but the page, in a process that has not read it yet (its memory empty): the
+    page's ids in one query; the version, then the facet counts, the filter form and the cards in one ``get_many``."""
     client.get(LIST_URL, {"stars": 4})
+    caches["catalog"].clear()  # what another web process finds
     backend = caches["default"]
     reads = []
     for name in ("get", "get_many"):
@@ -128,6 +138,42 @@ def test_warm_catalogue_miss_is_one_query_and_two_cache_reads(
     with django_assert_num_queries(1):
         response = client.get(LIST_URL, {"stars": 4})
     assert (response.status_code, len(reads)) == (200, 2)
+
+
+@pytest.mark.parametrize("params", [{"stars": 4}, {"q": "nước mắm", "stars": 4, "sort": "name"}])
+def test_catalogue_miss_in_a_process_that_read_its_parts_is_one_query_and_one_cache_read(
+    client, catalog, page_cache_off, monkeypatch, django_assert_num_queries, params
+):
+    """The facet counts, the filter form and the cards a process has read once come from its own memory: what is
+    left of a warm miss is the page's ids (one query) and the catalogue's version (one read from Redis)."""
+    first = client.get(LIST_URL, params)
+    reads = _count_redis_reads(monkeypatch)
+    with django_assert_num_queries(1):
+        response = client.get(LIST_URL, params)
+    assert (response.status_code, reads, response.content) == (200, ["get"], first.content)
+
+
+def test_memory_copies_follow_a_version_bump(client, catalog, page_cache_off):
+    """A card kept in a process's memory is never shown once the catalogue's version moved on (a rename made in
+    another process: Redis holds the new version, this process's memory still the old card)."""
+    name = CatalogEntry.objects.get(product=catalog.wine).name
+    assert name in client.get(LIST_URL).text
+    CatalogEntry.objects.filter(product=catalog.wine).update(name="Rượu cần đổi tên ở nơi khác")
+    assert name in client.get(LIST_URL).text  # same version: the kept card
+    catalog_version_bump()
+    html = client.get(LIST_URL).text
+    assert ("Rượu cần đổi tên ở nơi khác" in html, name in html) == (True, False)
+
+
+def test_product_page_miss_in_a_process_that_read_it_is_one_cache_read(
+    client, catalog, page_cache_off, monkeypatch, django_assert_num_queries
+):
+    url = reverse("catalog:product_detail", args=[catalog.fish.slug])
+    first = client.get(url)
+    reads = _count_redis_reads(monkeypatch)
+    with django_assert_num_queries(0):
+        second = client.get(url)
+    assert (second.status_code, second.content, reads) == (200, first.content, ["get"])
 
 
 def test_language_links_resolve_each_path_once_and_keep_the_query(client, catalog, page_cache_off, monkeypatch):
