@@ -33,6 +33,7 @@ from django.conf import settings  # noqa: E402
 from django.template.loader import render_to_string  # noqa: E402
 from django.utils import timezone, translation  # noqa: E402
 from weasyprint import HTML  # noqa: E402
+from weasyprint.text import ffi as weasyprint_ffi  # noqa: E402
 
 from apps.certificates import rendering  # noqa: E402
 from apps.certificates.models import Certificate  # noqa: E402
@@ -122,9 +123,10 @@ E2E_DB = os.environ.get(
 PG = "postgres://postgres@127.0.0.1:5432"
 
 
-def _e2e_env():
+def _e2e_env(batch=None):
     return {
         **os.environ,
+        **({"OCOP_CERTIFICATES_PER_DOCUMENT": str(batch)} if batch else {}),
         "DJANGO_SETTINGS_MODULE": "ocop_portal.settings.test",
         "DATABASE_URL": f"{PG}/{E2E_DB}",
         "REDIS_URL": os.environ.get("OCOP_BENCH_REDIS_URL", "redis://127.0.0.1:6379/11"),
@@ -201,10 +203,11 @@ def _e2e_decision(count):
     return decision
 
 
-def end_to_end(count, concurrency, timeout=600):
+def end_to_end(count, concurrency, batch=None, timeout=600):
     """Seconds from the commit of a ``count``-product decision until every certificate is ready (stored, with its
-    checksum), rendered by a real Celery worker on PostgreSQL and Redis. Returns a dict of figures."""
-    env = _e2e_env()
+    checksum), rendered by a real Celery worker on PostgreSQL and Redis, ``batch`` certificates per task (the
+    setting when None). Returns a dict of figures."""
+    env = _e2e_env(batch)
     _recreate_e2e_database()
     worker = None
     worker_log = open(Path(env["OCOP_PRIVATE_STORAGE_ROOT"]) / "worker.log", "w")  # noqa: SIM115
@@ -299,9 +302,15 @@ def main():
     parser.add_argument("--batches", default="", help="batch sizes to compare, e.g. 10,25,50,100")
     parser.add_argument("--end-to-end", action="store_true", help="also a decision through a real Celery worker")
     parser.add_argument("--concurrency", type=int, default=min(2, os.cpu_count() or 1), help="worker processes")
+    parser.add_argument(
+        "--e2e-batches", default="", help="certificates per task to compare end to end, e.g. 25,100 (else the setting)"
+    )
     args = parser.parse_args()
     count = args.count
     print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    # Without the HarfBuzz-Subset library (Debian's libharfbuzz-subset0) WeasyPrint subsets fonts with fontTools,
+    # in Python: writing a PDF costs several times more.
+    print(f"font subsetting: {'HarfBuzz' if weasyprint_ffi.harfbuzz_subset else 'fontTools (no libharfbuzz-subset0)'}")
     certs = certificates(count)
     rendering.render_certificates(certs[:1])  # load fonts and templates once, outside the measurement
     layout, written = layout_seconds(certs)
@@ -323,15 +332,17 @@ def main():
         wall, cpu = seconds_per_certificate(certs, batched=True, batch=size)
         print(f"batched, {size:3d} per document:                   {wall:.3f} / {cpu:.3f} ({cpu / layout:.2f}×)")
     if args.end_to_end:
-        r = end_to_end(count, args.concurrency)
-        per = r["total"] / count
-        print(
-            f"end to end, {count} certificates, worker concurrency {args.concurrency}: commit {r['committed']:.2f}s, "
-            f"first ready {r['first']:.2f}s, decision document {r['doc'] or float('nan'):.2f}s, "
-            f"all {r['ready']} ready in {r['total']:.2f}s = {per:.4f} s per certificate "
-            f"({per / batched_wall:.2f}× batched wall clock, {per / layout:.2f}× the layout reference; "
-            f"failed {r['failed']}, without file or checksum {r['missing_file']})"
-        )
+        for batch in [int(x) for x in args.e2e_batches.split(",") if x] or [None]:
+            r = end_to_end(count, args.concurrency, batch)
+            per = r["total"] / count
+            print(
+                f"end to end, {count} certificates, {batch or settings.OCOP_CERTIFICATES_PER_DOCUMENT} per task, "
+                f"worker concurrency {args.concurrency}: commit {r['committed']:.2f}s, "
+                f"first ready {r['first']:.2f}s, decision document {r['doc'] or float('nan'):.2f}s, "
+                f"all {r['ready']} ready in {r['total']:.2f}s = {per:.4f} s per certificate "
+                f"({per / batched_wall:.2f}× batched wall clock, {per / layout:.2f}× the layout reference; "
+                f"failed {r['failed']}, without file or checksum {r['missing_file']})"
+            )
     print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 

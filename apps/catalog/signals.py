@@ -5,13 +5,20 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from apps.certificates.models import Certificate
+from apps.certificates.signals import certificates_issued
 from apps.geo.signals import units_imported
 from apps.producers.models import Producer
 from apps.products.models import Product
 from apps.products.signals import product_photos_changed
 
 from .models import CatalogEntry
-from .services import catalog_entry_refresh, catalog_producer_changed, catalog_product_changed, catalog_rebuild
+from .services import (
+    catalog_entries_refresh,
+    catalog_entry_refresh,
+    catalog_producer_changed,
+    catalog_product_changed,
+    catalog_rebuild,
+)
 
 # Saves touching only other fields (the PDF's rendering state, reminders) leave the listing as it is.
 LISTED_CERTIFICATE_FIELDS = {"product", "stars", "valid_from", "valid_until", "revoked_at", "superseded_by"}
@@ -23,6 +30,12 @@ def certificate_saved(sender, instance, raw=False, update_fields=None, **kwargs)
     if raw or (update_fields is not None and not LISTED_CERTIFICATE_FIELDS & set(update_fields)):
         return
     catalog_entry_refresh(product_id=instance.product_id)
+
+
+@receiver(certificates_issued, dispatch_uid="catalog_certificates_issued")
+def certificates_issued_received(sender, product_ids, **kwargs):
+    # A recognition decision's certificates, created in bulk: all its products' entries at once, in its transaction.
+    catalog_entries_refresh(product_ids=product_ids)
 
 
 @receiver(post_save, sender=Product, dispatch_uid="catalog_product_saved")

@@ -7,9 +7,12 @@ so certificates are rendered many to one document (one page each) and split into
 
 import base64
 import datetime
+import gc
 import io
 import re
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 from functools import lru_cache
 
@@ -89,6 +92,24 @@ def _certificate_context(certificate):
     }
 
 
+@contextmanager
+def _without_cycle_collection() -> Iterator[None]:
+    """Python's cycle collector paused while a document is laid out, written and split.
+
+    WeasyPrint builds hundreds of thousands of objects per batch, which trigger collection after collection, each
+    one traversing every live object (the boxes, Django, the fonts) and freeing next to nothing: a third of the
+    layout time. Reference counting still frees the boxes; the collector runs again once the document is done.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
 def _html_to_pdf(html):
     return HTML(string=html, base_url=str(settings.BASE_DIR)).render()
 
@@ -142,6 +163,7 @@ def split_pages(pdf_bytes):
     return parts
 
 
+@_without_cycle_collection()
 def render_certificates(certificates, *, batched=True):
     """PDF bytes for each certificate, in order: one document for all (``batched``) or one each."""
     if not batched:
@@ -153,6 +175,7 @@ def render_certificates(certificates, *, batched=True):
         return [render_certificates_document([c]) for c in certificates]
 
 
+@_without_cycle_collection()
 def render_decision_document(decision, items):
     """The recognition decision with its annex (one row per recognised product). Returns PDF bytes."""
     with translation.override(PDF_LANGUAGE):

@@ -42,6 +42,7 @@ from apps.geo.models import AdministrativeUnit
 
 from . import rendering
 from .models import Certificate, DecisionDocument, replacement_kind
+from .signals import certificates_issued
 
 if TYPE_CHECKING:
     from apps.evaluation.models import RecognitionDecision
@@ -75,56 +76,75 @@ def certificates_create_for_decision(*, decision: "RecognitionDecision") -> list
     prefix = f"OCOP-{province}-{decision.date.year}-"
     # Serialise serial allocation per province (lock its unit row), even while no serial of this year exists.
     list(AdministrativeUnit.objects.select_for_update().filter(path=decision.issuing_unit.province_path))
-    existing = Certificate.objects.filter(serial__startswith=prefix).values_list("serial", flat=True)
-    next_seq = max((int(s.rsplit("-", 1)[1]) for s in existing), default=0) + 1
+    serials = Certificate.objects.filter(serial__startswith=prefix).values_list("serial", flat=True)
+    next_seq = max((int(s.rsplit("-", 1)[1]) for s in serials), default=0) + 1
     now = timezone.now()
-    certificates, new_ids = [], []
     # Only an application the state machine recognised gets a certificate (an item without an application is an
     # imported decision of an earlier programme).
-    items = decision.items.filter(
-        Q(application__isnull=True) | Q(application__state=ApplicationState.RECOGNISED)
-    ).select_related("product")
-    for item in items.order_by("pk"):
-        cert, was_created = Certificate.objects.get_or_create(
-            recognition=item,
-            defaults={
-                "product": item.product,
-                "serial": f"{prefix}{next_seq:05d}",
-                "token": new_token(),
-                "stars": item.stars,
-                "valid_from": decision.date,
-                "valid_until": decision.date + relativedelta(months=VALIDITY_MONTHS),
-            },
-        )
-        if was_created:
-            next_seq += 1
-            new_ids.append(cert.pk)
-            older = Certificate.objects.filter(
-                product=item.product,
-                superseded_by__isnull=True,
-                revoked_at__isnull=True,
-                valid_from__lte=cert.valid_from,
-            ).exclude(pk=cert.pk)
-            for old in older.select_for_update():
-                old.superseded_by, old.superseded_at = cert, now
-                old.save(update_fields=["superseded_by", "superseded_at"])
-                audit_record(
-                    action="certificate.supersede",
-                    obj=old,
-                    by=None,
-                    before={"superseded_by": None, "stars": old.stars},
-                    after={
-                        "superseded_by": cert.serial,
-                        "stars": cert.stars,
-                        "replacement": str(replacement_kind(old.stars, cert.stars)),
-                    },
+    items = list(
+        decision.items.filter(Q(application__isnull=True) | Q(application__state=ApplicationState.RECOGNISED))
+        .select_related("product")
+        .order_by("pk")
+    )
+    existing = {cert.recognition_id: cert for cert in Certificate.objects.filter(recognition__in=items)}
+    new = []
+    for item in items:
+        if item.pk not in existing:
+            new.append(
+                Certificate(
+                    recognition=item,
+                    product=item.product,
+                    serial=f"{prefix}{next_seq:05d}",
+                    token=new_token(),
+                    stars=item.stars,
+                    valid_from=decision.date,
+                    valid_until=decision.date + relativedelta(months=VALIDITY_MONTHS),
                 )
-        certificates.append(cert)
+            )
+            next_seq += 1
+    # In bulk, without post_save per row: ``certificates_issued`` below tells the apps above about all of them.
+    Certificate.objects.bulk_create(new)
+    _supersede_older(new, valid_from=decision.date, now=now)
+    created = {cert.recognition_id: cert for cert in new}
+    certificates = [existing.get(item.pk) or created[item.pk] for item in items]
+    if new:
+        certificates_issued.send(sender=Certificate, product_ids=sorted({cert.product_id for cert in new}))
     document, _created = DecisionDocument.objects.get_or_create(decision=decision)
-    certificates_enqueue_rendering(certificate_ids=new_ids)
+    certificates_enqueue_rendering(certificate_ids=[cert.pk for cert in new])
     if document.render_state == RenderState.PENDING:
         decision_document_enqueue_rendering(document_id=document.pk)
     return certificates
+
+
+def _supersede_older(new: list[Certificate], *, valid_from: datetime.date, now: datetime.datetime) -> None:
+    """The earlier certificates of the products that got one of the ``new`` ones (valid from ``valid_from``) are
+    superseded by it (a decision names a product once)."""
+    by_product = {cert.product_id: cert for cert in new}
+    older = (
+        Certificate.objects.filter(
+            product_id__in=by_product, superseded_by__isnull=True, revoked_at__isnull=True, valid_from__lte=valid_from
+        )
+        .exclude(pk__in=[cert.pk for cert in new])
+        .order_by("pk")
+        .select_for_update()
+    )
+    superseded = []
+    for old in older:
+        cert = by_product[old.product_id]
+        old.superseded_by, old.superseded_at = cert, now
+        superseded.append(old)
+        audit_record(
+            action="certificate.supersede",
+            obj=old,
+            by=None,
+            before={"superseded_by": None, "stars": old.stars},
+            after={
+                "superseded_by": cert.serial,
+                "stars": cert.stars,
+                "replacement": str(replacement_kind(old.stars, cert.stars)),
+            },
+        )
+    Certificate.objects.bulk_update(superseded, ["superseded_by", "superseded_at"])
 
 
 def certificates_enqueue_rendering(*, certificate_ids: Iterable[int]) -> None:

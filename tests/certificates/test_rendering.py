@@ -1,6 +1,8 @@
 """The QR code and the PDF layout."""
 
+import gc
 import io
+import sys
 
 import pytest
 import segno
@@ -75,3 +77,43 @@ def test_qr_code_is_drawn_without_smoothing(issue):
     page = PdfReader(io.BytesIO(rendering.render_certificates([cert])[0])).pages[0]
     images = page["/Resources"]["/XObject"]
     assert [image.get_object()["/Interpolate"] for image in images.values()] == [False]
+
+
+def _inside_rendering():
+    frame = sys._getframe(1)
+    while frame is not None:
+        if frame.f_code in (rendering.render_certificates_document.__code__, rendering.split_pages.__code__):
+            return True
+        frame = frame.f_back
+    return False
+
+
+def test_rendering_pauses_the_cycle_collector_and_restores_it(issue):
+    _d, certs = issue(3)
+    collections = []
+
+    def record(phase, info):
+        if phase == "start":
+            collections.append(_inside_rendering())
+
+    gc.callbacks.append(record)
+    try:
+        pdfs = rendering.render_certificates(certs)
+        assert gc.isenabled()
+        gc.collect()
+    finally:
+        gc.callbacks.remove(record)
+    assert len(pdfs) == 3
+    # No collection while WeasyPrint and pypdf build and drop their objects; the collector works again after.
+    assert True not in collections
+    assert collections[-1] is False
+
+
+def test_rendering_leaves_a_paused_collector_paused(issue):
+    _d, (cert,) = issue(1)
+    gc.disable()
+    try:
+        rendering.render_certificates([cert])
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
