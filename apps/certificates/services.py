@@ -17,7 +17,8 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import IntegerField, Max, Q
+from django.db.models.functions import Cast, Substr
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -76,8 +77,11 @@ def certificates_create_for_decision(*, decision: "RecognitionDecision") -> list
     prefix = f"OCOP-{province}-{decision.date.year}-"
     # Serialise serial allocation per province (lock its unit row), even while no serial of this year exists.
     list(AdministrativeUnit.objects.select_for_update().filter(path=decision.issuing_unit.province_path))
-    serials = Certificate.objects.filter(serial__startswith=prefix).values_list("serial", flat=True)
-    next_seq = max((int(s.rsplit("-", 1)[1]) for s in serials), default=0) + 1
+    # The highest sequence number of the year's serials, counted by the database (numerically: 100000 after 99999).
+    highest = Certificate.objects.filter(serial__startswith=prefix).aggregate(
+        n=Max(Cast(Substr("serial", len(prefix) + 1), IntegerField()))
+    )["n"]
+    next_seq = (highest or 0) + 1
     now = timezone.now()
     # Only an application the state machine recognised gets a certificate (an item without an application is an
     # imported decision of an earlier programme).

@@ -8,6 +8,8 @@ import pytest
 from django.conf import settings
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
@@ -32,6 +34,19 @@ def test_create_for_decision_numbers_serials_per_province_and_year(issue, tree):
     assert {c.valid_until for c in certs} == {datetime.date(2029, 3, 15)}
     assert len({c.token for c in certs + more}) == 5
     assert all(len(c.token) == 12 for c in certs)
+
+
+def test_serials_continue_from_the_highest_number_counted_by_the_database(issue):
+    """The next serial follows the year's highest number, compared as a number (100000 after 99999), and the
+    allocation asks the database for that maximum instead of reading every serial of the province's year."""
+    _decision, certs = issue(2)
+    Certificate.objects.filter(pk=certs[0].pk).update(serial="OCOP-22-2026-99999")
+    Certificate.objects.filter(pk=certs[1].pk).update(serial="OCOP-22-2026-00100")
+    with CaptureQueriesContext(connection) as queries:
+        _other, more = issue(1)
+    assert [c.serial for c in more] == ["OCOP-22-2026-100000"]
+    on_serials = [q["sql"] for q in queries if '"serial"::text LIKE' in q["sql"] and "SELECT" in q["sql"]]
+    assert on_serials and all("MAX(" in sql for sql in on_serials)
 
 
 def test_create_for_decision_twice_creates_nothing_new(issue):
