@@ -185,8 +185,8 @@ def catalog_product_changed(*, product_id: int) -> None:
 def catalog_producer_changed(*, producer_id: int) -> None:
     """A producer's name may have changed: refresh the entries of its listed products."""
     product_ids = list(CatalogEntry.objects.filter(producer_id=producer_id).values_list("product_id", flat=True))
-    for product_id in product_ids:
-        catalog_entry_refresh(product_id=product_id)
+    if product_ids:  # all of them at once: a fixed number of queries and one version bump
+        catalog_entries_refresh(product_ids=product_ids)
 
 
 # --- Trade promotion -----------------------------------------------------------------------------------------

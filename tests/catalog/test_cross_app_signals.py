@@ -15,7 +15,7 @@ from apps.certificates.models import Certificate
 from apps.certificates.services import certificates_create_for_decision
 from apps.products.services import photo_add
 from apps.products.signals import product_photos_changed
-from tests.factories.catalog import certified_product, make_product
+from tests.factories.catalog import certified_product, make_producer, make_product
 from tests.factories.certificates import decision_with_products
 from tests.factories.producers import png_upload
 
@@ -84,3 +84,20 @@ def test_an_upgrade_decision_lists_the_new_certificates_in_its_transaction(tree)
     entries = CatalogEntry.objects.filter(product__in=products).order_by("product_id")
     assert [(e.certificate_id, e.stars) for e in entries] == [(c.pk, 4) for c in upgraded]
     assert Certificate.objects.filter(pk__in=[c.pk for c in old], superseded_by__isnull=True).count() == 0
+
+
+def _rename_counting_queries(tree, count):
+    producer = make_producer(commune=tree.x)
+    products = [certified_product(commune=tree.x, producer=producer) for _ in range(count)]
+    producer.name = f"Hợp tác xã Đổi Tên {count}"
+    with CaptureQueriesContext(connection) as queries:
+        producer.save()
+    return products, producer, len(queries)
+
+
+def test_renaming_a_producer_refreshes_all_its_listed_products_in_a_fixed_number_of_queries(tree):
+    _few, _producer, few_queries = _rename_counting_queries(tree, 2)
+    many, _producer, many_queries = _rename_counting_queries(tree, 7)
+    assert many_queries == few_queries
+    texts = CatalogEntry.objects.filter(product__in=many).values_list("search_text", flat=True)
+    assert len(texts) == 7 and all("doi ten 7" in text for text in texts)
