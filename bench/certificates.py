@@ -46,6 +46,12 @@ from apps.producers.models import Producer  # noqa: E402
 from apps.products.models import Product, ProductSet  # noqa: E402
 
 BATCH = 25
+# The issue's figures: WeasyPrint laid out the page in 0.011 s (one of 100 pages) on the machine where it set its
+# targets, batched ≤ 0.015 s and end to end ≤ 0.03 s per certificate. The bench scales them by its own layout
+# reference, measured in the same run (1.36× and 2.73× the reference).
+ISSUE_LAYOUT_S = 0.011
+ISSUE_BATCHED_S = 0.015
+ISSUE_END_TO_END_S = 0.03
 
 
 def certificates(count):
@@ -328,6 +334,15 @@ def main():
         f"({batched_cpu / layout:.2f}×)"
     )
     print(f"speed-up: {single_wall / batched_wall:.1f}× wall clock, {single_cpu / batched_cpu:.1f}× CPU")
+    scale = layout / ISSUE_LAYOUT_S
+    batched_target, e2e_target = ISSUE_BATCHED_S * scale, ISSUE_END_TO_END_S * scale
+    batched_worst = max(batched_wall, batched_cpu)
+    print(
+        f"targets scaled to this run (the issue's layout reference {ISSUE_LAYOUT_S} s is {layout:.4f} s here, "
+        f"×{scale:.2f}): batched ≤ {ISSUE_BATCHED_S} → {batched_target:.4f} s "
+        f"({'met' if batched_worst <= batched_target else 'NOT met'}: {batched_worst:.4f}), "
+        f"end to end ≤ {ISSUE_END_TO_END_S} → {e2e_target:.4f} s"
+    )
     for size in [int(x) for x in args.batches.split(",") if x]:
         wall, cpu = seconds_per_certificate(certs, batched=True, batch=size)
         print(f"batched, {size:3d} per document:                   {wall:.3f} / {cpu:.3f} ({cpu / layout:.2f}×)")
@@ -341,7 +356,8 @@ def main():
                 f"first ready {r['first']:.2f}s, decision document {r['doc'] or float('nan'):.2f}s, "
                 f"all {r['ready']} ready in {r['total']:.2f}s = {per:.4f} s per certificate "
                 f"({per / batched_wall:.2f}× batched wall clock, {per / layout:.2f}× the layout reference; "
-                f"failed {r['failed']}, without file or checksum {r['missing_file']})"
+                f"failed {r['failed']}, without file or checksum {r['missing_file']}; "
+                f"{'met' if per <= ISSUE_END_TO_END_S * layout / ISSUE_LAYOUT_S else 'NOT met'} the scaled target)"
             )
     print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
