@@ -124,7 +124,7 @@ def load_data(n_products, n_producers, seed=2026):
     from django.db.models import Count  # noqa: PLC0415 — django.setup() must run first (the bench picks its settings and database)
     from django.utils import timezone  # noqa: PLC0415 — django.setup() must run first (the bench picks its settings and database)
 
-    from apps.catalog.services import catalog_rebuild  # noqa: PLC0415 — django.setup() must run first (the bench picks its settings and database)
+    from apps.catalog.services import catalog_rebuild, catalog_tidy  # noqa: PLC0415 — django.setup() must run first (the bench picks its settings and database)
     from apps.certificates.models import Certificate  # noqa: PLC0415 — django.setup() must run first (the bench picks its settings and database)
     from apps.core.enums import RuleSet  # noqa: PLC0415 — django.setup() must run first (the bench picks its settings and database)
     from apps.evaluation.models import RecognitionDecision, RecognitionItem  # noqa: PLC0415 — django.setup() must run first (the bench picks its settings and database)
@@ -224,6 +224,7 @@ def load_data(n_products, n_producers, seed=2026):
         batch_size=2000,
     )
     listed = catalog_rebuild()
+    catalog_tidy()  # as the daily rebuild task does
     with connection.cursor() as cur:
         cur.execute("ANALYZE")
     cache.clear()
