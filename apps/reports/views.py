@@ -80,19 +80,7 @@ def dashboard(request):
         values = section_value["values"]
         figures = built.get("figures")
         if figures is None:  # the page shows the section; the figures are loaded only if something reads them
-
-            def figures_of_section():
-                return dashboard_figures(
-                    unit=unit,
-                    period=Period.whole_year(values["year"]),
-                    edition=values["edition"],
-                    rule_set=values["rule_set"],
-                    group=values["group"],
-                    today=today,
-                    versions=versions,
-                )[0]
-
-            figures = SimpleLazyObject(figures_of_section)
+            figures = SimpleLazyObject(lambda: _year_figures(unit, values, today=today, versions=versions))
         context.update(
             section=section_value,
             figures=figures,
@@ -115,15 +103,7 @@ def _figures_section(request, *, versions, today):
         groups=group_choices(versions),
     )
     values = form.values()
-    figures, _key = dashboard_figures(
-        unit=unit,
-        period=Period.whole_year(values["year"]),
-        edition=values["edition"],
-        rule_set=values["rule_set"],
-        group=values["group"],
-        today=today,
-        versions=versions,
-    )
+    figures = _year_figures(unit, values, today=today, versions=versions)
     generate_form = GenerateForm(initial={"kind": ReportKind.MONTHLY, "period": _default_period_key()})
     section = {
         "unit": unit,
@@ -138,6 +118,20 @@ def _figures_section(request, *, versions, today):
         ),
     }
     return section, figures
+
+
+def _year_figures(unit, values, *, today, versions):
+    """The dashboard's figures for the filter's ``values`` (year, list, rule set, group), cached under ``versions``."""
+    figures, _key = dashboard_figures(
+        unit=unit,
+        period=Period.whole_year(values["year"]),
+        edition=values["edition"],
+        rule_set=values["rule_set"],
+        group=values["group"],
+        today=today,
+        versions=versions,
+    )
+    return figures
 
 
 def _ranking(figures):
