@@ -5,7 +5,6 @@ benchmark can render in-memory objects. Laying out a WeasyPrint document has a f
 so certificates are rendered many to one document (one page each) and split into files with pypdf.
 """
 
-import base64
 import datetime
 import gc
 import io
@@ -35,21 +34,17 @@ from .models import Certificate, verification_path
 PDF_LANGUAGE = "vi"
 STAR_SLOTS = range(1, 6)
 
-_STAR_POLYGON = (
-    '<polygon transform="translate({x},0)" points="12,1.5 15.1,8.3 22.5,9.1 17,14.1 18.5,21.5 12,17.8 5.5,21.5 7,14.1 '
-    '1.5,9.1 8.9,8.3" fill="{fill}" stroke="#b07d00" stroke-width="1.2"/>'
-)
+# The five star slots as DejaVu Sans glyphs, filled (★) then empty (☆): one line of text to lay out and draw per
+# page. An SVG image of the same row was drawn again on every page (its shapes parsed and written each time).
+FILLED_STAR, EMPTY_STAR = "\u2605", "\u2606"
+# Any of the eight masks is valid QR and every reader decodes it; segno's search for the best one (eight penalty
+# scores per code) was three quarters of a certificate's QR time. The stamps fix the same mask (traceability.qrfast).
+QR_MASK = 2
 
 
-@lru_cache(maxsize=8)
-def stars_row_data_uri(stars):
-    """All five star slots (``stars`` filled) as one SVG image: one image to draw per page instead of five."""
-    polygons = "".join(
-        _STAR_POLYGON.format(x=f"{2.4 + 28.8 * (slot - 1):.1f}", fill="#e0a100" if slot <= stars else "none")
-        for slot in STAR_SLOTS
-    )
-    svg = f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 144 24">{polygons}</svg>'
-    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+def star_slots(stars):
+    """(filled, empty) star glyphs of a ``stars``-star rank out of five."""
+    return FILLED_STAR * stars, EMPTY_STAR * (len(STAR_SLOTS) - stars)
 
 
 class PageCountMismatch(Exception):
@@ -65,7 +60,7 @@ def verification_url(token):
 
 def qr_code(url):
     # Level M survives a scuffed print; the URL is short enough for version 4 (33×33 modules) or lower.
-    return segno.make(url, error="m", boost_error=False, micro=False)
+    return segno.make(url, error="m", mask=QR_MASK, boost_error=False, micro=False)
 
 
 def qr_png_data_uri(url):
@@ -86,7 +81,7 @@ def _certificate_context(certificate):
         "decision": decision,
         "product": product,
         "producer": product.producer,
-        "stars_data_uri": stars_row_data_uri(certificate.stars),
+        "stars": star_slots(certificate.stars),
         "verification_url": url,
         "qr_data_uri": qr_png_data_uri(url),
     }
@@ -114,14 +109,24 @@ def _html_to_pdf(html):
     return HTML(string=html, base_url=str(settings.BASE_DIR)).render()
 
 
-def render_certificates_document(certificates):
-    """One WeasyPrint document, one A4 landscape page per certificate, in the given order. Returns PDF bytes."""
+# The template's indentation between two tags: nothing a page shows (every box there is a block or sits in one),
+# but a sixth of the document that WeasyPrint's pure-Python HTML parser would read character by character.
+_BETWEEN_TAGS = re.compile(r">\s+<")
+
+
+def certificates_html(certificates):
+    """The HTML of one document, one page per certificate, as WeasyPrint is given it."""
     with translation.override(PDF_LANGUAGE):
         html = render_to_string(
             "certificates/pdf/certificates.html",
             {"pages": [_certificate_context(c) for c in certificates]},
         )
-    document = _html_to_pdf(html)
+    return _BETWEEN_TAGS.sub("><", html)
+
+
+def render_certificates_document(certificates):
+    """One WeasyPrint document, one A4 landscape page per certificate, in the given order. Returns PDF bytes."""
+    document = _html_to_pdf(certificates_html(certificates))
     if len(document.pages) != len(certificates):
         raise PageCountMismatch(f"{len(document.pages)} pages for {len(certificates)} certificates")
     return document.write_pdf()

@@ -2,6 +2,8 @@
 
 import gc
 import io
+import re
+import subprocess
 import sys
 
 import pytest
@@ -117,3 +119,36 @@ def test_rendering_leaves_a_paused_collector_paused(issue):
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_qr_code_uses_the_fixed_mask_and_a_phone_reads_it_off_the_printed_page(issue, tmp_path):
+    _d, (cert,) = issue(1)
+    url = rendering.verification_url(cert.token)
+    # segno's own choice varies with the data; the certificates' does not.
+    assert {rendering.qr_code(rendering.verification_url(new_token())).mask for _ in range(20)} == {rendering.QR_MASK}
+    (tmp_path / "cert.pdf").write_bytes(rendering.render_certificates([cert])[0])
+    subprocess.run(
+        ["pdftoppm", "-r", "150", "-png", "-singlefile", str(tmp_path / "cert.pdf"), str(tmp_path / "page")],
+        check=True,
+    )
+    out = subprocess.run(["zbarimg", "--quiet", "--raw", str(tmp_path / "page.png")], capture_output=True, text=True)
+    assert out.stdout.split() == [url]
+
+
+@pytest.mark.parametrize("stars", [3, 4, 5])
+def test_the_rank_is_printed_as_filled_then_empty_star_glyphs(issue, stars):
+    _d, (cert,) = issue(1)
+    cert.stars = stars
+    filled, empty = rendering.star_slots(stars)
+    assert (filled, empty) == ("★" * stars, "☆" * (5 - stars))
+    _pages, text = pdf_text(rendering.render_certificates([cert])[0])
+    assert filled + empty in text.replace(" ", "")
+    assert f"Hạng {stars} sao" in text
+
+
+def test_the_document_html_has_no_indentation_between_tags(issue):
+    _d, certs = issue(2)
+    html = rendering.certificates_html(certs)
+    assert re.search(r">\s+<", html) is None
+    # ...and the words a page prints keep their spaces.
+    assert "Cộng hòa xã hội chủ nghĩa Việt Nam" in html and certs[0].product.name in html
