@@ -23,6 +23,8 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.generic import DictionaryObject, NameObject
 from weasyprint import HTML
 
+from apps.core.qr import QR_MASK
+from apps.core.stars import star_glyphs
 from apps.evaluation.models import RecognitionDecision, RecognitionItem
 from apps.geo.models import AdministrativeUnit
 from apps.producers.models import Producer
@@ -32,19 +34,6 @@ from .models import Certificate, verification_path
 
 # Printed certificates are in Vietnamese whatever the language of whoever triggered the job.
 PDF_LANGUAGE = "vi"
-STAR_SLOTS = range(1, 6)
-
-# The five star slots as DejaVu Sans glyphs, filled (★) then empty (☆): one line of text to lay out and draw per
-# page. An SVG image of the same row was drawn again on every page (its shapes parsed and written each time).
-FILLED_STAR, EMPTY_STAR = "\u2605", "\u2606"
-# Any of the eight masks is valid QR and every reader decodes it; segno's search for the best one (eight penalty
-# scores per code) was three quarters of a certificate's QR time. The stamps fix the same mask (traceability.qrfast).
-QR_MASK = 2
-
-
-def star_slots(stars):
-    """(filled, empty) star glyphs of a ``stars``-star rank out of five."""
-    return FILLED_STAR * stars, EMPTY_STAR * (len(STAR_SLOTS) - stars)
 
 
 class PageCountMismatch(Exception):
@@ -81,7 +70,8 @@ def _certificate_context(certificate):
         "decision": decision,
         "product": product,
         "producer": product.producer,
-        "stars": star_slots(certificate.stars),
+        # The five star slots as glyphs: one line of text a page (an SVG image was parsed and drawn on every page).
+        "stars": star_glyphs(certificate.stars),
         "verification_url": url,
         "qr_data_uri": qr_png_data_uri(url),
     }

@@ -8,6 +8,8 @@ from decimal import Decimal
 
 from apps.core.enums import LOWEST_RECOGNISED_STARS
 
+MAX_STARS = 5
+FILLED_STAR, EMPTY_STAR = "\u2605", "\u2606"  # ★ ☆ (DejaVu Sans and Noto Sans have both)
 BANDS = ((Decimal(90), 5), (Decimal(70), 4), (Decimal(50), 3), (Decimal(30), 2))
 # Only 3★ and above are recognised and certified; the floor of that band is the recognition threshold (50 points).
 RECOGNITION_FLOOR = next(floor for floor, stars in BANDS if stars == LOWEST_RECOGNISED_STARS)
@@ -37,3 +39,8 @@ def awarded_stars(total, missing_mandatory_levels=()):
         if level is not None and stars >= level:
             stars = level - 1
     return max(stars, 1)
+
+
+def star_glyphs(stars):
+    """(filled, empty) glyphs of a ``stars``-star rank out of five: ("★★★★", "☆") for 4."""
+    return FILLED_STAR * stars, EMPTY_STAR * (MAX_STARS - stars)

@@ -12,10 +12,11 @@ from functools import cache
 import segno
 from segno import consts, encoder
 
+from apps.core.qr import QR_MASK
+
 ERROR = consts.ERROR_LEVEL_M
-# Any of the eight masks is valid QR; segno's search for the best one (eight penalty scores per code) was 80 % of
-# its time. Mask 2 is column mod 3 == 0; the tests decode the generated labels with zbar.
-MASK = 2
+# The portal's one mask for printed codes (apps.core.qr): mask 2 is column mod 3 == 0.
+MASK = QR_MASK
 MAX_VERSION = 9  # byte mode's count is 8 bits up to version 9; longer data goes to segno
 _PAD = (0xEC, 0x11)
 _UNSET = 0x2  # what segno's make_matrix puts on modules no pattern has claimed: the data modules

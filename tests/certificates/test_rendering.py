@@ -13,6 +13,8 @@ from pypdf import PdfReader
 
 from apps.certificates import rendering
 from apps.certificates.services import new_token
+from apps.core.qr import QR_MASK
+from apps.core.stars import star_glyphs
 
 from .conftest import pdf_text
 
@@ -125,7 +127,7 @@ def test_qr_code_uses_the_fixed_mask_and_a_phone_reads_it_off_the_printed_page(i
     _d, (cert,) = issue(1)
     url = rendering.verification_url(cert.token)
     # segno's own choice varies with the data; the certificates' does not.
-    assert {rendering.qr_code(rendering.verification_url(new_token())).mask for _ in range(20)} == {rendering.QR_MASK}
+    assert {rendering.qr_code(rendering.verification_url(new_token())).mask for _ in range(20)} == {QR_MASK}
     (tmp_path / "cert.pdf").write_bytes(rendering.render_certificates([cert])[0])
     subprocess.run(
         ["pdftoppm", "-r", "150", "-png", "-singlefile", str(tmp_path / "cert.pdf"), str(tmp_path / "page")],
@@ -139,7 +141,7 @@ def test_qr_code_uses_the_fixed_mask_and_a_phone_reads_it_off_the_printed_page(i
 def test_the_rank_is_printed_as_filled_then_empty_star_glyphs(issue, stars):
     _d, (cert,) = issue(1)
     cert.stars = stars
-    filled, empty = rendering.star_slots(stars)
+    filled, empty = star_glyphs(stars)
     assert (filled, empty) == ("★" * stars, "☆" * (5 - stars))
     _pages, text = pdf_text(rendering.render_certificates([cert])[0])
     assert filled + empty in text.replace(" ", "")

@@ -8,6 +8,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
+from apps.core.stars import star_glyphs
 from apps.core.templatetags.data_labels import unit_name
 from apps.geo.enums import Edition
 
@@ -17,12 +18,13 @@ register = template.Library()
 @lru_cache(maxsize=32)
 def _stars_html(stars, language):
     label = ngettext("%(stars)s star", "%(stars)s stars", stars) % {"stars": stars}
-    off = mark_safe('<span class="star-off">☆</span>' * (5 - stars))  # noqa: S308 - constant markup
+    filled, empty = star_glyphs(stars)
+    off = mark_safe("".join(f'<span class="star-off">{glyph}</span>' for glyph in empty))  # noqa: S308 - constant markup
     return format_html(
         '<span class="stars stars-{}" role="img" aria-label="{}"><span aria-hidden="true">{}{}</span></span>',
         stars,
         label,
-        "★" * stars,
+        filled,
         off,
     )
 
